@@ -1,0 +1,1 @@
+"""Judging, ranking and batch matching: criterion x profile -> outcome -> verdict -> rank."""
