@@ -6,10 +6,18 @@ import os
 import sys
 
 from rules.errors import TrialmatchError
-from service.cli.app import app, err_console
 
 # Importing a module registers its commands on ``app``.
-from service.cli import corpus_cmds, profile_cmds  # noqa: E402,F401,I001
+from service.cli import (  # noqa: F401
+    batch_cmd,
+    corpus_cmds,
+    match_cmd,
+    parse_cmd,
+    profile_cmds,
+    rank_cmds,
+    serve_cmd,
+)
+from service.cli.app import app, err_console
 
 __all__ = ["app", "main"]
 
