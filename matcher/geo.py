@@ -1,0 +1,108 @@
+"""Distances to trial sites, offline: site geo points, else the site's US zip code.
+
+Coordinates of US postal codes come from the ``zipcodes`` package (bundled data, no
+network). Distances are great-circle (haversine) in kilometres.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import cache
+
+import zipcodes
+
+from profiles.model import Location
+from rules.trial import Site, Trial
+
+EARTH_RADIUS_KM = 6371.0088
+RECRUITING_SITE = frozenset({"RECRUITING", "NOT_YET_RECRUITING"})
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in km.
+
+    >>> round(haversine_km(40.7443, -73.9781, 42.3601, -71.0589))  # New York to Boston
+    302
+    """
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(min(1.0, a)))
+
+
+@cache
+def zip_point(code: str) -> tuple[float, float] | None:
+    """Latitude and longitude of a US zip code (first five digits), None when unknown.
+
+    >>> zip_point("10016")
+    (40.7443, -73.9781)
+    >>> zip_point("not a zip") is None
+    True
+    """
+    five = code.strip()[:5]
+    if len(five) != 5 or not five.isdigit():
+        return None
+    try:
+        found = zipcodes.matching(five)
+    except (ValueError, TypeError):
+        return None
+    if not found:
+        return None
+    return float(found[0]["lat"]), float(found[0]["long"])
+
+
+def location_point(location: Location) -> tuple[float, float] | None:
+    """The profile location's coordinates: its lat/lon, else its US zip code."""
+    if location.lat is not None and location.lon is not None:
+        return location.lat, location.lon
+    if location.postal_code:
+        return zip_point(location.postal_code)
+    return None
+
+
+def site_point(site: Site) -> tuple[float, float] | None:
+    """A site's coordinates: its geo point, else its zip code when the site is in the US."""
+    if site.lat is not None and site.lon is not None:
+        return site.lat, site.lon
+    if site.zip and (site.country or "United States") in ("United States", "USA", "US"):
+        return zip_point(site.zip)
+    return None
+
+
+@dataclass(frozen=True)
+class NearestSite:
+    """The closest recruiting site of a trial and its distance in km."""
+
+    facility: str | None
+    city: str | None
+    state: str | None
+    country: str | None
+    distance_km: float
+
+
+def nearest_recruiting_site(trial: Trial, point: tuple[float, float]) -> NearestSite | None:
+    """The nearest site whose status is recruiting (or not yet recruiting), with coordinates.
+
+    Sites without a status count as recruiting when the trial itself is recruiting, since
+    many records give the status only at the study level.
+
+    >>> t = Trial(nct_id="NCT00000001", overall_status="RECRUITING",
+    ...           sites=[Site(city="Boston", zip="02114", country="United States")])
+    >>> s = nearest_recruiting_site(t, (40.7443, -73.9781))
+    >>> s.city, 250 < s.distance_km < 350
+    ('Boston', True)
+    """
+    best: NearestSite | None = None
+    trial_recruiting = (trial.overall_status or "") in RECRUITING_SITE
+    for site in trial.sites:
+        status = (site.status or "").upper()
+        if status not in RECRUITING_SITE and not (status == "" and trial_recruiting):
+            continue
+        where = site_point(site)
+        if where is None:
+            continue
+        d = haversine_km(point[0], point[1], where[0], where[1])
+        if best is None or d < best.distance_km:
+            best = NearestSite(site.facility, site.city, site.state, site.country, round(d, 1))
+    return best

@@ -1,0 +1,81 @@
+"""Benchmark files and baselines on the real slice in tests/data/bench."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+
+from matcher.bench import Benchmark, baselines, bm25_run, random_run, read_qrels, write_run
+from rules.errors import CorpusError
+from tests.conftest import TEST_DATA
+
+SLICE = TEST_DATA / "bench"
+
+
+@pytest.fixture(scope="module")
+def ct() -> Benchmark:
+    return Benchmark.from_dir(SLICE / "trec-ct-2021")
+
+
+def test_slice_reads_with_every_judged_trial(ct):
+    assert ct.name == "trec-ct-2021"
+    assert len(ct.queries) == 10 and ct.qrels.height == 272
+    assert set(ct.qrels["nct_id"]) <= set(ct.trials)
+    assert ct.qrels["label"].value_counts().sort("label")["count"].to_list() == [167, 64, 41]
+
+
+def test_random_baseline_is_seeded(ct):
+    a, b = random_run(ct, seed=3), random_run(ct, seed=3)
+    assert a["score"].to_list() == b["score"].to_list()
+    assert a["score"].to_list() != random_run(ct, seed=4)["score"].to_list()
+
+
+def test_bm25_beats_random_on_ndcg_for_the_slice(ct):
+    base = baselines(ct)
+    assert base["bm25"]["ndcg_10"] > base["random"]["ndcg_10"]
+    assert base["random"]["patients"] == 10
+
+
+def test_bm25_scores_are_zero_without_shared_words(ct):
+    run = bm25_run(ct)
+    assert run.height == ct.qrels.height and (run["score"] >= 0).all()
+
+
+def test_qrels_header_is_required(tmp_path):
+    bad = tmp_path / "qrels.tsv"
+    bad.write_text("q1\tNCT00000001\t2\n")
+    with pytest.raises(CorpusError, match="line 1"):
+        read_qrels(bad)
+
+
+def test_qrels_bad_grade_says_where(tmp_path):
+    bad = tmp_path / "qrels.tsv"
+    bad.write_text("query-id\tcorpus-id\tscore\nq1\tNCT00000001\t3\n")
+    with pytest.raises(CorpusError, match="line 2"):
+        read_qrels(bad)
+
+
+def test_missing_trial_is_an_error_not_a_dropped_pair(tmp_path, ct):
+    (tmp_path / "queries.jsonl").write_text('{"_id": "q", "text": "x"}\n')
+    (tmp_path / "qrels.tsv").write_text("query-id\tcorpus-id\tscore\nq\tNCT09999999\t2\n")
+    (tmp_path / "trials.jsonl").write_text("")
+    with pytest.raises(CorpusError, match="not in the trials file"):
+        Benchmark.from_dir(tmp_path)
+
+
+def test_run_file_format(tmp_path):
+    run = pl.DataFrame(
+        {
+            "query_id": ["q", "q"],
+            "nct_id": ["NCT1", "NCT2"],
+            "label": [0, 2],
+            "score": [0.1, 0.9],
+            "verdict": ["ineligible", "eligible"],
+        }
+    )
+    write_run(run, tmp_path / "run.tsv")
+    lines = [ln.split("\t") for ln in (tmp_path / "run.tsv").read_text().splitlines()]
+    assert lines == [
+        ["q", "Q0", "NCT2", "1", "0.900000", "eligible"],
+        ["q", "Q0", "NCT1", "2", "0.100000", "ineligible"],
+    ]

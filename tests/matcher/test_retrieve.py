@@ -1,0 +1,96 @@
+"""Retrieval on real bundled records: status, age, sex, distance, condition match, BM25."""
+
+from __future__ import annotations
+
+import gzip
+import json
+
+import pytest
+
+from matcher.geo import haversine_km, nearest_recruiting_site, zip_point
+from matcher.retrieve import Bm25Index, condition_match, retrieve, text_condition_match
+from profiles.model import PatientProfile
+from rules.trial import Trial
+from tests.conftest import BUNDLED
+
+
+@pytest.fixture(scope="module")
+def nsclc() -> list[Trial]:
+    records = json.loads(gzip.decompress((BUNDLED / "nsclc-100.json.gz").read_bytes()))
+    return [Trial.from_record(r) for r in records]
+
+
+@pytest.fixture(scope="module")
+def mixed() -> list[Trial]:
+    records = json.loads(gzip.decompress((BUNDLED / "leukemia-100.json.gz").read_bytes()))
+    return [Trial.from_record(r) for r in records]
+
+
+def test_zip_codes_resolve_offline():
+    assert zip_point("02114") == pytest.approx((42.36, -71.07), abs=0.05)
+    assert zip_point("99999") is None
+
+
+def test_haversine_is_symmetric_and_zero_on_itself():
+    assert haversine_km(10, 20, 10, 20) == 0
+    assert haversine_km(1, 2, 3, 4) == pytest.approx(haversine_km(3, 4, 1, 2))
+
+
+def test_default_statuses_keep_only_recruiting(nsclc):
+    p = PatientProfile(
+        age=60, sex="female", diagnoses=[{"condition": "non-small cell lung cancer"}]
+    )
+    found = retrieve(p, nsclc)
+    assert found and {c.status for c in found} <= {"RECRUITING", "NOT_YET_RECRUITING"}
+    assert len(retrieve(p, nsclc, statuses=None)) > len(found)
+
+
+def test_age_outside_the_trial_fields_is_not_retrieved(nsclc):
+    old = PatientProfile(age=95, diagnoses=[{"condition": "lung cancer"}])
+    kept = {c.nct_id for c in retrieve(old, nsclc, statuses=None)}
+    by_id = {t.nct_id: t for t in nsclc}
+    capped = [t for t in nsclc if t.max_age_years is not None and t.max_age_years < 95]
+    assert capped, "the real sample has trials with an upper age limit"
+    assert not kept & {t.nct_id for t in capped}
+    assert all(by_id[n].max_age_years is None or by_id[n].max_age_years >= 95 for n in kept)
+
+
+def test_condition_match_ranks_leukemia_trials_above_lung(nsclc, mixed):
+    terms = ["acute myeloid leukemia"]
+    leuk = sorted(condition_match(terms, t) for t in mixed)
+    lung = sorted(condition_match(terms, t) for t in nsclc)
+    assert leuk[len(leuk) // 2] > lung[-1]
+
+
+def test_text_condition_match_finds_trial_terms_in_a_note(mixed):
+    t = next(t for t in mixed if "Acute Myeloid Leukaemia" in t.conditions)
+    assert text_condition_match("a 61 yo woman with acute myeloid leukaemia, FLT3+", t) == 1.0
+    assert text_condition_match("a 61 yo woman with asthma", t) < 0.7
+
+
+def test_distance_filter_uses_recruiting_sites(nsclc):
+    p = PatientProfile(
+        age=60, diagnoses=[{"condition": "lung cancer"}], location={"postal_code": "10016"}
+    )
+    near = retrieve(p, nsclc, max_distance_km=50)
+    assert all(c.distance_km is not None and c.distance_km <= 50 for c in near)
+    everywhere = retrieve(p, nsclc)
+    with_site = [c for c in everywhere if c.nearest_site is not None]
+    assert len(near) < len(everywhere) and with_site
+    for c in with_site[:5]:
+        trial = next(t for t in nsclc if t.nct_id == c.nct_id)
+        assert nearest_recruiting_site(trial, zip_point("10016")) == c.nearest_site
+
+
+def test_bm25_prefers_the_matching_trial(nsclc):
+    index = Bm25Index.build(nsclc)
+    scores = index.scores("EGFR exon 19 deletion osimertinib")
+    best = max(scores, key=scores.__getitem__)
+    trial = next(t for t in nsclc if t.nct_id == best)
+    assert "egfr" in (trial.eligibility_criteria or "").lower() + trial.title.lower()
+
+
+def test_limit_and_text(nsclc):
+    p = PatientProfile(age=60)
+    found = retrieve(p, nsclc, text="ALK rearranged lung cancer", limit=3)
+    assert len(found) == 3 and all(c.bm25 is not None for c in found)
