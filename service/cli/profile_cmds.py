@@ -1,5 +1,139 @@
-"""Commands over patient profiles: profile check."""
+"""Commands over patient profiles: ``trialmatch profile check``."""
 
 from __future__ import annotations
 
-from service.cli.app import app  # noqa: F401
+import json
+from enum import StrEnum
+from pathlib import Path
+
+import typer
+from rich.table import Table
+
+from profiles import PatientProfile, ProfileRecord, iter_profiles
+from rules.errors import ProfileError
+from service.cli.app import app, console, echo_json, fail
+
+profile_app = typer.Typer(
+    help="Check patient profiles: JSON, JSONL, cohort CSV/Parquet, FHIR bundles.",
+    no_args_is_help=True,
+)
+app.add_typer(profile_app, name="profile")
+
+
+class OutputFormat(StrEnum):
+    table = "table"
+    json = "json"
+
+
+@profile_app.command("check")
+def check(
+    file: Path = typer.Argument(
+        ...,
+        help="A profile .json, an array .json, .jsonl, a cohort .csv/.parquet, a FHIR bundle, or a folder.",
+    ),
+    output: OutputFormat = typer.Option(
+        OutputFormat.table,
+        "--format",
+        help="table: a summary per patient; json: the normalized profile(s).",
+    ),
+) -> None:
+    """Validate profiles and print them normalized; every error goes to stderr.
+
+    Exit code 0 when all are valid, 1 when any is invalid, 2 when the file cannot be read.
+    """
+    try:
+        records = list(iter_profiles(file))
+    except ProfileError as exc:
+        fail(str(exc), code=2)
+    valid = [r for r in records if r.profile is not None]
+    invalid = [r for r in records if r.profile is None]
+    if output is OutputFormat.json:
+        profiles = [_dump(r.profile) for r in valid if r.profile is not None]
+        single = len(records) == 1 and records[0].where == file.name  # one object or one bundle
+        if profiles:
+            echo_json(json.dumps(profiles[0] if single else profiles, indent=2, ensure_ascii=False))
+    elif valid:
+        console.print(_table(valid, title=f"{file.name}: {len(valid)} valid profile(s)"))
+    for record in invalid:
+        for line in record.errors:
+            typer.echo(line, err=True)
+    header = [r for r in invalid if r.where.endswith(", header")]
+    summary = f"{len(valid)} of {len(records) - len(header)} profile(s) valid"
+    if header:
+        summary += "; the header has problems"
+    typer.echo(summary, err=True)
+    if invalid:
+        raise typer.Exit(1)
+
+
+def _dump(profile: PatientProfile) -> dict:
+    return profile.model_dump(mode="json", exclude_none=True)
+
+
+def _table(records: list[ProfileRecord], *, title: str) -> Table:
+    table = Table(title=title, show_lines=True)
+    for column in (
+        "where",
+        "patient",
+        "diagnosis",
+        "perf.",
+        "biomarkers",
+        "therapies",
+        "labs",
+        "other",
+    ):
+        table.add_column(column, overflow="fold")
+    for record in records:
+        p = record.profile
+        assert p is not None
+        table.add_row(record.where, p.id or "-", *_cells(p))
+    return table
+
+
+def _cells(p: PatientProfile) -> list[str]:
+    dx = p.primary
+    diagnosis = "not recorded"
+    if dx is not None:
+        parts = [dx.condition, dx.histology, f"stage {dx.stage}" if dx.stage else None, dx.extent]
+        diagnosis = ", ".join(x for x in parts if x)
+        if dx.metastatic_sites:
+            diagnosis += f" (sites: {', '.join(dx.metastatic_sites)})"
+    perf = ", ".join(x for x in (
+        f"ECOG {p.ecog}" if p.ecog is not None else None,
+        f"KPS {p.karnofsky}" if p.karnofsky is not None else None,
+    ) if x) or "not recorded"  # fmt: skip
+    return [
+        diagnosis,
+        perf,
+        _items(
+            p.biomarkers,
+            lambda b: (
+                f"{b.name} {b.result or ''}{f' {b.scoring} {b.value:g}' if b.value is not None else ''}".strip()
+            ),
+        ),
+        _items(
+            p.therapies,
+            lambda t: f"{t.name} {t.start or '?'}..{'ongoing' if t.ongoing else t.end or '?'}",
+        ),
+        _items(p.labs, lambda lab: f"{lab.name} {lab.value:g} {lab.unit or ''}".strip()),
+        _other(p),
+    ]
+
+
+def _items(values: list | None, show) -> str:  # type: ignore[no-untyped-def]
+    if values is None:
+        return "not recorded"
+    return "; ".join(show(v) for v in values) or "none"
+
+
+def _other(p: PatientProfile) -> str:
+    parts = []
+    if p.age is not None or p.birth_date:
+        parts.append(f"age {p.age}" if p.age is not None else f"born {p.birth_date}")
+    if p.sex:
+        parts.append(p.sex)
+    if p.conditions is not None:
+        parts.append(f"conditions: {', '.join(p.conditions) or 'none'}")
+    if p.location and p.location.postal_code:
+        parts.append(f"{p.location.postal_code} {p.location.country or ''}".strip())
+    return "; ".join(parts) or "-"
