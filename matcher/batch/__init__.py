@@ -1,0 +1,31 @@
+"""Batch matching: a cohort against the corpus, locally or on Dask, with nothing lost.
+
+Entry points: :func:`run_batch` (cohort file in, results and errors files out, returns a
+:class:`BatchSummary`), :func:`corpus_context` (the stored corpus with its parsed criteria
+and the real matcher), :func:`match_partition` (the pure per-partition function every
+engine runs). See docs/batch.md.
+"""
+
+from matcher.batch.corpus import corpus_context, evaluate_pair
+from matcher.batch.partition import InputError, MatchContext, PartitionResult, match_partition
+from matcher.batch.prescreen import Patient, prescreen
+from matcher.batch.runner import build_context, read_cohort, run_batch, select_trials
+from matcher.batch.types import BatchOptions, BatchSummary, PairResult
+
+__all__ = [
+    "BatchOptions",
+    "BatchSummary",
+    "InputError",
+    "MatchContext",
+    "PairResult",
+    "PartitionResult",
+    "Patient",
+    "build_context",
+    "corpus_context",
+    "evaluate_pair",
+    "match_partition",
+    "prescreen",
+    "read_cohort",
+    "run_batch",
+    "select_trials",
+]

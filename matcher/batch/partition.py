@@ -1,0 +1,209 @@
+"""Match one partition of the cohort: the same pure function for every engine.
+
+``match_partition(records, ctx)`` pre-screens all (patient, trial) pairs in bulk, runs the
+explained evaluation on the pairs left, and returns four tables: the kept rows (top-k
+eligible / possibly eligible per patient, or one ``none`` row), one summary row per patient,
+per-trial screen-fail counts, and the input errors of the partition. Its output depends only
+on its input (sorted, ties broken by NCT id), so engines and resumes give identical rows.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import polars as pl
+
+from matcher.batch.prescreen import Patient, patient_table, prescreen
+from matcher.batch.types import NO_MATCH, PairResult
+from profiles.model import PatientProfile
+from rules.trial import Trial
+
+Evaluate = Callable[[PatientProfile, Trial, date], PairResult]
+_VERDICT_ORDER = {"eligible": 0, "possibly_eligible": 1, "ineligible": 2}
+JOIN = " | "
+
+ROW_SCHEMA: dict[str, Any] = {
+    "position": pl.Int64,
+    "patient_id": pl.String,
+    "rank": pl.Int64,
+    "nct_id": pl.String,
+    "title": pl.String,
+    "verdict": pl.String,
+    "score": pl.Float64,
+    "n_met": pl.Int64,
+    "n_not_met": pl.Int64,
+    "n_unknown": pl.Int64,
+    "n_needs_clinician": pl.Int64,
+    "ruling_criteria": pl.String,
+    "questions": pl.String,
+}
+PATIENT_SCHEMA: dict[str, Any] = {
+    "position": pl.Int64,
+    "patient_id": pl.String,
+    "trials_considered": pl.Int64,
+    "eligible": pl.Int64,
+    "possibly_eligible": pl.Int64,
+    "ineligible": pl.Int64,
+    "ruled_out_in_prescreen": pl.Int64,
+    "kept": pl.Int64,
+    "best_nct_id": pl.String,
+    "best_verdict": pl.String,
+    "best_score": pl.Float64,
+}
+STATS_SCHEMA: dict[str, Any] = {
+    "nct_id": pl.String,
+    "what": pl.String,
+    "item": pl.String,
+    "patients": pl.Int64,
+}
+ERROR_SCHEMA: dict[str, Any] = {
+    "position": pl.Int64,
+    "where": pl.String,
+    "patient_id": pl.String,
+    "reason": pl.String,
+}
+
+
+@dataclass(frozen=True)
+class InputError:
+    """An input record that could not be read or validated."""
+
+    position: int
+    where: str
+    patient_id: str | None
+    reason: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class MatchContext:
+    """The corpus side, built once per run and shipped once to every worker."""
+
+    trials: dict[str, Trial]
+    trial_table: pl.DataFrame
+    criteria: pl.DataFrame
+    evaluate: Evaluate
+    as_of: date
+    top_k: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class PartitionResult:
+    rows: pl.DataFrame
+    patients: pl.DataFrame
+    stats: pl.DataFrame
+    errors: pl.DataFrame
+    pairs_prescreened: int
+    pairs_evaluated: int
+
+
+def _sort_key(r: PairResult) -> tuple[int, float, str]:
+    return (_VERDICT_ORDER[r.verdict], -r.score, r.nct_id)
+
+
+def _patient_rows(p: Patient, results: list[PairResult], ctx: MatchContext) -> list[dict]:
+    kept = sorted((r for r in results if r.verdict != "ineligible"), key=_sort_key)[: ctx.top_k]
+    if not kept:
+        return [
+            {
+                "position": p.position,
+                "patient_id": p.patient_id,
+                "rank": None,
+                "nct_id": None,
+                "title": None,
+                "verdict": NO_MATCH,
+                "score": None,
+                "n_met": None,
+                "n_not_met": None,
+                "n_unknown": None,
+                "n_needs_clinician": None,
+                "ruling_criteria": None,
+                "questions": None,
+            }
+        ]
+    return [
+        {
+            "position": p.position,
+            "patient_id": p.patient_id,
+            "rank": i,
+            "nct_id": r.nct_id,
+            "title": r.title or ctx.trials[r.nct_id].title,
+            "verdict": r.verdict,
+            "score": round(r.score, 6),
+            "n_met": r.n_met,
+            "n_not_met": r.n_not_met,
+            "n_unknown": r.n_unknown,
+            "n_needs_clinician": r.n_needs_clinician,
+            "ruling_criteria": JOIN.join(r.ruling) or None,
+            "questions": JOIN.join(r.questions[:5]) or None,
+        }
+        for i, r in enumerate(kept, start=1)
+    ]
+
+
+def _summary(p: Patient, results: list[PairResult], ruled_out: int, kept: int) -> dict:
+    counts = Counter(r.verdict for r in results)
+    best = min(results, key=_sort_key) if results else None
+    return {
+        "position": p.position,
+        "patient_id": p.patient_id,
+        "trials_considered": len(results) + ruled_out,
+        "eligible": counts["eligible"],
+        "possibly_eligible": counts["possibly_eligible"],
+        "ineligible": counts["ineligible"] + ruled_out,
+        "ruled_out_in_prescreen": ruled_out,
+        "kept": kept,
+        "best_nct_id": best.nct_id if best and best.verdict != "ineligible" else None,
+        "best_verdict": best.verdict if best and best.verdict != "ineligible" else NO_MATCH,
+        "best_score": round(best.score, 6) if best and best.verdict != "ineligible" else None,
+    }
+
+
+def match_partition(records: Sequence[Patient | InputError], ctx: MatchContext) -> PartitionResult:
+    """Match the valid records of one partition against the corpus in ``ctx``."""
+    patients = [r for r in records if isinstance(r, Patient)]
+    errors = [r for r in records if isinstance(r, InputError)]
+    out = pl.DataFrame(schema=ROW_SCHEMA).to_dicts()
+    summaries: list[dict] = []
+    stats: Counter[tuple[str, str, str]] = Counter()
+    evaluated = 0
+    ruled = prescreen(patient_table(patients, as_of=ctx.as_of), ctx.trial_table, ctx.criteria)
+    by_patient: dict[int, dict[str, str]] = {}
+    for position, nct_id, reason in ruled.iter_rows():
+        by_patient.setdefault(position, {})[nct_id] = reason
+        stats[(nct_id, "rules_out", reason)] += 1
+    all_ids = ctx.trial_table["nct_id"].to_list()
+    for p in patients:
+        out_here = by_patient.get(p.position, {})
+        results = [
+            ctx.evaluate(p.profile, ctx.trials[n], ctx.as_of) for n in all_ids if n not in out_here
+        ]
+        evaluated += len(results)
+        for r in results:
+            if r.verdict == "ineligible":
+                for item in r.ruling[:1]:
+                    stats[(r.nct_id, "rules_out", item)] += 1
+            elif r.verdict == "possibly_eligible":
+                for item in r.questions:
+                    stats[(r.nct_id, "unlocks", item)] += 1
+        rows = _patient_rows(p, results, ctx)
+        out.extend(rows)
+        kept = sum(1 for row in rows if row["nct_id"] is not None)
+        summaries.append(_summary(p, results, len(out_here), kept))
+    return PartitionResult(
+        rows=pl.DataFrame(out, schema=ROW_SCHEMA),
+        patients=pl.DataFrame(summaries, schema=PATIENT_SCHEMA),
+        stats=pl.DataFrame(
+            [
+                {"nct_id": k[0], "what": k[1], "item": k[2], "patients": v}
+                for k, v in sorted(stats.items())
+            ],
+            schema=STATS_SCHEMA,
+        ),
+        errors=pl.DataFrame([e.__dict__ for e in errors], schema=ERROR_SCHEMA),
+        pairs_prescreened=ruled.height,
+        pairs_evaluated=evaluated,
+    )
