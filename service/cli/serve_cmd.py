@@ -1,5 +1,43 @@
-"""Command module (registers on service.cli.app.app)."""
+"""``trialmatch serve``: the HTTP API, patient form and trial pages on the corpus."""
 
 from __future__ import annotations
 
-from service.cli.app import app  # noqa: F401
+import logging
+from pathlib import Path
+
+import typer
+
+from service.cli.app import app, console, fail
+
+
+@app.command("serve")
+def serve(
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
+    port: int = typer.Option(8000, "--port", min=1, max=65535, help="Port to listen on."),
+    data_dir: Path | None = typer.Option(
+        None,
+        "--data-dir",
+        help="Corpus directory (default: TRIALMATCH_DATA_DIR, else the bundled corpus).",
+    ),
+) -> None:
+    """Serve the API (/v1, docs at /docs) and the patient pages (/)."""
+    import uvicorn
+
+    from service.api import Settings
+
+    if data_dir is not None and not data_dir.is_dir():
+        fail(f"--data-dir {data_dir}: not a directory (create one with `trialmatch ingest`)")
+    overrides = {"data_dir": data_dir} if data_dir is not None else {}
+    settings = Settings.from_env(**overrides)
+    if not settings.api_keys:
+        console.print(
+            "[yellow]note:[/] TRIALMATCH_API_KEYS is not set: every /v1 call will get 401; "
+            "the patient pages work without a key."
+        )
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    from service.api import create_app
+
+    application = create_app(settings)
+    count = len(application.state.engine.trials)  # load the corpus before taking requests
+    console.print(f"serving {count} trials on http://{host}:{port}/ (API docs at /docs)")
+    uvicorn.run(application, host=host, port=port, log_level="warning", access_log=False)

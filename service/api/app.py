@@ -1,0 +1,45 @@
+"""The FastAPI application factory."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+
+from service.api import errors, routes
+from service.api.engine import Engine
+from service.api.middleware import RequestContextMiddleware
+from service.api.settings import Settings
+
+
+def create_app(settings: Settings | None = None, *, engine: Engine | None = None) -> FastAPI:
+    """Build the app: the ``/v1`` API, the patient pages, docs at ``/docs``.
+
+    No I/O here: the corpus is loaded on the first request that needs it.
+    """
+    settings = settings or Settings.from_env()
+    app = FastAPI(
+        title="trialmatch",
+        version="1",
+        summary="Match patients to clinical trials, with an explanation for every criterion.",
+        description=(
+            "Navigator API. Every /v1 endpoint needs an `X-API-Key` header. "
+            "Informational only: not medical advice."
+        ),
+    )
+    app.state.settings = settings
+    app.state.engine = engine or Engine(data_dir=settings.data_dir)
+    errors.install(app)
+    app.include_router(routes.router)
+    from service.web.routes import mount as mount_web
+
+    mount_web(app)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=list(settings.cors_origins),
+            allow_methods=["GET", "POST"],
+            allow_headers=["Content-Type", "X-API-Key", "X-Request-ID"],
+            expose_headers=["X-Request-ID"],
+        )
+    app.add_middleware(RequestContextMiddleware, max_body_bytes=settings.max_body_bytes)
+    return app

@@ -1,0 +1,202 @@
+"""Search over the corpus and the drug view (trials of one intervention, by indication)."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from functools import lru_cache
+from typing import Any
+
+from rules.trial import Trial
+from service.api.engine import Engine
+from service.api.errors import NotAvailable
+from service.api.geo import Point, nearest_site
+
+_WORDS = re.compile(r"[^a-z0-9]+")
+PHASE_ORDER = ("EARLY_PHASE1", "PHASE1", "PHASE2", "PHASE3", "PHASE4", "NA")
+
+
+def norm(text: str) -> str:
+    """Lower-case words joined by single spaces, padded so ``' x '`` finds whole words."""
+    return " " + " ".join(w for w in _WORDS.split(text.lower()) if w) + " "
+
+
+def _vocab(attr: str) -> Any:
+    from rules import vocab
+
+    return getattr(vocab, attr, None)
+
+
+def drug_names(name: str) -> tuple[str | None, list[str]]:
+    """The canonical drug for ``name`` and every name and code it is known by."""
+    canonical_drug = _vocab("canonical_drug")
+    names = {name.strip()}
+    canonical = canonical_drug(name) if canonical_drug else None
+    if canonical:
+        names.add(canonical)
+        aliases = _vocab("drug_aliases")
+        if aliases:
+            names.update(aliases(canonical))
+    return canonical, sorted(n for n in names if n)
+
+
+def intervention_texts(trial: Trial) -> list[str]:
+    out: list[str] = []
+    for iv in trial.interventions:
+        out.append(iv.name)
+        out.extend(iv.other_names)
+    out.extend(m.term for m in trial.intervention_meshes)
+    return out
+
+
+def uses_drug(trial: Trial, names: Iterable[str], canonical: str | None) -> bool:
+    """True when an intervention name, other name or MeSH term names the drug."""
+    keys = [norm(n) for n in names]
+    canonical_drug = _vocab("canonical_drug")
+    for text in intervention_texts(trial):
+        padded = norm(text)
+        if any(k.strip() and k in padded for k in keys):
+            return True
+        if canonical and canonical_drug and canonical_drug(text) == canonical:
+            return True
+    return False
+
+
+def condition_texts(trial: Trial) -> list[str]:
+    return [
+        *trial.conditions,
+        *trial.keywords,
+        *(m.term for m in trial.condition_meshes),
+        *(m.term for m in trial.condition_ancestors),
+        trial.title,
+    ]
+
+
+def has_condition(trial: Trial, query: str) -> bool:
+    key = norm(query)
+    if any(key in norm(t) for t in condition_texts(trial)):
+        return True
+    cancer_ids = _vocab("cancer_ids")
+    if cancer_ids is None:
+        return False
+    wanted = set(cancer_ids(query))
+    return bool(wanted) and bool(wanted.intersection(_trial_cancers(trial, cancer_ids)))
+
+
+@lru_cache(maxsize=100_000)
+def _cancers_of(text: str, fn: Any) -> frozenset[str]:
+    return frozenset(fn(text))
+
+
+def _trial_cancers(trial: Trial, fn: Any) -> set[str]:
+    found: set[str] = set()
+    for text in trial.conditions:
+        found.update(_cancers_of(text, fn))
+    return found
+
+
+def criterion_biomarkers(params: dict[str, Any]) -> set[str]:
+    """Biomarker names a criterion's params use, looking inside any_of / all_of."""
+    found: set[str] = set()
+    if isinstance(params.get("biomarker"), str):
+        found.add(params["biomarker"])
+    for key in ("any_of", "all_of"):
+        for item in params.get(key) or []:
+            found |= criterion_biomarkers(item.get("params") or {})
+    return found
+
+
+def trial_biomarkers(engine: Engine, trial: Trial) -> set[str]:
+    return set().union(*(criterion_biomarkers(c.params) for c in engine.criteria(trial)))
+
+
+def has_biomarker(engine: Engine, trial: Trial, query: str) -> bool:
+    canonical_biomarker = _vocab("canonical_biomarker")
+    if canonical_biomarker is None:
+        raise NotAvailable(
+            "biomarker search is not available in this build (rules.vocab.canonical_biomarker is missing)"
+        )
+    wanted = canonical_biomarker(query) or query
+    return wanted in trial_biomarkers(engine, trial)
+
+
+def summary(trial: Trial, distance: float | None = None) -> dict[str, Any]:
+    return {
+        "nct_id": trial.nct_id,
+        "title": trial.title,
+        "status": trial.overall_status,
+        "phases": list(trial.phases),
+        "conditions": list(trial.conditions),
+        "distance_km": None if distance is None else round(distance, 1),
+    }
+
+
+def search(
+    engine: Engine,
+    *,
+    condition: str | None = None,
+    intervention: str | None = None,
+    biomarker: str | None = None,
+    status: list[str] | None = None,
+    near: Point | None = None,
+    distance_km: float = 100.0,
+    limit: int = 50,
+) -> dict[str, Any]:
+    """Trials matching every given filter, nearest first when ``near`` is given."""
+    trials = engine.trials
+    if status:
+        trials = [t for t in trials if (t.overall_status or "UNKNOWN") in status]
+    if condition:
+        trials = [t for t in trials if has_condition(t, condition)]
+    if intervention:
+        canonical, names = drug_names(intervention)
+        trials = [t for t in trials if uses_drug(t, names, canonical)]
+    if biomarker:
+        trials = [t for t in trials if has_biomarker(engine, t, biomarker)]
+    rows: list[tuple[Trial, float | None]] = [(t, None) for t in trials]
+    if near is not None:
+        located = [(t, nearest_site(t, near)) for t in trials]
+        rows = sorted(
+            ((t, n[1]) for t, n in located if n is not None and n[1] <= distance_km),
+            key=lambda r: r[1],
+        )
+    return {"count": len(rows), "results": [summary(t, d) for t, d in rows[:limit]]}
+
+
+def phase_label(phases: list[str]) -> str:
+    return "/".join(phases) if phases else "NA"
+
+
+def drug_view(engine: Engine, name: str) -> dict[str, Any]:
+    """The drug page's data: its trials grouped by indication, phase counts, biomarkers."""
+    canonical, names = drug_names(name)
+    trials = [t for t in engine.trials if uses_drug(t, names, canonical)]
+    groups: dict[str, list[Trial]] = {}
+    for t in trials:
+        groups.setdefault(t.conditions[0] if t.conditions else "Not stated", []).append(t)
+    markers: Counter[str] = Counter()
+    try:
+        for t in trials:
+            markers.update(trial_biomarkers(engine, t))
+    except NotAvailable:
+        markers = Counter()
+    indications = [
+        {
+            "condition": cond,
+            "count": len(ts),
+            "phases": dict(Counter(phase_label(t.phases) for t in ts)),
+            "trials": [summary(t) for t in ts],
+        }
+        for cond, ts in sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+    ]
+    return {
+        "name": name,
+        "canonical": canonical,
+        "names": names,
+        "trial_count": len(trials),
+        "phases": dict(Counter(phase_label(t.phases) for t in trials)),
+        "statuses": dict(Counter(t.overall_status or "UNKNOWN" for t in trials)),
+        "indications": indications,
+        "biomarkers": [{"biomarker": b, "trials": n} for b, n in markers.most_common()],
+    }

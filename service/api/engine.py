@@ -1,0 +1,147 @@
+"""The service's single door to the engine: the corpus, parsed criteria, matching.
+
+Routes and pages call this, never ``rules``/``matcher`` internals directly, so every
+surface (API, pages, CLI) shows the same engine output. A piece of the engine missing from
+this build is reported as :class:`~service.api.errors.NotAvailable` (HTTP 501), never faked.
+"""
+
+from __future__ import annotations
+
+import importlib
+import threading
+from collections.abc import Callable, Sequence
+from datetime import date
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from profiles.model import PatientProfile
+from rules.criterion import Criterion
+from rules.errors import ProfileError
+from rules.trial import Trial
+from service.api.errors import NotAvailable
+from service.api.geo import Point, nearest_site, zip_point
+from service.api.schemas import MatchFilters
+
+
+def need(module: str, attr: str, feature: str) -> Callable[..., Any]:
+    """The engine function ``module.attr``, or NotAvailable naming the missing feature."""
+    try:
+        found = getattr(importlib.import_module(module), attr, None)
+    except ImportError:
+        found = None
+    if found is None:
+        raise NotAvailable(f"{feature} is not available in this build ({module}.{attr} is missing)")
+    return found  # type: ignore[no-any-return]
+
+
+def profile_point(profile: PatientProfile) -> Point | None:
+    loc = profile.location
+    if loc is None:
+        return None
+    if loc.lat is not None and loc.lon is not None:
+        return Point(loc.lat, loc.lon)
+    return zip_point(loc.postal_code) if loc.postal_code else None
+
+
+class Engine:
+    """Holds the corpus (loaded on first use) and caches each trial's parsed criteria."""
+
+    def __init__(
+        self,
+        *,
+        data_dir: Path | None = None,
+        trials: Sequence[Trial] | None = None,
+    ) -> None:
+        self.data_dir = data_dir
+        self._given = list(trials) if trials is not None else None
+        self._lock = threading.Lock()
+        self._criteria: dict[str, list[Criterion]] = {}
+
+    @cached_property
+    def trials(self) -> list[Trial]:
+        if self._given is not None:
+            return self._given
+        load = need("rules.corpus", "load_corpus", "the trial corpus")
+        with self._lock:
+            return list(load(data_dir=self.data_dir))
+
+    @cached_property
+    def by_id(self) -> dict[str, Trial]:
+        return {t.nct_id: t for t in self.trials}
+
+    def get(self, nct_id: str) -> Trial | None:
+        return self.by_id.get(nct_id.strip().upper())
+
+    def criteria(self, trial: Trial) -> list[Criterion]:
+        """The trial's parsed criteria (parsed once, then cached)."""
+        cached = self._criteria.get(trial.nct_id)
+        if cached is None:
+            parse = need("rules.criteria", "parse_trial", "criteria parsing")
+            cached = list(parse(trial))
+            self._criteria[trial.nct_id] = cached
+        return cached
+
+    def plain(self, criterion: Criterion) -> str | None:
+        """The plain-English rendering of a criterion, as matcher.explain writes it."""
+        render = need("matcher.explain", "describe_criterion", "plain-English criteria")
+        return render(criterion)  # type: ignore[no-any-return]
+
+    # -- matching -------------------------------------------------------------------------
+
+    def candidates(self, profile: PatientProfile, filters: MatchFilters | None) -> list[Trial]:
+        """The trials left after the request's filters (status, phase, distance)."""
+        trials = self.trials
+        if filters is None:
+            return trials
+        if filters.status:
+            keep = set(filters.status)
+            trials = [t for t in trials if (t.overall_status or "UNKNOWN") in keep]
+        if filters.phase:
+            phases = set(filters.phase)
+            trials = [t for t in trials if phases.intersection(t.phases or ["NA"])]
+        if filters.max_distance_km is not None:
+            origin = profile_point(profile)
+            if origin is None:
+                raise ProfileError(
+                    "filters.max_distance_km needs a place to measure from",
+                    where="profile.location",
+                    hint="give location.postal_code (a US postal code) or location.lat and .lon",
+                )
+            limit = filters.max_distance_km
+            trials = [
+                t for t in trials if (n := nearest_site(t, origin)) is not None and n[1] <= limit
+            ]
+        return trials
+
+    def match(
+        self,
+        profile: PatientProfile,
+        *,
+        as_of: date | None = None,
+        top_k: int | None = None,
+        filters: MatchFilters | None = None,
+    ) -> dict[str, Any]:
+        """The JSON of ``trialmatch match --format json`` for this profile."""
+        trials = self.candidates(profile, filters)
+        run = need("matcher", "match", "matching")
+        report = run(profile, trials, as_of=as_of, top_k=top_k)
+        return report.to_dict()  # type: ignore[no-any-return]
+
+    def questions(
+        self,
+        profile: PatientProfile,
+        *,
+        as_of: date | None = None,
+        filters: MatchFilters | None = None,
+    ) -> list[Any]:
+        """The facts that would settle the most unknowns, best first."""
+        return list(self.match(profile, as_of=as_of, filters=filters).get("questions", []))
+
+    def from_text(self, text: str) -> tuple[PatientProfile, list[Any]]:
+        """A profile extracted from a free-text note, and its facts with their spans."""
+        extract = need("profiles.text", "profile_from_text", "profile extraction from text")
+        result = extract(text)
+        profile = getattr(result, "profile", result)
+        facts = [f.to_dict() if hasattr(f, "to_dict") else f for f in getattr(result, "facts", [])]
+        return profile, facts

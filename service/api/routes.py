@@ -1,0 +1,131 @@
+"""The ``/v1`` navigator API: thin routes over :class:`~service.api.engine.Engine`."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, status
+
+from service.api import catalog
+from service.api.engine import Engine
+from service.api.geo import PlaceError, parse_place
+from service.api.schemas import (
+    ErrorOut,
+    InterventionResponse,
+    MatchRequest,
+    MatchResponse,
+    QuestionsRequest,
+    QuestionsResponse,
+    SearchResponse,
+    Status,
+    TextMatchRequest,
+    TextMatchResponse,
+    TrialDetail,
+)
+from service.api.security import require_api_key
+
+CTGOV = "https://clinicaltrials.gov/study/"
+_errors: dict[int | str, dict[str, Any]] = {
+    401: {"model": ErrorOut, "description": "Missing or invalid X-API-Key."},
+    413: {"model": ErrorOut, "description": "Request body over the size limit."},
+    422: {"model": ErrorOut, "description": "Invalid input: each error names its field."},
+    501: {"model": ErrorOut, "description": "A part of the engine not in this build."},
+}
+router = APIRouter(prefix="/v1", dependencies=[Depends(require_api_key)], responses=_errors)
+
+
+def get_engine(request: Request) -> Engine:
+    return request.app.state.engine  # type: ignore[no-any-return]
+
+
+EngineDep = Annotated[Engine, Depends(get_engine)]
+
+
+@router.post("/match", response_model=MatchResponse, tags=["match"])
+def match(body: MatchRequest, engine: EngineDep) -> dict[str, Any]:
+    """Match a profile against the corpus: the JSON of ``trialmatch match --format json``."""
+    return engine.match(body.profile, as_of=body.as_of, top_k=body.top_k, filters=body.filters)
+
+
+@router.post("/match/text", response_model=TextMatchResponse, tags=["match"])
+def match_text(body: TextMatchRequest, engine: EngineDep) -> dict[str, Any]:
+    """Extract a profile from a pasted note (each fact with its span), then match it."""
+    profile, facts = engine.from_text(body.text)
+    report = engine.match(profile, as_of=body.as_of, top_k=body.top_k, filters=body.filters)
+    return {"profile": profile.model_dump(mode="json", exclude_none=True), "facts": facts, **report}
+
+
+@router.post("/questions", response_model=QuestionsResponse, tags=["match"])
+def questions(body: QuestionsRequest, engine: EngineDep) -> dict[str, Any]:
+    """The facts that would settle the most unknown criteria for this profile, best first."""
+    return {"questions": engine.questions(body.profile, as_of=body.as_of, filters=body.filters)}
+
+
+@router.get(
+    "/trials/{nct_id}",
+    response_model=TrialDetail,
+    tags=["trials"],
+    responses={404: {"model": ErrorOut, "description": "No trial with this id."}},
+)
+def trial(
+    nct_id: Annotated[str, Path(pattern=r"^[Nn][Cc][Tt]\d{8}$", examples=["NCT06532617"])],
+    engine: EngineDep,
+) -> dict[str, Any]:
+    """The record, its parsed criteria and their plain-English rendering."""
+    found = engine.get(nct_id)
+    if found is None:
+        raise HTTPException(
+            status.HTTP_404_NOT_FOUND, detail=f"no trial {nct_id.upper()} in the corpus"
+        )
+    criteria = [
+        {**c.model_dump(mode="json"), "plain": engine.plain(c)} for c in engine.criteria(found)
+    ]
+    return {
+        "trial": found.model_dump(mode="json"),
+        "criteria": criteria,
+        "url": CTGOV + found.nct_id,
+    }
+
+
+@router.get("/trials", response_model=SearchResponse, tags=["trials"])
+def search_trials(
+    engine: EngineDep,
+    condition: Annotated[str | None, Query(max_length=200)] = None,
+    intervention: Annotated[str | None, Query(max_length=200)] = None,
+    biomarker: Annotated[str | None, Query(max_length=100)] = None,
+    status_: Annotated[list[Status] | None, Query(alias="status")] = None,
+    near: Annotated[
+        str | None, Query(max_length=60, description="US postal code or 'lat,lon'.")
+    ] = None,
+    distance_km: Annotated[float, Query(gt=0, le=40_000)] = 100.0,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+) -> dict[str, Any]:
+    """Search by condition, intervention, biomarker, status and distance from a place."""
+    point = None
+    if near:
+        try:
+            point = parse_place(near)
+        except PlaceError as exc:
+            raise HTTPException(
+                422,
+                detail=[{"loc": ["query", "near"], "msg": str(exc), "type": "value_error"}],
+            ) from None
+    return catalog.search(
+        engine,
+        condition=condition,
+        intervention=intervention,
+        biomarker=biomarker,
+        status=list(status_) if status_ else None,
+        near=point,
+        distance_km=distance_km,
+        limit=limit,
+    )
+
+
+@router.get("/interventions/{name}", response_model=InterventionResponse, tags=["trials"])
+def intervention(
+    name: Annotated[str, Path(min_length=2, max_length=100, examples=["cadonilimab"])],
+    engine: EngineDep,
+) -> dict[str, Any]:
+    """A drug's trials, found by its names and codes, grouped by indication."""
+    return catalog.drug_view(engine, name)

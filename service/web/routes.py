@@ -1,0 +1,172 @@
+"""The public patient pages: the form, results, trial and drug pages (no API key)."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+
+from profiles.model import PatientProfile
+from rules.trial import NCT_RE
+from service.api import catalog
+from service.api.engine import Engine
+from service.api.errors import NotAvailable
+from service.web import answers, form
+
+HERE = Path(__file__).resolve().parent
+templates = Jinja2Templates(directory=str(HERE / "templates"))
+CTGOV = "https://clinicaltrials.gov/study/"
+
+
+@cache
+def content() -> dict[str, Any]:
+    return json.loads(resources.files("service.web").joinpath("content.json").read_text("utf-8"))
+
+
+def _engine(request: Request) -> Engine:
+    return request.app.state.engine  # type: ignore[no-any-return]
+
+
+def _page(request: Request, name: str, status_code: int = 200, **ctx: Any) -> Response:
+    return templates.TemplateResponse(
+        request, name, {"content": content(), "form": form, **ctx}, status_code=status_code
+    )
+
+
+def _problem(request: Request, status_code: int, title: str, message: str) -> Response:
+    return _page(request, "problem.html", status_code, title=title, message=message)
+
+
+async def home(request: Request) -> Response:
+    return _page(request, "form.html", values={}, problems={})
+
+
+def _results(request: Request, profile: PatientProfile, values: dict[str, Any]) -> Response:
+    engine = _engine(request)
+    try:
+        report = engine.match(profile, top_k=20)
+    except NotAvailable as exc:
+        return _problem(request, 501, "Matching is not available yet", str(exc))
+    profile_json = profile.model_dump_json(exclude_none=True)
+    ctx = {
+        "report": report,
+        "profile_json": profile_json,
+        "asked": answers.decorate(report.get("questions", []), profile),
+        "values": values,
+    }
+    if request.headers.get("HX-Request"):
+        return _page(request, "_results.html", **ctx)
+    return _page(request, "results.html", **ctx)
+
+
+async def results(request: Request) -> Response:
+    data = await request.form()
+    values = {k: str(v) for k, v in data.items()}
+    profile, problems = form.build_profile(form.profile_dict(data))
+    if profile is None:
+        return _page(request, "form.html", 422, values=values, problems=problems)
+    return _results(request, profile, values)
+
+
+async def answer(request: Request) -> Response:
+    data = await request.form()
+    try:
+        current = json.loads(str(data.get("profile_json") or "{}"))
+        updated = answers.apply(current, str(data.get("field") or ""), str(data.get("value") or ""))
+        profile = PatientProfile.model_validate(updated)
+    except (ValueError, TypeError) as exc:
+        msg = str(exc).splitlines()[0] if str(exc) else "the answer could not be used"
+        return _problem(request, 422, "That answer could not be used", msg)
+    return _results(request, profile, {})
+
+
+def _trial_ctx(request: Request, nct_id: str) -> dict[str, Any] | None:
+    nct = nct_id.strip().upper()
+    trial = _engine(request).get(nct) if NCT_RE.match(nct) else None
+    if trial is None:
+        return None
+    engine = _engine(request)
+    try:
+        criteria = [(c, engine.plain(c)) for c in engine.criteria(trial)]
+        missing = None
+    except NotAvailable as exc:
+        criteria, missing = [], str(exc)
+    return {
+        "trial": trial,
+        "criteria": criteria,
+        "criteria_missing": missing,
+        "url": CTGOV + trial.nct_id,
+    }
+
+
+async def trial_page(request: Request) -> Response:
+    ctx = _trial_ctx(request, request.path_params["nct_id"])
+    if ctx is None:
+        return _problem(
+            request,
+            404,
+            "Trial not found",
+            f"There is no trial {request.path_params['nct_id']} in this collection.",
+        )
+    return _page(request, "trial.html", **ctx)
+
+
+async def trial_print(request: Request) -> Response:
+    ctx = _trial_ctx(request, request.path_params["nct_id"])
+    if ctx is None:
+        return _problem(
+            request,
+            404,
+            "Trial not found",
+            f"There is no trial {request.path_params['nct_id']} in this collection.",
+        )
+    return _page(request, "trial_print.html", **ctx)
+
+
+async def drug_page(request: Request) -> Response:
+    name = request.path_params["name"].strip()
+    if not 2 <= len(name) <= 100:
+        return _problem(request, 422, "Drug name", "Give a drug name of 2 to 100 characters.")
+    view = catalog.drug_view(_engine(request), name)
+    return _page(request, "drug.html", view=view)
+
+
+def mount(app: FastAPI) -> None:
+    """Add the page routes and the static files to ``app``."""
+    html = HTMLResponse
+    app.add_api_route("/", home, methods=["GET"], response_class=html, include_in_schema=False)
+    app.add_api_route(
+        "/results", results, methods=["POST"], response_class=html, include_in_schema=False
+    )
+    app.add_api_route(
+        "/results/answer", answer, methods=["POST"], response_class=html, include_in_schema=False
+    )
+    app.add_api_route(
+        "/trials/{nct_id}",
+        trial_page,
+        methods=["GET"],
+        response_class=html,
+        include_in_schema=False,
+    )
+    app.add_api_route(
+        "/trials/{nct_id}/print",
+        trial_print,
+        methods=["GET"],
+        response_class=html,
+        include_in_schema=False,
+    )
+    app.add_api_route(
+        "/interventions/{name}",
+        drug_page,
+        methods=["GET"],
+        response_class=html,
+        include_in_schema=False,
+    )
+    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
