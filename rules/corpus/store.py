@@ -39,7 +39,8 @@ _cache: dict[Path, tuple[Any, list[Trial]]] = {}
 
 @dataclass(frozen=True, slots=True)
 class IngestSummary:
-    """What an ingest did: new trials, newer versions taken, the rest unchanged."""
+    """What an ingest did: new trials, newer versions taken, and records that changed
+    nothing (``unchanged``: older or same-date versions, duplicates within the input too)."""
 
     added: int = 0
     updated: int = 0
@@ -201,7 +202,7 @@ class CorpusStore:
         summary = IngestSummary(
             added=n_added,
             updated=n_updated,
-            unchanged=winners.height - changed.height,
+            unchanged=incoming.height - changed.height,  # superseded duplicates too
             total=existing.height + n_added,
         )
         if not summary.changed:
