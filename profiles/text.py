@@ -1,0 +1,350 @@
+"""A patient profile read out of a free-text note or a "field: value" questionnaire.
+
+Every fact found keeps its span so a navigator can check it: ``text[start:end] == fact.text``.
+Patterns are data (``profiles/data/text_patterns.json``, each with examples); cancers, drugs
+and comorbidities come from the shared vocabularies in :mod:`rules.vocab`.
+
+>>> x = extract_profile("Disease: Colon cancer\\nGene: KRAS (G13D), BRAF (V600E)\\n"
+...                     "Demographic: 52-year-old male\\nOther: Type II Diabetes, Hypertension")
+>>> x.profile.age, x.profile.sex, x.profile.diagnoses[0].condition
+(52, 'male', 'Colon cancer')
+>>> [(b.name, b.detail) for b in x.profile.biomarkers]
+[('KRAS', 'G13D'), ('BRAF', 'V600E')]
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from profiles.model import PatientProfile
+from profiles.text_vocab import vocab_facts
+
+_FIELD_LINE = re.compile(
+    r"^[ \t]*(disease|diagnosis|gene|genes|demographic|other|"
+    r"age|sex|gender)[ \t]*:[ \t]*(.*?)[ \t]*$",
+    re.I | re.M,
+)
+_SENTENCE_END = re.compile(r"[.;\n]")
+_NONE = {"none", "n/a", "na", "-", "unknown", "no"}
+_ALTERATION = {
+    "amplification": "amplification",
+    "amplified": "amplification",
+    "fusion": "fusion",
+    "fusion transcript": "fusion",
+    "rearrangement": "fusion",
+    "rearranged": "fusion",
+    "translocation": "fusion",
+    "deletion": "deletion",
+    "deleted": "deletion",
+    "loss": "loss",
+    "loss of function": "loss of function",
+    "inactivating mutation": "loss of function",
+    "overexpression": "overexpression",
+}
+
+
+class Fact(BaseModel):
+    """One thing read from the text: profile ``field``, its ``value``, and where it was."""
+
+    model_config = ConfigDict(frozen=True)
+    field: str
+    value: Any
+    text: str
+    start: int
+    end: int
+
+
+class ExtractedProfile(BaseModel):
+    """A profile read from text, with the facts (and spans) it was built from."""
+
+    profile: PatientProfile
+    facts: list[Fact]
+
+
+@dataclass(frozen=True)
+class _Pattern:
+    id: str
+    field: str
+    regex: re.Pattern[str]
+    group: int
+
+
+@cache
+def patterns() -> tuple[_Pattern, ...]:
+    """The text patterns, compiled once (case-insensitive unless the entry says ``case``)."""
+    path = resources.files("profiles").joinpath("data", "text_patterns.json")
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return tuple(
+        _Pattern(
+            p["id"], p["field"], re.compile(p["regex"], 0 if p.get("case") else re.I), p["group"]
+        )
+        for p in data["patterns"]
+    )
+
+
+def _find(field: str, text: str) -> list[tuple[_Pattern, re.Match[str]]]:
+    found = [(p, m) for p in patterns() if p.field == field for m in p.regex.finditer(text)]
+    return sorted(found, key=lambda pm: pm[1].start(pm[0].group))
+
+
+def negated(text: str, start: int, *, window: int = 6) -> bool:
+    """Whether a negation cue stands within ``window`` words before ``start`` in its sentence.
+
+    >>> negated("She denies chest pain.", 11), negated("Chest pain today.", 0)
+    (True, False)
+    """
+    head = text[:start]
+    cut = max((m.end() for m in _SENTENCE_END.finditer(head)), default=0)
+    words = head[cut:].split()[-window:]
+    cue = next(p for p in patterns() if p.field == "negation")
+    return bool(cue.regex.search(" ".join(words)))
+
+
+def _fact(field: str, value: Any, text: str, start: int, end: int) -> Fact:
+    return Fact(field=field, value=value, text=text[start:end], start=start, end=end)
+
+
+def _group_fact(field: str, value: Any, text: str, p: _Pattern, m: re.Match[str]) -> Fact:
+    return _fact(field, value, text, m.start(p.group), m.end(p.group))
+
+
+def _split_list(value: str, offset: int) -> list[tuple[str, int, int]]:
+    """Comma-separated items outside parentheses, with their absolute spans."""
+    items, depth, begin = [], 0, 0
+    for i, ch in enumerate(value + ","):
+        depth += ch == "("
+        depth -= ch == ")"
+        if ch == "," and depth <= 0:
+            raw = value[begin:i]
+            lead = len(raw) - len(raw.lstrip())
+            item = raw.strip()
+            if item:
+                items.append((item, offset + begin + lead, offset + begin + lead + len(item)))
+            begin = i + 1
+    return items
+
+
+def _gene_fact(text: str, item: str, start: int, end: int) -> Fact | None:
+    for p in patterns():
+        if p.field not in ("variant", "alteration"):
+            continue
+        m = p.regex.search(item)
+        if m:
+            detail = m.group(p.group)
+            if p.field == "alteration":
+                detail = _ALTERATION.get(detail.lower(), detail.lower())
+            value = {"name": m.group(1), "result": "positive", "detail": detail}
+            if detail.lower() in ("negative", "wild type", "wild-type"):
+                value = {"name": m.group(1), "result": "negative"}
+            return _fact("biomarkers", value, text, start, end)
+    name = item.split()[0] if item.split() else ""
+    if re.fullmatch(r"[A-Z][A-Z0-9-]{1,9}", name):
+        return _fact(
+            "biomarkers", {"name": name, "result": "positive", "detail": item}, text, start, end
+        )
+    return None
+
+
+def _questionnaire(text: str) -> tuple[list[Fact], set[str]]:
+    facts: list[Fact] = []
+    seen: set[str] = set()
+    for m in _FIELD_LINE.finditer(text):
+        key, value, at = m.group(1).lower(), m.group(2), m.start(2)
+        if not value or value.lower() in _NONE:
+            if key == "other" and value:
+                facts.append(_fact("conditions.none", [], text, at, at + len(value)))
+                seen.add("conditions")
+            continue
+        if key in ("disease", "diagnosis"):
+            facts.append(_fact("diagnoses.condition", value, text, at, at + len(value)))
+            seen.add("diagnoses")
+        elif key in ("gene", "genes"):
+            for item, s, e in _split_list(value, at):
+                fact = _gene_fact(text, item, s, e)
+                if fact:
+                    facts.append(fact)
+            seen.add("biomarkers")
+        elif key == "other":
+            for item, s, e in _split_list(value, at):
+                if item.lower() not in _NONE:
+                    facts.append(_fact("conditions", item, text, s, e))
+            seen.add("conditions")
+    return facts, seen
+
+
+def _first(field: str, text: str, cast: Any = int) -> Fact | None:
+    for p, m in _find(field, text):
+        try:
+            return _group_fact(field, cast(m.group(p.group)), text, p, m)
+        except ValueError:
+            continue
+    return None
+
+
+def _sex(text: str) -> Fact | None:
+    hits = _find("sex", text)
+    if hits:
+        p, m = hits[0]
+        word = m.group(p.group).lower()
+        female = word in ("f", "w") or p.id == "sex.female_word"
+        return _group_fact("sex", "female" if female else "male", text, p, m)
+    she = list(re.finditer(r"\b(she|her|hers)\b", text, re.I))
+    he = list(re.finditer(r"\b(he|his|him)\b", text, re.I))
+    if she or he:
+        m = she[0] if len(she) > len(he) else he[0]
+        return _fact("sex", "female" if len(she) > len(he) else "male", text, m.start(), m.end())
+    return None
+
+
+def _oncology(text: str) -> list[Fact]:
+    facts: list[Fact] = []
+    stage = _first("stage", text, str)
+    if stage:
+        roman = {"1": "I", "2": "II", "3": "III", "4": "IV"}
+        value = stage.value.upper()
+        facts.append(
+            stage.model_copy(
+                update={
+                    "value": roman.get(value[:1], value[:1]) + value[1:]
+                    if value[:1].isdigit()
+                    else value
+                }
+            )
+        )
+    for p, m in _find("extent", text):
+        if not negated(text, m.start()):
+            word = m.group(p.group).lower()
+            extent = (
+                "locally advanced"
+                if "locally" in word
+                else "recurrent"
+                if word in ("recurrent", "recurrence", "relapsed")
+                else "metastatic"
+            )
+            facts.append(_group_fact("extent", extent, text, p, m))
+            break
+    sites = {}
+    for p, m in _find("metastatic_site", text):
+        if not negated(text, m.start()):
+            sites.setdefault(
+                m.group(p.group).lower(),
+                _group_fact("metastatic_sites", m.group(p.group).lower(), text, p, m),
+            )
+    facts.extend(sites.values())
+    for field in ("ecog", "karnofsky"):
+        found = _first(field, text)
+        if found:
+            facts.append(found)
+    for _p, m in _find("pdl1", text):
+        scoring = m.group(1)
+        facts.append(
+            _fact(
+                "biomarkers",
+                {
+                    "name": "PD-L1",
+                    "result": "positive" if float(m.group(2)) >= 1 else "negative",
+                    "value": float(m.group(2)),
+                    "scoring": scoring,
+                },
+                text,
+                m.start(),
+                m.end(),
+            )
+        )
+    for p, m in _find("msi", text):
+        word = m.group(1).lower()
+        result = "MSS" if word in ("mss", "microsatellite stable", "pmmr") else "MSI-H"
+        facts.append(_group_fact("biomarkers", {"name": "MSI", "result": result}, text, p, m))
+    for _p, m in _find("her2", text):
+        word = m.group(1).lower()
+        positive = word in ("3+", "positive", "+")
+        value = {
+            "name": "HER2",
+            "result": "positive" if positive else "negative",
+            "detail": f"IHC {word}" if word[:1].isdigit() else None,
+        }
+        facts.append(_fact("biomarkers", value, text, m.start(), m.end()))
+    for _p, m in _find("hormone_receptor", text):
+        name = "ER" if m.group(1) == "ER" else "PR"
+        result = "positive" if m.group(2).lower() in ("+", "positive") else "negative"
+        facts.append(
+            _fact("biomarkers", {"name": name, "result": result}, text, m.start(), m.end())
+        )
+    return facts
+
+
+def _free_genes(text: str, taken: list[Fact]) -> list[Fact]:
+    spans = [(f.start, f.end) for f in taken]
+    out = []
+    for field in ("variant", "alteration"):
+        for _p, m in _find(field, text):
+            if any(s <= m.start() < e for s, e in spans) or m.group(1) in ("PD-L1", "HER2"):
+                continue
+            fact = _gene_fact(text, m.group(0), m.start(), m.end())
+            if fact:
+                out.append(fact)
+                spans.append((m.start(), m.end()))
+    return out
+
+
+def _body(text: str) -> list[Fact]:
+    facts: list[Fact] = []
+    for field in ("pregnant", "breastfeeding"):
+        for p, m in _find(field, text):
+            facts.append(_group_fact(field, not negated(text, m.start()), text, p, m))
+            break
+    for _p, m in _find("lab", text):
+        name, value = m.group(1), float(m.group(2))
+        facts.append(
+            _fact(
+                "labs",
+                {"name": name.lower(), "value": value, "unit": m.group(3)},
+                text,
+                m.start(),
+                m.end(),
+            )
+        )
+    return facts
+
+
+def extract_facts(text: str) -> list[Fact]:
+    """Every fact found in ``text``, each with its span."""
+    facts, seen = _questionnaire(text)
+    for field in ("age",):
+        found = _first(field, text)
+        if found:
+            facts.append(found)
+    sex = _sex(text)
+    if sex:
+        facts.append(sex)
+    facts.extend(_oncology(text))
+    if "biomarkers" not in seen:
+        facts.extend(_free_genes(text, facts))
+    facts.extend(_body(text))
+    facts.extend(vocab_facts(text, facts, skip=seen))
+    return sorted(facts, key=lambda f: (f.start, f.field))
+
+
+def extract_profile(text: str, *, id: str | None = None) -> ExtractedProfile:
+    """Read a :class:`~profiles.model.PatientProfile` out of a note or questionnaire.
+
+    >>> x = extract_profile("62 yo woman with stage IV NSCLC metastatic to the liver, "
+    ...                     "EGFR L858R, ECOG 1.")
+    >>> p = x.profile
+    >>> p.age, p.sex, p.ecog, p.biomarkers[0].name, p.biomarkers[0].detail
+    (62, 'female', 1, 'EGFR', 'L858R')
+    >>> all(x.facts[i].text == "62 yo woman with stage IV NSCLC metastatic to the liver, "
+    ...     "EGFR L858R, ECOG 1."[f.start:f.end] for i, f in enumerate(x.facts))
+    True
+    """
+    from profiles.text_build import build_profile
+
+    facts = extract_facts(text)
+    return ExtractedProfile(profile=build_profile(facts, id=id), facts=facts)

@@ -1,0 +1,126 @@
+"""Profiles from free text: every pattern example, real benchmark queries, spans."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from profiles.text import extract_profile, negated, patterns
+from tests.conftest import REPO, TEST_DATA
+
+DATA = json.loads((REPO / "profiles" / "data" / "text_patterns.json").read_text())
+EXAMPLES = [(p["id"], text, True) for p in DATA["patterns"] for text in p["match"]] + [
+    (p["id"], text, False) for p in DATA["patterns"] for text in p["no_match"]
+]
+
+
+@pytest.mark.parametrize(
+    ("pid", "text", "should"), EXAMPLES, ids=[f"{e[0]}:{e[1][:25]}" for e in EXAMPLES]
+)
+def test_pattern_examples(pid, text, should):
+    pattern = next(p for p in patterns() if p.id == pid)
+    assert bool(pattern.regex.search(text)) is should
+
+
+def _queries(name: str) -> dict[str, str]:
+    lines = (TEST_DATA / "bench" / name / "queries.jsonl").read_text().splitlines()
+    return {row["_id"]: row["text"] for row in map(json.loads, lines)}
+
+
+@pytest.fixture(scope="module")
+def ct():
+    return _queries("trec-ct-2021")
+
+
+@pytest.fixture(scope="module")
+def pm():
+    return {**_queries("trec-pm-2017"), **_queries("trec-pm-2018")}
+
+
+def test_every_fact_keeps_its_span_on_real_queries(ct, pm):
+    for text in [*ct.values(), *pm.values()]:
+        for fact in extract_profile(text).facts:
+            assert text[fact.start : fact.end] == fact.text
+
+
+def test_trec_pm_questionnaire(pm):
+    p = extract_profile(pm["pm2017-2"]).profile
+    assert (p.age, p.sex) == (52, "male")
+    assert p.diagnoses[0].condition == "Colon cancer"
+    assert [(b.name, b.result, b.detail) for b in p.biomarkers] == [
+        ("KRAS", "positive", "G13D"),
+        ("BRAF", "positive", "V600E"),
+    ]
+    assert p.conditions == ["Type II Diabetes", "Hypertension"]
+
+
+def test_questionnaire_alterations(pm):
+    p = extract_profile(pm["pm2017-1"]).profile
+    assert [(b.name, b.detail) for b in p.biomarkers] == [("CDK4", "amplification")]
+    assert p.conditions == ["GERD"]
+
+
+def test_other_none_means_no_other_conditions_and_absent_means_not_recorded(pm):
+    assert extract_profile(pm["pm2017-3"]).profile.conditions == []
+    assert extract_profile(pm["pm2018-1"]).profile.conditions is None
+
+
+def test_fusion_and_loss_of_function():
+    p = extract_profile(
+        "Disease: Lung cancer\nGene: EML4-ALK Fusion transcript, "
+        "PTEN loss of function\nDemographic: 52-year-old male"
+    ).profile
+    assert [(b.name, b.detail) for b in p.biomarkers] == [
+        ("EML4-ALK", "fusion"),
+        ("PTEN", "loss of function"),
+    ]
+
+
+def test_trec_ct_notes_age_and_sex(ct):
+    expected = {"ct2021-1": (45, "male"), "ct2021-2": (48, "male")}
+    for qid, (age, sex) in expected.items():
+        p = extract_profile(ct[qid]).profile
+        assert (p.age, p.sex) == (age, sex)
+
+
+def test_oncology_note():
+    text = (
+        "Mrs. K is a 58-year-old woman with stage IIIB non-small cell lung cancer, "
+        "metastatic to the liver and with brain metastases. PD-L1 TPS 60%. "
+        "EGFR L858R. ECOG performance status of 1. Hemoglobin 10.2 g/dL. She is not pregnant."
+    )
+    x = extract_profile(text)
+    p = x.profile
+    assert (p.age, p.sex, p.ecog, p.pregnant) == (58, "female", 1, False)
+    pdl1 = next(b for b in p.biomarkers if b.name == "PD-L1")
+    assert (pdl1.value, pdl1.scoring, pdl1.result) == (60.0, "TPS", "positive")
+    assert any(b.name == "EGFR" and b.detail == "L858R" for b in p.biomarkers)
+    assert p.labs[0].name == "hemoglobin" and p.labs[0].value == 10.2
+    sites = [f.value for f in x.facts if f.field == "metastatic_sites"]
+    assert sites == ["liver", "brain"]
+    stage = next(f for f in x.facts if f.field == "stage")
+    assert stage.value == "IIIB" and stage.text == "IIIB"
+
+
+def test_msi_her2_and_hormone_receptors():
+    p = extract_profile("Breast cancer, ER+, PR negative, HER2 3+; colon primary MSI-H").profile
+    got = {(b.name, b.result) for b in p.biomarkers}
+    assert {("ER", "positive"), ("PR", "negative"), ("HER2", "positive"), ("MSI", "MSI-H")} <= got
+
+
+def test_negation_window_stays_in_the_sentence():
+    text = "No fever. Pregnant at 12 weeks."
+    assert not negated(text, text.index("Pregnant"))
+    assert extract_profile("32-year-old woman, pregnant").profile.pregnant is True
+
+
+def test_nothing_found_leaves_everything_unrecorded():
+    p = extract_profile("Referral for evaluation.").profile
+    assert p.model_dump(exclude_none=True) == {}
+
+
+def test_numbers_in_text_are_not_ages():
+    assert extract_profile("Received 5 cycles over 12 weeks").profile.age is None
+    assert re.search("age", "stage 4") and extract_profile("stage 4 disease").profile.age is None
