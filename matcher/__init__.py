@@ -1,1 +1,22 @@
-"""Judging, ranking and batch matching: criterion x profile -> outcome -> verdict -> rank."""
+"""Judging, ranking and batch matching: criterion x profile -> outcome -> verdict -> rank.
+
+The public entry points: :func:`match`, :func:`evaluate_trial`, :func:`prepare`.
+"""
+
+from matcher.facade import MatchReport, TrialMatch, evaluate_trial, match
+from matcher.index import PreparedTrials, prepare, structured_criteria
+from matcher.outcome import STATUSES, VERDICTS, Finding, Question
+
+__all__ = [
+    "STATUSES",
+    "VERDICTS",
+    "Finding",
+    "MatchReport",
+    "PreparedTrials",
+    "Question",
+    "TrialMatch",
+    "evaluate_trial",
+    "match",
+    "prepare",
+    "structured_criteria",
+]

@@ -1,0 +1,267 @@
+"""Evaluators over the patient's history: prior therapy, lines, washout, other conditions."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+from matcher import knowledge as kb
+from matcher.dates import add_days, date_range
+from matcher.facts import ConditionFact, PatientFacts, TherapyFact, count_lines
+from matcher.logic import any_of, compare, describe_numeric
+from matcher.outcome import Finding
+
+_THERAPIES = ("therapies",)
+_KIND_ALIASES = {
+    "chemotherapy": ("chemotherapy", "chemoradiotherapy"),
+    "radiotherapy": ("radiotherapy", "chemoradiotherapy"),
+    "systemic therapy": (
+        "chemotherapy",
+        "immunotherapy",
+        "targeted therapy",
+        "hormone therapy",
+        "chemoradiotherapy",
+        "cell therapy",
+        "investigational",
+    ),
+}
+
+
+def _matches(t: TherapyFact, params: dict[str, Any]) -> bool | None:
+    """Does one regimen match the criterion's drugs / classes / kind / any anticancer?"""
+    drugs = set(params.get("drugs") or [])
+    classes = list(params.get("classes") or [])
+    kind = params.get("kind")
+    checks: list[bool | None] = []
+    if drugs or classes:
+        hit = bool(t.drugs & drugs) or any(
+            kb.class_is_a(have, want) for have in t.classes for want in classes
+        )
+        checks.append(
+            True if hit else (False if t.drugs or t.kind in ("surgery", "radiotherapy") else None)
+        )
+    if kind:
+        kinds = _KIND_ALIASES.get(str(kind).lower(), (str(kind).lower(),))
+        if t.kind is None:
+            checks.append(None)
+        else:
+            checks.append(
+                t.kind in kinds or (kind == "investigational" and "investigational" in t.classes)
+            )
+    if not checks:
+        return True if params.get("any_anticancer", True) else None
+    return any_of(checks)
+
+
+def _setting_ok(t: TherapyFact, setting: str | None) -> bool | None:
+    if not setting:
+        return True
+    s = setting.lower()
+    if s in ("first line", "first-line", "1l", "frontline"):
+        if t.line is not None:
+            return t.line == 1
+        if "first" in t.setting or t.setting in ("1l", "frontline"):
+            return True
+        return None if not t.setting else False
+    if s in ("metastatic", "advanced"):
+        if t.perioperative:
+            return False
+        return True if t.setting else None
+    if not t.setting:
+        return None
+    return s in t.setting or t.setting in s
+
+
+def prior_therapy(params: dict[str, Any], facts: PatientFacts) -> Finding:
+    """Patient has received the drug / class / kind of therapy (in the setting named)."""
+    want = _want_words(params)
+    if facts.therapies is None:
+        return Finding(None, "missing.therapies", _THERAPIES, {"want": want}, question="therapies")
+    results: list[bool | None] = []
+    matched: list[str] = []
+    for t in facts.therapies:
+        hit = _matches(t, params)
+        if hit is not False:
+            hit = hit if hit is None else _setting_ok(t, params.get("setting"))
+        results.append(hit)
+        if hit:
+            matched.append(t.name)
+    value = any_of(results)
+    facts_ = {"want": want, "matched": matched, "patient": [t.name for t in facts.therapies]}
+    return Finding(
+        value, "prior_therapy", _THERAPIES, facts_, question="therapies" if value is None else None
+    )
+
+
+def _want_words(params: dict[str, Any]) -> str:
+    parts = list(params.get("drugs") or []) + [
+        c.replace("_", " ") for c in params.get("classes") or []
+    ]
+    if params.get("kind"):
+        kind = str(params["kind"])
+        parts.append(kind + (" treatment" if kind == "investigational" else ""))
+    text = " or ".join(parts) if parts else "anticancer therapy"
+    if params.get("setting"):
+        text += f" ({params['setting']})"
+    return text
+
+
+def lines_of_therapy(params: dict[str, Any], facts: PatientFacts) -> Finding:
+    """Number of prior lines of systemic therapy for advanced disease satisfies the constraint."""
+    want = params.get("lines")
+    if want is None:
+        return Finding(None, "unparsed", _THERAPIES, clinician=True)
+    window = params.get("adjuvant_within_months")
+    counted = count_lines(facts.therapies, adjuvant_within_months=window)
+    facts_: dict[str, Any] = {"want": describe_numeric(want, unit="")}
+    if counted is None:
+        return Finding(None, "missing.therapies", _THERAPIES, facts_, question="therapies")
+    lo, hi = counted
+    facts_["patient"] = f"{lo}" if lo == hi else f"{lo}-{hi}"
+    value = compare(lo, hi, want)
+    return Finding(
+        value, "lines", _THERAPIES, facts_, question="therapies" if value is None else None
+    )
+
+
+def washout(params: dict[str, Any], facts: PatientFacts) -> Finding:
+    """Patient received the therapy within ``within`` days before the reference date."""
+    within = params.get("within")
+    want = _want_words(params)
+    if within is None:
+        return Finding(None, "unparsed", _THERAPIES, {"want": want}, clinician=True)
+    limit = float(within.get("value") if isinstance(within, dict) else within.value)
+    unit = (within.get("unit") if isinstance(within, dict) else within.unit) or "days"
+    limit_days = _to_days(limit, unit)
+    op = within.get("op") if isinstance(within, dict) else within.op
+    numeric = {"op": "<" if op == "<" else "<=", "value": limit_days}
+    facts_: dict[str, Any] = {
+        "want": want,
+        "days": int(limit_days),
+        "as_of": facts.as_of.isoformat(),
+    }
+    if facts.therapies is None:
+        return Finding(None, "missing.therapies", _THERAPIES, facts_, question="therapies")
+    results: list[bool | None] = []
+    ready: date | None = None
+    undated: list[str] = []
+    for t in facts.therapies:
+        hit = _matches(t, params)
+        if hit is False:
+            continue
+        since = t.days_since_end(facts.as_of)
+        if since is None:
+            results.append(None)
+            undated.append(t.name)
+            continue
+        inside = compare(since[0], since[1], numeric)
+        results.append(inside if hit else (None if inside else False))
+        if inside and hit and not t.ongoing and t.end:
+            last = date_range(t.end)[1]  # type: ignore[index]
+            free = add_days(last, int(limit_days) + (0 if numeric["op"] == "<" else 1))
+            ready = max(ready, free) if ready else free
+            facts_.update(last=t.name, end=t.end)
+        elif hit and t.ongoing:
+            facts_.update(last=t.name, ongoing=True)
+        elif hit and inside is None:
+            facts_.update(last=t.name, end=t.end, partial=True)
+    value = any_of(results)
+    if value is None and undated:
+        facts_["undated"] = undated
+    return Finding(
+        value,
+        "washout",
+        _THERAPIES,
+        facts_,
+        ready_on=ready if value else None,
+        question=("therapy_end:" + (undated[0] if undated else facts_.get("last", "?")))
+        if value is None
+        else None,
+    )
+
+
+def _to_days(value: float, unit: str) -> float:
+    u = unit.lower()
+    if u.startswith("week"):
+        return value * 7
+    if u.startswith("month"):
+        return value * 30
+    if u.startswith("year"):
+        return value * 365
+    if u.startswith("hour"):
+        return value / 24
+    return value
+
+
+_YEAR = re.compile(r"\b(19|20)\d{2}\b")
+
+
+def comorbidity(params: dict[str, Any], facts: PatientFacts) -> Finding:
+    """Patient has one of the conditions or classes (active / recent when the criterion says)."""
+    ids = list(params.get("conditions") or [])
+    classes = list(params.get("classes") or [])
+    names = [kb.entry_name("comorbidities", c) or c.replace("_", " ") for c in ids + classes]
+    want = " or ".join(n if n.isupper() else n[0].lower() + n[1:] for n in names) or "the condition"
+    if classes and not ids and not want.endswith(("disease", "diseases", "condition")):
+        want += " disease"
+    facts_: dict[str, Any] = {"want": want, "active": params.get("active")}
+    fields = ("conditions",)
+    if not ids and not classes:
+        return Finding(None, "comorbidity.unparsed", fields, facts_, clinician=True)
+    if facts.conditions is None:
+        return Finding(None, "missing.conditions", fields, facts_, question="conditions")
+    exceptions = [str(e).lower() for e in params.get("exceptions") or []]
+    results: list[bool | None] = []
+    matched: list[str] = []
+    question = None
+    for c in facts.conditions:
+        hit = _condition_hit(c, ids, classes, exceptions)
+        if hit is False:
+            continue
+        if hit and params.get("active"):
+            hit = c.active if c.active is not None else None
+            if hit is None:
+                question = f"condition_active:{c.id or c.text}"
+        if hit and params.get("within"):
+            hit = _within_years(c, params["within"], facts.as_of)
+            if hit is None:
+                question = f"condition_when:{c.id or c.text}"
+        results.append(hit)
+        if hit is not False:
+            matched.append(c.text)
+    value = any_of(results)
+    facts_.update(matched=matched, patient=[c.text for c in facts.conditions])
+    return Finding(
+        value,
+        "comorbidity",
+        fields,
+        facts_,
+        question=(question or "conditions") if value is None else None,
+    )
+
+
+def _condition_hit(
+    c: ConditionFact, ids: list[str], classes: list[str], exceptions: list[str]
+) -> bool | None:
+    if any(
+        e and (e in c.text.lower() or (c.id and e.replace(" ", "_") == c.id)) for e in exceptions
+    ):
+        return False
+    if c.id is None:
+        return None if _shares_words(c.text, ids + classes) else False
+    return c.id in ids or bool(c.classes & set(classes)) or c.id in classes
+
+
+def _shares_words(text: str, names: list[str]) -> bool:
+    words = {w for w in re.findall(r"[a-z]{4,}", text.lower())}
+    return any(w in words for n in names for w in re.findall(r"[a-z]{4,}", n.lower()))
+
+
+def _within_years(c: ConditionFact, within: Any, as_of: date) -> bool | None:
+    years = [int(m.group(0)) for m in _YEAR.finditer(c.text)]
+    if not years:
+        return None
+    value = float(within.get("value") if isinstance(within, dict) else within.value)
+    ago_lo, ago_hi = as_of.year - max(years) - 1, as_of.year - max(years)
+    return compare(max(ago_lo, 0), ago_hi, {"op": "<=", "value": value})

@@ -1,0 +1,252 @@
+"""The one entry point the CLI, API, batch matching and the ranker call.
+
+``match(profile, trials, *, as_of, statuses, top_k)`` judges one profile against many trials
+(vectorized over criteria), and ``evaluate_trial`` one trial in full.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import numpy as np
+
+from matcher.evaluate import evaluate
+from matcher.explain import question_text
+from matcher.facts import PatientFacts
+from matcher.index import PreparedTrials, criteria_for, prepare, proposition
+from matcher.outcome import VERDICTS, Finding, Question, Verdict
+from matcher.verdict import CriterionOutcome, TrialVerdict, decide, required_of, status_of
+from profiles.model import PatientProfile
+from rules.criterion import Criterion
+from rules.errors import ConfigError
+from rules.trial import Trial
+
+_MET, _NOT_MET, _UNKNOWN, _CLINICIAN = 0, 1, 2, 3
+_VALUE_CODE = {True: 1, False: 0, None: 2}
+
+
+@dataclass(slots=True)
+class TrialMatch:
+    """One trial judged for one profile."""
+
+    trial: Trial
+    outcomes: list[CriterionOutcome]
+    decision: TrialVerdict
+
+    @property
+    def verdict(self) -> Verdict:
+        return self.decision.verdict
+
+    @property
+    def score(self) -> float:
+        return self.decision.score
+
+    def question_keys(self) -> list[str]:
+        keys: list[str] = []
+        for o in self.outcomes:
+            if o.question and o.question not in keys:
+                keys.append(o.question)
+        return keys
+
+    def to_dict(self) -> dict[str, Any]:
+        d = self.decision
+        return {
+            "nct_id": self.trial.nct_id,
+            "title": self.trial.title,
+            "verdict": d.verdict,
+            "score": d.score,
+            "criteria": [o.to_dict() for o in self.outcomes],
+            "questions": [{"key": k, "question": question_text(k)} for k in self.question_keys()],
+            "ruling_criteria": [o.criterion.id for o in d.ruling],
+            "eligible_from": d.eligible_from.isoformat() if d.eligible_from else None,
+            "temporary": d.temporary if d.ruling else None,
+            "overall_status": self.trial.overall_status,
+        }
+
+
+@dataclass(slots=True)
+class MatchReport:
+    """Matches best first, and the questions ranked by how many verdicts they could settle."""
+
+    matches: list[TrialMatch]
+    questions: list[Question]
+    as_of: date
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{"matches": [...], "questions": [...]}``: the public JSON contract."""
+        return {
+            "matches": [m.to_dict() for m in self.matches],
+            "questions": [q.to_dict() for q in self.questions],
+        }
+
+
+def _safe_evaluate(kind: str, params: dict[str, Any], facts: PatientFacts) -> Finding:
+    try:
+        return evaluate(kind, params, facts)
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError):
+        # params the evaluator cannot read: shown to a clinician, never a silent pass or fail
+        return Finding(None, "unparsed", (), clinician=True)
+
+
+def _outcomes(
+    criteria: Sequence[Criterion],
+    findings: dict[int, Finding] | None,
+    keys: Sequence[int] | None,
+    facts: PatientFacts,
+) -> list[CriterionOutcome]:
+    out = []
+    for i, c in enumerate(criteria):
+        if findings is not None and keys is not None:
+            f = findings[keys[i]]
+        else:
+            f = _safe_evaluate(c.kind, c.params, facts)
+        required = required_of(c)
+        status, low = status_of(f, required=required, confidence=c.confidence)
+        out.append(CriterionOutcome(c, f, status, required, low))
+    return out
+
+
+def evaluate_trial(
+    profile: PatientProfile,
+    trial: Trial,
+    *,
+    as_of: date | None = None,
+    criteria: Sequence[Criterion] | None = None,
+) -> TrialMatch:
+    """Judge every criterion of one trial (structured age/sex fields included).
+
+    ``criteria`` replaces the parsed free-text criteria (the structured fields still apply).
+
+    >>> from rules.criterion import Criterion
+    >>> c = Criterion(id="c1", polarity="inclusion", text="ECOG PS 0-1", start=0, end=11,
+    ...     kind="performance_status", confidence=0.95, rule="ecog",
+    ...     params={"scale": "ECOG", "score": {"op": "between", "value": 0, "value2": 1}})
+    >>> m = evaluate_trial(PatientProfile(ecog=2), Trial(nct_id="NCT00000001"), as_of=date(2026, 11, 20), criteria=[c])
+    >>> m.verdict, m.outcomes[0].explanation
+    ('ineligible', 'The trial requires ECOG 0-1; your ECOG is 2.')
+    """
+    from matcher.index import structured_criteria
+
+    as_of = as_of or date.today()
+    facts = PatientFacts.of(profile, as_of)
+    crits = (
+        (structured_criteria(trial) + list(criteria))
+        if criteria is not None
+        else criteria_for(trial)
+    )
+    outcomes = _outcomes(crits, None, None, facts)
+    return TrialMatch(trial, outcomes, decide(outcomes))
+
+
+def match(
+    profile: PatientProfile,
+    trials: Iterable[Trial] | PreparedTrials,
+    *,
+    as_of: date | None = None,
+    statuses: Iterable[str] | None = None,
+    top_k: int | None = None,
+) -> MatchReport:
+    """Judge one profile against many trials; best first; questions ranked across trials.
+
+    ``statuses`` keeps only those verdicts; ``top_k`` keeps the best k (questions are counted
+    over every trial judged). Pass :func:`matcher.prepare` output to reuse parsed criteria.
+    """
+    wanted = _check_statuses(statuses)
+    if top_k is not None and top_k < 1:
+        raise ConfigError(f"top_k must be at least 1, got {top_k}")
+    as_of = as_of or date.today()
+    prepared = prepare(trials)
+    facts = PatientFacts.of(profile, as_of)
+    findings: dict[int, Finding] = {}
+    unique = prepared.keys
+    codes = np.full(int(unique.max()) + 1 if len(unique) else 1, 2, dtype=np.int8)
+    for k in unique.tolist():
+        kind, params = proposition(k)
+        f = _safe_evaluate(kind, params, facts)
+        findings[k] = f
+        codes[k] = (
+            4 if f.assumed else (3 if f.clinician and f.value is None else _VALUE_CODE[f.value])
+        )
+    status = _statuses(codes[prepared.key], prepared)
+    n = len(prepared)
+    counts = np.bincount(prepared.trial_of * 4 + status, minlength=n * 4).reshape(n, 4)
+    temp_fail = np.bincount(
+        prepared.trial_of, weights=(status == _NOT_MET) & prepared.temporary, minlength=n
+    )
+    verdicts, scores = _verdicts(counts, temp_fail)
+    order = sorted(range(n), key=lambda i: (-scores[i], prepared.trials[i].nct_id))
+    chosen = [i for i in order if verdicts[i] in wanted][: top_k or None]
+    row_start = np.searchsorted(prepared.trial_of, np.arange(n + 1))
+    matches = []
+    for i in chosen:
+        rows = range(int(row_start[i]), int(row_start[i + 1]))
+        keys = [int(prepared.key[r]) for r in rows]
+        outcomes = _outcomes(prepared.criteria[i], findings, keys, facts)
+        matches.append(TrialMatch(prepared.trials[i], outcomes, decide(outcomes)))
+    questions = _rank_questions(prepared, status, codes, verdicts, findings)
+    tally = {v: int(sum(1 for x in verdicts if x == v)) for v in VERDICTS}
+    return MatchReport(matches, questions, as_of, tally)
+
+
+def _check_statuses(statuses: Iterable[str] | None) -> set[str]:
+    if statuses is None:
+        return set(VERDICTS)
+    wanted = set(statuses)
+    bad = wanted - set(VERDICTS)
+    if bad:
+        raise ConfigError(f"unknown verdict(s) {sorted(bad)}", hint=f"use {', '.join(VERDICTS)}")
+    return wanted
+
+
+def _statuses(code: np.ndarray, p: PreparedTrials) -> np.ndarray:
+    """Vectorized ``verdict.status_of``: 0 met, 1 not met, 2 unknown, 3 needs clinician."""
+    sure = code <= 1
+    agrees = (code == 1) == p.required
+    status = np.where(code == 4, _MET, np.where(code == 3, _CLINICIAN, _UNKNOWN))
+    status = np.where(sure & agrees, _MET, status)
+    status = np.where(sure & ~agrees, np.where(p.confident, _NOT_MET, _UNKNOWN), status)
+    return status.astype(np.int64)
+
+
+def _verdicts(counts: np.ndarray, temp_fail: np.ndarray) -> tuple[list[str], list[float]]:
+    """Same rules and score as ``verdict.decide``, over count arrays."""
+    met, not_met, unknown, clinician = (counts[:, j].astype(float) for j in range(4))
+    total = np.maximum(1, counts.sum(axis=1))
+    inel = 0.3 * (met / total) * np.where(temp_fail == not_met, 1.0, 0.5)
+    poss = 0.4 + 0.3 * met / np.maximum(1, met + unknown)
+    elig = 1.0 - 0.2 * clinician / total
+    score = np.where(not_met > 0, inel, np.where(unknown > 0, poss, elig)).round(4)
+    verdict = np.where(
+        not_met > 0, "ineligible", np.where(unknown > 0, "possibly_eligible", "eligible")
+    )
+    return verdict.tolist(), score.tolist()
+
+
+def _rank_questions(
+    p: PreparedTrials,
+    status: np.ndarray,
+    codes: np.ndarray,
+    verdicts: list[str],
+    findings: dict[int, Finding],
+) -> list[Question]:
+    """A question counts for a trial when it is among the unknowns of a possibly eligible trial."""
+    possible = np.asarray([v == "possibly_eligible" for v in verdicts], dtype=bool)
+    if not possible.any():
+        return []
+    rows = np.nonzero((status == _UNKNOWN) & (codes[p.key] == 2) & possible[p.trial_of])[0]
+    pairs = (
+        np.unique(np.stack([p.key[rows], p.trial_of[rows]], axis=1), axis=0) if len(rows) else []
+    )
+    trials_of: dict[str, set[int]] = {}
+    for key, trial in pairs:
+        for q in findings[int(key)].questions():
+            trials_of.setdefault(q, set()).add(int(trial))
+    ranked = sorted(trials_of.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+    return [
+        Question(k, question_text(k), tuple(sorted(p.trials[t].nct_id for t in ts)))
+        for k, ts in ranked
+    ]

@@ -1,0 +1,166 @@
+"""Trials prepared for fast matching: parsed criteria (cached), the structured age/sex fields
+as criteria, and flat arrays so one profile is judged against many trials at numpy speed.
+
+Every distinct proposition (kind + params without ``negated``) is evaluated once per profile;
+statuses and per-trial counts are then array operations.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from matcher import knowledge as kb
+from rules.criterion import Criterion
+from rules.trial import Trial
+
+Parser = Callable[[Trial], list[Criterion]]
+_PARSED: dict[tuple[str, int], list[Criterion]] = {}
+_KEYS: dict[str, int] = {}
+_KEY_ITEMS: list[tuple[str, dict[str, Any]]] = []
+
+
+def structured_criteria(trial: Trial) -> list[Criterion]:
+    """The trial's structured eligibility fields (minimum/maximum age, sex) as criteria.
+
+    They carry ``rule`` ``ctgov:minimumAge`` / ``ctgov:maximumAge`` / ``ctgov:sex``, ``text``
+    as the field reads ("Minimum age: 18 Years") and an empty span (start = end = 0): they do
+    not come from the free text.
+
+    >>> t = Trial(nct_id="NCT00000001", minimum_age="18 Years", sex="FEMALE")
+    >>> [(c.id, c.kind, c.text) for c in structured_criteria(t)]
+    [('ctgov-min-age', 'age', 'Minimum age: 18 Years'), ('ctgov-sex', 'sex', 'Sex: FEMALE')]
+    """
+    out: list[Criterion] = []
+    common = {
+        "polarity": "inclusion",
+        "start": 0,
+        "end": 0,
+        "confidence": 1.0,
+        "section": "structured",
+    }
+    if trial.min_age_years is not None and trial.min_age_years > 0:
+        out.append(
+            Criterion(
+                id="ctgov-min-age",
+                text=f"Minimum age: {trial.minimum_age}",
+                kind="age",
+                params={"age": {"op": ">=", "value": trial.min_age_years, "unit": "years"}},
+                rule="ctgov:minimumAge",
+                **common,
+            )
+        )
+    if trial.max_age_years is not None:
+        out.append(
+            Criterion(
+                id="ctgov-max-age",
+                text=f"Maximum age: {trial.maximum_age}",
+                kind="age",
+                params={"age": {"op": "<=", "value": trial.max_age_years, "unit": "years"}},
+                rule="ctgov:maximumAge",
+                **common,
+            )
+        )
+    sex = (trial.sex or "").upper()
+    if sex in ("FEMALE", "MALE"):
+        out.append(
+            Criterion(
+                id="ctgov-sex",
+                text=f"Sex: {trial.sex}",
+                kind="sex",
+                params={"sex": sex.lower()},
+                rule="ctgov:sex",
+                **common,
+            )
+        )
+    return out
+
+
+def _default_parser() -> Parser:
+    from rules.criteria import parse_trial  # the parser package; imported when first needed
+
+    return parse_trial
+
+
+def criteria_for(trial: Trial, *, parser: Parser | None = None) -> list[Criterion]:
+    """Structured plus parsed criteria of a trial; parsing is cached per trial text."""
+    cache_key = (trial.nct_id, hash(trial.eligibility_criteria))
+    parsed = _PARSED.get(cache_key)
+    if parsed is None:
+        parsed = list((parser or _default_parser())(trial)) if trial.eligibility_criteria else []
+        _PARSED[cache_key] = parsed
+    return structured_criteria(trial) + parsed
+
+
+def proposition_key(kind: str, params: dict[str, Any]) -> int:
+    """A small integer naming the proposition (kind + params without ``negated``)."""
+    body = {k: v for k, v in params.items() if k != "negated"}
+    text = kind + "|" + json.dumps(body, sort_keys=True, default=str)
+    found = _KEYS.get(text)
+    if found is None:
+        found = len(_KEY_ITEMS)
+        _KEYS[text] = found
+        _KEY_ITEMS.append((kind, body))
+    return found
+
+
+def proposition(key: int) -> tuple[str, dict[str, Any]]:
+    return _KEY_ITEMS[key]
+
+
+@dataclass(slots=True)
+class PreparedTrials:
+    """Trials with their criteria and flat arrays (one row per criterion)."""
+
+    trials: list[Trial]
+    criteria: list[list[Criterion]]
+    trial_of: np.ndarray  # int32, trial position of each row
+    key: np.ndarray  # int32, proposition key of each row
+    required: np.ndarray  # bool, the value P must take
+    confident: np.ndarray  # bool, confidence >= 0.8
+    temporary: np.ndarray  # bool, failure can pass later
+
+    @property
+    def keys(self) -> np.ndarray:
+        """Distinct proposition keys (each evaluated once per profile)."""
+        return np.unique(self.key)
+
+    def __len__(self) -> int:
+        return len(self.trials)
+
+
+def prepare(
+    trials: Iterable[Trial] | PreparedTrials, *, parser: Parser | None = None
+) -> PreparedTrials:
+    """Parse (cached) and flatten trials for matching; prepared trials pass through."""
+    if isinstance(trials, PreparedTrials):
+        return trials
+    trial_list = list(trials)
+    crits = [criteria_for(t, parser=parser) for t in trial_list]
+    return from_criteria(trial_list, crits)
+
+
+def from_criteria(trials: Sequence[Trial], crits: Sequence[list[Criterion]]) -> PreparedTrials:
+    """Flatten trials whose criteria are already known (e.g. hand-built in tests)."""
+    temporary_kinds = set(kb.table("temporary_kinds")["kinds"])
+    trial_of, key, required, confident, temporary = [], [], [], [], []
+    for i, cs in enumerate(crits):
+        for c in cs:
+            trial_of.append(i)
+            key.append(proposition_key(c.kind, c.params))
+            required.append((c.polarity == "inclusion") != bool(c.params.get("negated")))
+            confident.append(c.confidence >= 0.8)
+            temporary.append(c.kind in temporary_kinds)
+    return PreparedTrials(
+        trials=list(trials),
+        criteria=list(crits),
+        trial_of=np.asarray(trial_of, dtype=np.int32),
+        key=np.asarray(key, dtype=np.int32),
+        required=np.asarray(required, dtype=bool),
+        confident=np.asarray(confident, dtype=bool),
+        temporary=np.asarray(temporary, dtype=bool),
+    )

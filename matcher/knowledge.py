@@ -1,0 +1,200 @@
+"""Evaluation knowledge: the matcher's own tables (``matcher/data/knowledge.json``) and thin
+wrappers over the vocabularies of ``rules.vocab`` (cancer hierarchy, drugs and classes,
+biomarker equivalences, comorbidity classes, lab names).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from rules import vocab
+from rules.errors import ConfigError
+
+
+@cache
+def table(name: str) -> Any:
+    """One table of ``matcher/data/knowledge.json`` (read once).
+
+    >>> table("ecog_to_karnofsky")["table"]["1"]
+    [70, 80]
+    """
+    path = resources.files("matcher").joinpath("data", "knowledge.json")
+    return json.loads(path.read_text(encoding="utf-8"))[name]
+
+
+def karnofsky_range(ecog: int) -> tuple[int, int]:
+    """Karnofsky scores that correspond to an ECOG score.
+
+    >>> karnofsky_range(2)
+    (50, 60)
+    """
+    lo, hi = table("ecog_to_karnofsky")["table"][str(ecog)]
+    return int(lo), int(hi)
+
+
+def ecog_range(karnofsky: int) -> tuple[int, int]:
+    """ECOG scores that correspond to a Karnofsky score.
+
+    >>> ecog_range(80), ecog_range(100)
+    ((1, 1), (0, 0))
+    """
+    found = [
+        int(e)
+        for e, (lo, hi) in table("ecog_to_karnofsky")["table"].items()
+        if lo <= karnofsky <= hi
+    ]
+    return (min(found), max(found)) if found else (0, 5)
+
+
+def her2_status(ihc: int | None, ish: str | None) -> str | None:
+    """HER2 status from IHC score (0-3) and ISH result, per ASCO/CAP.
+
+    >>> her2_status(3, None), her2_status(2, "negative"), her2_status(2, None), her2_status(0, None)
+    ('positive', 'low', 'equivocal', 'zero')
+    >>> her2_status(None, "positive")
+    'positive'
+    """
+    rules = table("her2_status")
+    if ihc is None:
+        return "positive" if ish == "positive" else None
+    status = rules["ihc"].get(str(ihc))
+    if status == "equivocal" and ish in rules["ihc2_with_ish"]:
+        return str(rules["ihc2_with_ish"][ish])
+    return status
+
+
+def her2_satisfies(status: str, wanted: str) -> bool | None:
+    """Does a HER2 status satisfy a trial's wanted result (None when it cannot say)?
+
+    >>> her2_satisfies("low", "negative"), her2_satisfies("zero", "low"), her2_satisfies("equivocal", "positive")
+    (True, False, None)
+    """
+    if status == "equivocal":
+        return None
+    accepted = table("her2_status")["satisfies"].get(wanted)
+    return None if accepted is None else status in accepted
+
+
+def words_in(text: str, words: list[str]) -> bool:
+    """Whole-word (or phrase) presence, case-insensitive.
+
+    >>> words_in("Rheumatoid arthritis, active", ["active"]), words_in("inactive RA", ["active"])
+    (True, False)
+    """
+    low = text.lower()
+    return any(re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", low) for w in words)
+
+
+def activity(text: str) -> bool | None:
+    """Whether a condition as written is active (True), not active (False) or unsaid (None).
+
+    >>> activity("active rheumatoid arthritis"), activity("history of hepatitis B"), activity("lupus")
+    (True, False, None)
+    """
+    words = table("activity_words")
+    if words_in(text, words["active"]):
+        return True
+    if words_in(text, words["inactive"]):
+        return False
+    return None
+
+
+def unit_factor(unit: str | None, target: str | None) -> float | None:
+    """Factor turning a value in ``unit`` into ``target`` (None when not convertible).
+
+    >>> unit_factor("umol/L", "mg/dL")  # bilirubin
+    0.05848
+    >>> unit_factor("/mm3", "10^9/L"), unit_factor("mg/dL", "mg/dL"), unit_factor("x ULN", "mg/dL")
+    (0.001, 1.0, None)
+    """
+    a, b = _unit_key(unit), _unit_key(target)
+    if a == b:
+        return 1.0
+    for name, family in table("lab_units").items():
+        if name == "note" or a not in family or b not in family:
+            continue
+        return float(family[a]) / float(family[b])
+    return None
+
+
+def _unit_key(unit: str | None) -> str:
+    return (unit or "").lower().replace(" ", "").replace("μ", "µ").replace("×", "x")
+
+
+@cache
+def _names(vocabulary: str) -> dict[str, str]:
+    try:
+        data = vocab.load_data(f"vocab/{vocabulary}.json")
+    except ConfigError:  # a vocabulary not shipped: fall back to ids
+        return {}
+    entries = data.get("entries", []) if isinstance(data, dict) else []
+    return {
+        str(e["id"]): str(e.get("name") or e["id"])
+        for e in entries
+        if isinstance(e, dict) and "id" in e
+    }
+
+
+def entry_name(vocabulary: str, ident: str) -> str | None:
+    """Display name of a vocabulary entry (``cancers``, ``comorbidities``, ``drugs``...)."""
+    return _names(vocabulary).get(ident)
+
+
+# Thin wrappers: one place where the matcher touches the vocabularies.
+def cancer_ids(text: str | None) -> list[str]:
+    return list(vocab.cancer_ids(text)) if text else []
+
+
+def cancer_is_a(child: str, ancestor: str) -> bool:
+    return bool(vocab.cancer_is_a(child, ancestor))
+
+
+def drug_ids(names: list[str]) -> set[str]:
+    """Canonical drugs of a therapy's names and drug list (regimens expand to their drugs)."""
+    found: set[str] = set()
+    for name in names:
+        if not name:
+            continue
+        regimen = vocab.regimen_drugs(name)
+        if regimen:
+            found.update(regimen)
+        drug = vocab.canonical_drug(name)
+        if drug:
+            found.add(drug)
+    return found
+
+
+def classes_of_drugs(drugs: set[str]) -> set[str]:
+    out: set[str] = set()
+    for drug in drugs:
+        out.update(vocab.drug_classes(drug))
+    return out
+
+
+def class_is_a(child: str, ancestor: str) -> bool:
+    return bool(vocab.class_is_a(child, ancestor))
+
+
+def biomarker_id(name: str | None) -> str | None:
+    return vocab.canonical_biomarker(name) if name else None
+
+
+def comorbidity_id(text: str) -> str | None:
+    return vocab.canonical_comorbidity(text)
+
+
+def comorbidity_classes(cid: str) -> set[str]:
+    return set(vocab.comorbidity_classes(cid))
+
+
+def lab_id(name: str | None) -> str | None:
+    return vocab.canonical_lab(name) if name else None
+
+
+def biomarker_equivalents(name: str, result: str | None) -> list[tuple[str, str]]:
+    """(biomarker, result) pairs that satisfy a criterion on ``name``/``result`` (MSI-H <-> dMMR)."""
+    return [(str(a), str(b)) for a, b in vocab.biomarker_equivalents(name, result)]
