@@ -110,13 +110,10 @@ def _fhir_errors(exc: ValidationError, raw: dict[str, Any]) -> list[str]:
                 f"{resource.get('resourceType', '?')}/{resource.get('id', f'entry {loc[1] + 1}')}"
             )
             loc = loc[3:]
-        message = describe(error).replace(
-            "Date value string does not match spec regex.",
-            "not a FHIR date (YYYY, YYYY-MM or YYYY-MM-DD)",
-        )
-        message = message.replace(
-            "Datetime value string does not match spec regex.", "not a FHIR dateTime"
-        )
+        message = describe(error)
+        if "does not match spec regex" in message:
+            what = "date" if message.startswith("Date ") else "dateTime"
+            message = f"{error.get('input')!r} is not a FHIR {what} (YYYY, YYYY-MM or YYYY-MM-DD)"
         path = field_path([p for p in loc if not (isinstance(p, str) and p[0].isupper())])
         lines.append(f"{label}, {path}: {message}" if path else f"{label}: {message}")
     return list(dict.fromkeys(lines))
