@@ -326,6 +326,8 @@ def _observation_kind(obs: Any) -> str:
         or obs.valueQuantity
     ):
         return "biomarker"
+    if any(c.valueQuantity is not None or c.valueCodeableConcept for c in obs.component or []):
+        return "biomarker"  # e.g. PD-L1 given only as TPS / CPS components
     return "other"
 
 

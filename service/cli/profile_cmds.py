@@ -9,7 +9,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from profiles import PatientProfile, ProfileRecord, iter_profiles
+from profiles import Biomarker, PatientProfile, ProfileRecord, iter_profiles
 from rules.errors import ProfileError
 from service.cli.app import app, console, echo_json, fail
 
@@ -52,8 +52,9 @@ def check(
         single = len(records) == 1 and records[0].where == file.name  # one object or one bundle
         if profiles:
             echo_json(json.dumps(profiles[0] if single else profiles, indent=2, ensure_ascii=False))
-    elif valid:
-        console.print(_table(valid, title=f"{file.name}: {len(valid)} valid profile(s)"))
+    else:
+        for record in valid:
+            console.print(_table(record), "", highlight=False)
     for record in invalid:
         for line in record.errors:
             typer.echo(line, err=True)
@@ -70,23 +71,20 @@ def _dump(profile: PatientProfile) -> dict:
     return profile.model_dump(mode="json", exclude_none=True)
 
 
-def _table(records: list[ProfileRecord], *, title: str) -> Table:
-    table = Table(title=title, show_lines=True)
-    for column in (
-        "where",
-        "patient",
-        "diagnosis",
-        "perf.",
-        "biomarkers",
-        "therapies",
-        "labs",
-        "other",
-    ):
-        table.add_column(column, overflow="fold")
-    for record in records:
-        p = record.profile
-        assert p is not None
-        table.add_row(record.where, p.id or "-", *_cells(p))
+def _table(record: ProfileRecord) -> Table:
+    p = record.profile
+    assert p is not None
+    table = Table(
+        title=f"{p.id or 'patient without id'} ({record.where})",
+        title_justify="left",
+        show_header=False,
+        box=None,
+    )
+    table.add_column("field", style="bold", no_wrap=True)
+    table.add_column("value", overflow="fold")
+    names = ("diagnosis", "performance", "biomarkers", "therapies", "labs", "other")
+    for name, value in zip(names, _cells(p), strict=True):
+        table.add_row(name, value)
     return table
 
 
@@ -105,12 +103,7 @@ def _cells(p: PatientProfile) -> list[str]:
     return [
         diagnosis,
         perf,
-        _items(
-            p.biomarkers,
-            lambda b: (
-                f"{b.name} {b.result or ''}{f' {b.scoring} {b.value:g}' if b.value is not None else ''}".strip()
-            ),
-        ),
+        _items(p.biomarkers, _biomarker),
         _items(
             p.therapies,
             lambda t: f"{t.name} {t.start or '?'}..{'ongoing' if t.ongoing else t.end or '?'}",
@@ -118,6 +111,12 @@ def _cells(p: PatientProfile) -> list[str]:
         _items(p.labs, lambda lab: f"{lab.name} {lab.value:g} {lab.unit or ''}".strip()),
         _other(p),
     ]
+
+
+def _biomarker(b: Biomarker) -> str:
+    scored = f"{b.scoring or ''} {b.value:g}".strip() if b.value is not None else None
+    detail = f"({b.detail})" if b.detail else None
+    return " ".join(x for x in (b.name, b.result, scored, detail) if x)
 
 
 def _items(values: list | None, show) -> str:  # type: ignore[no-untyped-def]
