@@ -96,6 +96,11 @@ def criteria_for(trial: Trial, *, parser: Parser | None = None) -> list[Criterio
     return structured_criteria(trial) + parsed
 
 
+def parsed_criteria(trial: Trial, *, parser: Parser | None = None) -> list[Criterion]:
+    """The free-text criteria only (cached parse)."""
+    return criteria_for(trial, parser=parser)[len(structured_criteria(trial)) :]
+
+
 def proposition_key(kind: str, params: dict[str, Any]) -> int:
     """A small integer naming the proposition (kind + params without ``negated``)."""
     body = {k: v for k, v in params.items() if k != "negated"}
@@ -140,13 +145,14 @@ def prepare(
     if isinstance(trials, PreparedTrials):
         return trials
     trial_list = list(trials)
-    crits = [criteria_for(t, parser=parser) for t in trial_list]
+    crits = [parsed_criteria(t, parser=parser) for t in trial_list]
     return from_criteria(trial_list, crits)
 
 
 def from_criteria(trials: Sequence[Trial], crits: Sequence[list[Criterion]]) -> PreparedTrials:
-    """Flatten trials whose criteria are already known (e.g. hand-built in tests)."""
+    """Flatten trials with their free-text criteria (the structured age/sex fields are added)."""
     temporary_kinds = set(kb.table("temporary_kinds")["kinds"])
+    crits = [structured_criteria(t) + list(cs) for t, cs in zip(trials, crits, strict=True)]
     trial_of, key, required, confident, temporary = [], [], [], [], []
     for i, cs in enumerate(crits):
         for c in cs:

@@ -196,5 +196,17 @@ def lab_id(name: str | None) -> str | None:
 
 
 def biomarker_equivalents(name: str, result: str | None) -> list[tuple[str, str]]:
-    """(biomarker, result) pairs that satisfy a criterion on ``name``/``result`` (MSI-H <-> dMMR)."""
-    return [(str(a), str(b)) for a, b in vocab.biomarker_equivalents(name, result)]
+    """(biomarker, result) pairs that satisfy a criterion on ``name``/``result``, from the
+    ``equivalents`` table of ``rules/data/vocab/biomarkers.json`` (MSI-H <-> dMMR).
+
+    >>> biomarker_equivalents("MSI", "MSI-H")
+    [('MMR', 'deficient')]
+    """
+    table_ = vocab.load_data("vocab/biomarkers.json").get("equivalents", [])
+    return [
+        (str(e["then"]["biomarker"]), str(e["then"]["result"]))
+        for e in table_
+        if e["if"].get("biomarker") == name
+        and e["if"].get("result") == result
+        and e["then"].get("biomarker") != name
+    ]
