@@ -90,7 +90,9 @@ def ingest(
         fail(f"nothing could be read from {', '.join(map(str, paths))} "
              f"({summary.rejected} record(s) rejected)", code=1)  # fmt: skip
     console.print(
-        f"ingested into {escape(str(store.root))}: {_summary_line(summary)}", highlight=False
+        f"ingested into {escape(str(store.root))}: {_summary_line(summary)}",
+        highlight=False,
+        soft_wrap=True,
     )
     if summary.rejected:
         err_console.print(
@@ -165,7 +167,7 @@ def fetch_cmd(
         fail(str(exc), code=1)
     console.print(
         f"fetched {result.studies:,} studies in {result.pages} page(s) into "
-        f"{escape(str(store.root))}: {_summary_line(result.summary)}", highlight=False,
+        f"{escape(str(store.root))}: {_summary_line(result.summary)}", highlight=False, soft_wrap=True,
     )  # fmt: skip
     if not result.complete:
         err_console.print("more pages remain: run the same command again to continue")
