@@ -6,7 +6,8 @@ and the real matcher), :func:`match_partition` (the pure per-partition function 
 engine runs). See docs/batch.md.
 """
 
-from matcher.batch.corpus import corpus_context, evaluate_pair
+from matcher.batch.adapter import MatcherEvaluator
+from matcher.batch.corpus import corpus_context
 from matcher.batch.partition import InputError, MatchContext, PartitionResult, match_partition
 from matcher.batch.prescreen import Patient, prescreen
 from matcher.batch.runner import build_context, read_cohort, run_batch, select_trials
@@ -17,12 +18,12 @@ __all__ = [
     "BatchSummary",
     "InputError",
     "MatchContext",
+    "MatcherEvaluator",
     "PairResult",
     "PartitionResult",
     "Patient",
     "build_context",
     "corpus_context",
-    "evaluate_pair",
     "match_partition",
     "prescreen",
     "read_cohort",

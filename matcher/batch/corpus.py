@@ -10,18 +10,18 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from datetime import date
 from functools import cache
 from importlib import resources
 from pathlib import Path
 
 import polars as pl
 
-from matcher.batch.criteria import CRITERIA_SCHEMA, criteria_table
+from matcher.batch.adapter import MatcherEvaluator
+from matcher.batch.criteria import CRITERIA_SCHEMA, parsed_of, table_of
 from matcher.batch.partition import MatchContext
 from matcher.batch.runner import build_context, select_trials
-from matcher.batch.types import BatchOptions, PairResult
-from profiles.model import PatientProfile
+from matcher.batch.types import BatchOptions
+from rules.criterion import Criterion
 from rules.trial import Trial
 
 CACHE_TABLE = "batch_criteria"
@@ -41,55 +41,59 @@ def parser_digest() -> str:
     return digest.hexdigest()[:16]
 
 
-def _parse(trial: Trial) -> list:
+def _parse(trial: Trial) -> list[Criterion]:
     from rules.criteria import parse_trial
 
-    return list(parse_trial(trial))
+    return list(parse_trial(trial)) if trial.eligibility_criteria else []
 
 
-def cached_criteria(trials: Sequence[Trial], *, data_dir: Path | None) -> pl.DataFrame:
-    """The criteria table of ``trials``, from the store's cache when it is current."""
+def parse_all(trials: Sequence[Trial]) -> dict[str, list[Criterion]]:
+    """Parse the free-text criteria of every trial (once)."""
+    return {t.nct_id: _parse(t) for t in trials}
+
+
+def cached_parse(trials: Sequence[Trial], *, data_dir: Path | None) -> dict[str, list[Criterion]]:
+    """Parsed criteria of ``trials``, from the store's cache when it is current.
+
+    The cache is the store's table ``batch_criteria`` (see module doc); a store with nothing
+    ingested (the bundled corpus) is parsed in memory.
+    """
     from rules.corpus import CorpusStore
 
     store = CorpusStore.from_env(data_dir)
     if store.is_empty:
-        return criteria_table(trials, parse=_parse)
+        return parse_all(trials)
     digest = parser_digest()
     found = store.read_table(CACHE_TABLE)
-    if (
-        found is not None
-        and "parser_digest" in found.columns
-        and found.height
-        and found["parser_digest"][0] == digest
-    ):
-        have = set(found["nct_id"].unique().to_list())
-        missing = [t for t in trials if t.nct_id not in have]
-        if not missing:
-            return found.select(list(CRITERIA_SCHEMA))
-    table = criteria_table(store.trials(), parse=_parse)
-    store.write_table(CACHE_TABLE, table.with_columns(parser_digest=pl.lit(digest)))
-    return table
-
-
-def evaluate_pair(profile: PatientProfile, trial: Trial, as_of: date) -> PairResult:
-    """The real matcher's explained evaluation of one pair, flattened for the batch tables."""
-    from matcher.batch.adapter import evaluate_with_matcher
-
-    return evaluate_with_matcher(profile, trial, as_of)
+    if found is not None and "parser_digest" in found.columns and found.height:
+        ids = set(found["nct_id"].to_list())
+        if found["parser_digest"][0] == digest and all(t.nct_id in ids for t in trials):
+            return parsed_of(found.filter(pl.col("id").is_not_null()).select(list(CRITERIA_SCHEMA)))
+    parsed = parse_all(store.trials())
+    table = table_of(parsed).with_columns(parser_digest=pl.lit(digest))
+    # a trial without criteria still marks the cache as covering it
+    empty = [n for n, cs in parsed.items() if not cs]
+    marks = pl.DataFrame({"nct_id": empty}).with_columns(parser_digest=pl.lit(digest))
+    store.write_table(CACHE_TABLE, pl.concat([table, marks], how="diagonal"))
+    return parsed
 
 
 def corpus_context(
     *, options: BatchOptions, data_dir: Path | None = None, trials: Sequence[Trial] | None = None
 ) -> MatchContext:
-    """Everything a worker needs, built once: trials, their tables, and the real matcher."""
+    """Everything a worker needs, built once: trials, their tables, and the real matcher.
+
+    ``trials`` given: those (parsed here); otherwise the corpus of ``data_dir`` (parsed once
+    and cached in its store), or the bundled trials.
+    """
     if trials is None:
         from rules.corpus import load_corpus
 
         trials = load_corpus(data_dir, quiet=True)
-        criteria = cached_criteria(trials, data_dir=data_dir)
+        parsed = cached_parse(select_trials(trials, options.statuses), data_dir=data_dir)
     else:
-        criteria = None
+        parsed = parse_all(select_trials(trials, options.statuses))
     chosen = select_trials(trials, options.statuses)
-    return build_context(
-        chosen, options=options, evaluate=evaluate_pair, criteria=criteria, parse=_parse
-    )
+    evaluator = MatcherEvaluator.of(chosen, parsed)
+    crits = dict(zip((t.nct_id for t in chosen), evaluator.criteria, strict=True))
+    return build_context(chosen, options=options, evaluate=evaluator, criteria=table_of(crits))

@@ -23,6 +23,9 @@ CRITERIA_SCHEMA: dict[str, Any] = {
     "nct_id": pl.String,
     "id": pl.String,
     "order": pl.Int64,
+    "start": pl.Int64,
+    "end": pl.Int64,
+    "section": pl.String,
     "polarity": pl.String,
     "kind": pl.String,
     "text": pl.String,
@@ -97,6 +100,9 @@ def criterion_row(nct_id: str, order: int, c: Criterion) -> dict[str, Any]:
         "nct_id": nct_id,
         "id": c.id,
         "order": order,
+        "start": c.start,
+        "end": c.end,
+        "section": c.section,
         "polarity": c.polarity,
         "kind": c.kind,
         "text": c.text,
@@ -122,7 +128,38 @@ def _num(value: Any) -> float | None:
 
 def criteria_table(trials: Sequence[Trial], *, parse: Parse) -> pl.DataFrame:
     """Parse every trial once and return its criteria as one table (see module doc)."""
-    rows: list[dict[str, Any]] = []
-    for t in trials:
-        rows.extend(criterion_row(t.nct_id, i, c) for i, c in enumerate(parse(t)))
+    return table_of({t.nct_id: list(parse(t)) for t in trials})
+
+
+def table_of(parsed: dict[str, list[Criterion]]) -> pl.DataFrame:
+    """The criteria table of already parsed criteria, by NCT id."""
+    rows = [criterion_row(n, i, c) for n, cs in parsed.items() for i, c in enumerate(cs)]
     return pl.DataFrame(rows, schema=CRITERIA_SCHEMA) if rows else EMPTY_CRITERIA.clone()
+
+
+def parsed_of(table: pl.DataFrame) -> dict[str, list[Criterion]]:
+    """Criteria back from the table (inverse of :func:`table_of`), in their order.
+
+    >>> c = Criterion(id="c1", polarity="exclusion", text="Pregnant", start=3, end=11,
+    ...     kind="pregnancy", confidence=0.9, rule="preg", params={"breastfeeding": False})
+    >>> parsed_of(table_of({"NCT00000001": [c]}))["NCT00000001"] == [c]
+    True
+    """
+    out: dict[str, list[Criterion]] = {}
+    for r in table.sort("nct_id", "order").iter_rows(named=True):
+        out.setdefault(r["nct_id"], []).append(
+            Criterion(
+                id=r["id"],
+                polarity=r["polarity"],
+                text=r["text"],
+                start=r["start"],
+                end=r["end"],
+                kind=r["kind"],
+                params=json.loads(r["params"]),
+                confidence=r["confidence"],
+                rule=r["rule"],
+                section=r["section"],
+                parent=r["parent"],
+            )
+        )
+    return out

@@ -22,7 +22,8 @@ from matcher.batch.types import NO_MATCH, PairResult
 from profiles.model import PatientProfile
 from rules.trial import Trial
 
-Evaluate = Callable[[PatientProfile, Trial, date], PairResult]
+#: judge one profile against the given trials (by NCT id), every pair explained
+Evaluate = Callable[[PatientProfile, Sequence[str], date], list[PairResult]]
 _VERDICT_ORDER = {"eligible": 0, "possibly_eligible": 1, "ineligible": 2}
 JOIN = " | "
 
@@ -174,14 +175,24 @@ def match_partition(records: Sequence[Patient | InputError], ctx: MatchContext) 
     by_patient: dict[int, dict[str, str]] = {}
     for position, nct_id, reason in ruled.iter_rows():
         by_patient.setdefault(position, {})[nct_id] = reason
-        stats[(nct_id, "rules_out", reason)] += 1
     all_ids = ctx.trial_table["nct_id"].to_list()
     for p in patients:
         out_here = by_patient.get(p.position, {})
-        results = [
-            ctx.evaluate(p.profile, ctx.trials[n], ctx.as_of) for n in all_ids if n not in out_here
-        ]
+        try:
+            results = ctx.evaluate(p.profile, [n for n in all_ids if n not in out_here], ctx.as_of)
+        except Exception as exc:  # one patient's failure must not lose the others
+            errors.append(
+                InputError(
+                    p.position,
+                    p.where,
+                    p.patient_id,
+                    f"matching failed ({type(exc).__name__}: {exc}); please report it",
+                )
+            )
+            continue
         evaluated += len(results)
+        for nct_id, reason in out_here.items():
+            stats[(nct_id, "rules_out", reason)] += 1
         for r in results:
             if r.verdict == "ineligible":
                 for item in r.ruling[:1]:
@@ -203,7 +214,7 @@ def match_partition(records: Sequence[Patient | InputError], ctx: MatchContext) 
             ],
             schema=STATS_SCHEMA,
         ),
-        errors=pl.DataFrame([e.__dict__ for e in errors], schema=ERROR_SCHEMA),
-        pairs_prescreened=ruled.height,
+        errors=pl.DataFrame([e.__dict__ for e in errors], schema=ERROR_SCHEMA).sort("position"),
+        pairs_prescreened=sum(len(by_patient.get(p.position, {})) for p in patients),
         pairs_evaluated=evaluated,
     )

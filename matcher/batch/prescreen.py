@@ -23,6 +23,8 @@ from profiles.model import PatientProfile
 
 SURE = 0.8
 _PS_SCALE = {"ECOG": "ecog", "WHO": "ecog", "Karnofsky": "karnofsky"}
+#: structured-field reasons come after the criteria (whose texts the matcher also cites)
+_LAST = 1 << 40
 PRESCREEN_KINDS = ("age", "sex", "performance_status")
 
 
@@ -33,6 +35,7 @@ class Patient:
     position: int
     patient_id: str
     profile: PatientProfile
+    where: str = ""
 
 
 def patient_table(patients: Sequence[Patient], *, as_of: date) -> pl.DataFrame:
@@ -113,7 +116,7 @@ def _structured_fails(people: pl.DataFrame, trials: pl.DataFrame) -> pl.DataFram
     return (
         pairs.with_columns(reason=reason)
         .filter(pl.col("reason").is_not_null())
-        .select("position", "nct_id", pl.lit(0, pl.Int64).alias("order"), "reason")
+        .select("position", "nct_id", pl.lit(_LAST, pl.Int64).alias("order"), "reason")
     )
 
 

@@ -51,7 +51,7 @@ def read_cohort(path: Path) -> Iterator[Patient | InputError]:
     for rec in iter_profiles(path):
         if rec.profile is not None and not rec.errors:
             pid = rec.patient_id or rec.profile.id or f"#{rec.position}"
-            yield Patient(rec.position, pid, rec.profile)
+            yield Patient(rec.position, pid, rec.profile, rec.where)
         else:
             yield InputError(
                 rec.position,
