@@ -237,16 +237,16 @@ def row_to_profile_dict(row: Mapping[str, Any]) -> tuple[dict[str, Any], list[st
                 f"profile_json is given, so leave the other columns blank (found: {', '.join(others)})"
             )
         try:
-            data = json.loads(str(cells["profile_json"]))
+            given = json.loads(str(cells["profile_json"]))
         except json.JSONDecodeError as exc:
             errors.append(f"profile_json: not valid JSON ({exc.msg} at column {exc.colno})")
             return {}, errors, sources
-        if not isinstance(data, dict):
+        if not isinstance(given, dict):
             errors.append("profile_json: not a JSON object")
             return {}, errors, sources
-        if ident is not None and data.get("id") is None:
-            data["id"] = str(ident)
-        return data, errors, sources
+        if ident is not None and given.get("id") is None:
+            given["id"] = str(ident)
+        return given, errors, sources
     data: dict[str, Any] = {}
     if ident is not None:
         data["id"] = str(ident)

@@ -179,7 +179,7 @@ def _iter_csv(path: Path, *, delimiter: str) -> Iterator[ProfileRecord]:
 
     def rows() -> Iterator[dict[str, Any]]:
         for row in reader:
-            extra = row.pop(None, None)  # type: ignore[call-overload]
+            extra = row.pop(None, None)
             if extra and any(str(x).strip() for x in extra):
                 row["__extra__"] = extra
             yield row
