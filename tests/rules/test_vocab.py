@@ -1,0 +1,201 @@
+"""Every vocabulary entry's examples, one test per entry (the entry id is the test id)."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+
+import pytest
+
+from rules import vocab
+from rules.vocab import load_data
+
+FINDERS = {
+    "cancers": ("entries", vocab.find_cancers),
+    "biomarkers": ("entries", vocab.find_biomarkers),
+    "comorbidities": ("entries", vocab.find_comorbidities),
+    "labs": ("entries", vocab.find_labs),
+    "drugs": ("drugs", vocab.find_drugs),
+    "drug-classes": ("classes", vocab.find_drugs),
+    "regimens": ("regimens", vocab.find_drugs),
+}
+
+
+def _cases():
+    for label, (section, finder) in FINDERS.items():
+        name = "drugs" if label in ("drug-classes", "regimens") else label
+        for entry in load_data(f"vocab/{name}.json")[section]:
+            yield pytest.param(entry, finder, id=f"{label}:{entry['id']}")
+
+
+@pytest.mark.parametrize(("entry", "finder"), list(_cases()))
+def test_vocab_entry_examples(entry, finder):
+    examples = entry.get("examples", {})
+    assert examples.get("match"), f"{entry['id']} has no match example"
+    for text in examples["match"]:
+        ids = [m.id for m in finder(text)]
+        assert entry["id"] in ids, f"{text!r} should mention {entry['id']}, found {ids}"
+    for text in examples.get("no_match", []):
+        ids = [m.id for m in finder(text)]
+        assert entry["id"] not in ids, f"{text!r} should not mention {entry['id']}"
+
+
+@pytest.mark.parametrize("name", ["cancers", "biomarkers", "comorbidities", "labs"])
+def test_ids_unique_and_parents_exist(name):
+    entries = load_data(f"vocab/{name}.json")["entries"]
+    counts = Counter(e["id"] for e in entries)
+    assert [i for i, n in counts.items() if n > 1] == []
+    ids = set(counts)
+    missing = [(e["id"], p) for e in entries for p in e.get("parents", []) if p not in ids]
+    assert missing == []
+
+
+def test_drug_references_resolve():
+    data = load_data("vocab/drugs.json")
+    classes = {c["id"] for c in data["classes"]}
+    drugs = {d["id"] for d in data["drugs"]}
+    assert [(d["id"], c) for d in data["drugs"] for c in d["classes"] if c not in classes] == []
+    assert [(c["id"], p) for c in data["classes"] for p in c["parents"] if p not in classes] == []
+    assert [(r["id"], d) for r in data["regimens"] for d in r["drugs"] if d not in drugs] == []
+
+
+def test_every_cancer_has_a_category():
+    for e in load_data("vocab/cancers.json")["entries"]:
+        assert vocab.cancer_category(e["id"]) in ("solid", "haematological"), e["id"]
+
+
+@pytest.mark.parametrize(
+    ("child", "ancestor", "expected"),
+    [
+        ("nsclc", "lung_cancer", True),
+        ("squamous_nsclc", "nsclc", True),
+        ("nonsquamous_nsclc", "nsclc", True),
+        ("squamous_nsclc", "nonsquamous_nsclc", False),
+        ("sclc", "lung_cancer", True),
+        ("sclc", "nsclc", False),
+        ("pdac", "pancreatic_cancer", True),
+        ("colon_cancer", "colorectal_cancer", True),
+        ("rectal_cancer", "colorectal_cancer", True),
+        ("apl", "aml", True),
+        ("aml", "apl", False),
+        ("aml", "hematologic_malignancy", True),
+        ("dlbcl", "lymphoma", True),
+        ("hodgkin_lymphoma", "nhl", False),
+        ("tnbc", "breast_cancer", True),
+        ("glioblastoma", "glioma", True),
+        ("hcc", "solid_tumor", True),
+        ("aml", "advanced_solid_tumor", False),
+        ("melanoma", "advanced_solid_tumor", True),
+    ],
+)
+def test_cancer_hierarchy(child, ancestor, expected):
+    assert vocab.cancer_is_a(child, ancestor) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("pancreatic ductal adenocarcinoma", ["pdac"]),
+        ("NSCLC", ["nsclc"]),
+        ("Acute Myeloid Leukaemia", ["aml"]),
+        ("adenocarcinoma of the pancreas", ["pdac"]),
+        ("non small cell lung carcinom", ["nsclc"]),
+        ("broken leg", []),
+    ],
+)
+def test_cancer_ids(text, expected):
+    assert vocab.cancer_ids(text) == expected
+
+
+def test_word_boundaries_and_case():
+    assert vocab.find_cancers("All patients must sign; ALL in remission") == [
+        vocab.Mention("all", 24, 27, "ALL", "cancer")
+    ]
+    assert [m.id for m in vocab.find_biomarkers("met the criteria; ret; MET; RET")] == [
+        "MET",
+        "RET",
+    ]
+    assert vocab.find_cancers("xTNBC, mTNBCx") == []
+    assert [m.text for m in vocab.find_cancers("TNBCs")] == ["TNBCs"]
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("Keytruda", "pembrolizumab"),
+        ("MK-3475", "pembrolizumab"),
+        ("mk3475", "pembrolizumab"),
+        ("OPDIVO", "nivolumab"),
+        ("AK104", "cadonilimab"),
+        ("Abraxane", "nab_paclitaxel"),
+        ("5-FU", "fluorouracil"),
+        ("S-1", "s1"),
+        ("T-DM1", "trastuzumab_emtansine"),
+        ("anti-PD-1", None),
+        ("coffee", None),
+    ],
+)
+def test_canonical_drug(name, expected):
+    assert vocab.canonical_drug(name) == expected
+
+
+def test_drug_classes_and_regimens():
+    assert "anti_pd1" in vocab.drug_classes("cadonilimab")
+    assert "anti_ctla4" in vocab.drug_classes("cadonilimab")
+    assert "anti_pd1" not in vocab.drug_classes("atezolizumab")
+    assert "anti_pd1_pdl1" in vocab.drug_classes("atezolizumab")
+    assert "chemotherapy" in vocab.drug_classes("carboplatin")
+    assert "anticancer_therapy" in vocab.drug_classes("osimertinib")
+    assert vocab.drug_classes("leucovorin") == set()
+    assert vocab.class_is_a("anti_pd_l1", "immune_checkpoint_inhibitor")
+    assert vocab.regimen_drugs("FOLFIRINOX") == [
+        "fluorouracil",
+        "leucovorin",
+        "irinotecan",
+        "oxaliplatin",
+    ]
+    assert vocab.regimen_drugs("R-CHOP")[0] == "rituximab"
+    assert vocab.regimen_drugs("7+3") == ["cytarabine", "daunorubicin"]
+
+
+def test_every_drug_alias_is_owned_once():
+    """An alias naming two different drugs would make canonical_drug ambiguous."""
+    owners: dict[str, set[str]] = {}
+    for d in load_data("vocab/drugs.json")["drugs"]:
+        for alias in [d["id"], *d["aliases"]]:
+            owners.setdefault(vocab.norm_key(alias), set()).add(d["id"])
+    assert {a: o for a, o in owners.items() if len(o) > 1} == {}
+
+
+def test_biomarker_equivalents_and_her2():
+    assert vocab.biomarker_equivalents("MSI-H", "positive") == [("MMR", "deficient")]
+    assert vocab.biomarker_equivalents("MMR", "dMMR") == [("MSI", "MSI-H")]
+    assert vocab.biomarker_equivalents("EGFR", "positive") == []
+    assert vocab.her2_status(ihc="2+", ish="positive") == "positive"
+    assert vocab.her2_status(ihc="2+", ish="not amplified") == "low"
+    assert vocab.her2_status(ihc="0") == "negative"
+    assert vocab.pdl1_scoring("tumour proportion score") == "TPS"
+    assert load_data("vocab/biomarkers.json")["pdl1_interchangeable"] is False
+
+
+def test_variants():
+    assert vocab.biomarker_variants("KRAS", "KRAS p.G12C") == ["G12C"]
+    assert vocab.biomarker_variants("BRAF", "BRAF V600E") == ["V600E"]
+    assert vocab.biomarker_variants("MET", "MET exon 14 skipping") == ["exon 14 skipping"]
+
+
+def test_comorbidities_and_labs():
+    assert vocab.canonical_comorbidity("Hashimoto's thyroiditis") == "autoimmune_thyroid_disease"
+    assert "autoimmune_disease" in vocab.comorbidity_classes("type1_diabetes")
+    assert "transplant" in vocab.comorbidity_classes("kidney_transplant")
+    assert vocab.canonical_lab("SGOT") == "ast"
+    assert vocab.canonical_lab("eGFR") == "egfr_renal"
+    assert vocab.canonical_lab("Hgb") == "hemoglobin"
+    assert [m.id for m in vocab.find_labs("EGFR mutation")] == []
+
+
+def test_data_files_are_valid_json_utf8():
+    from tests.conftest import REPO
+
+    for path in (REPO / "rules" / "data" / "vocab").glob("*.json"):
+        json.loads(path.read_text(encoding="utf-8"))
