@@ -22,6 +22,7 @@ from matcher.batch.partition import MatchContext
 from matcher.batch.runner import build_context, select_trials
 from matcher.batch.types import BatchOptions
 from rules.criterion import Criterion
+from rules.errors import ConfigError
 from rules.trial import Trial
 
 CACHE_TABLE = "batch_criteria"
@@ -42,8 +43,13 @@ def parser_digest() -> str:
 
 
 def _parse(trial: Trial) -> list[Criterion]:
-    from rules.criteria import parse_trial
-
+    try:
+        from rules.criteria import parse_trial
+    except ImportError as exc:
+        raise ConfigError(
+            f"the criteria parser (rules.criteria) is not available: {exc}",
+            hint="batch matching needs parsed criteria; install a complete trialmatch",
+        ) from None
     return list(parse_trial(trial)) if trial.eligibility_criteria else []
 
 

@@ -70,6 +70,9 @@ def batch(
         fail(f"--as-of {as_of!r} is not a date: write YYYY-MM-DD")
     if not cohort.exists():
         fail(f"{cohort}: no such file or folder")
+    from matcher.batch.outputs import out_format
+
+    out_format(out)  # an unusable extension is refused before the corpus is loaded
     statuses = None if status.strip().lower() in ("any", "all") else parse_statuses(status)
     options = BatchOptions(
         top_k=top_k,
