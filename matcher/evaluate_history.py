@@ -250,7 +250,8 @@ def _condition_hit(
         return False
     if c.id is None:
         return None if _shares_words(c.text, ids + classes) else False
-    return c.id in ids or bool(c.classes & set(classes)) or c.id in classes
+    wanted = set(ids) | set(classes)  # the vocabulary is one is-a hierarchy: ids and classes alike
+    return c.id in wanted or bool(c.classes & wanted)
 
 
 def _shares_words(text: str, names: list[str]) -> bool:

@@ -16,6 +16,17 @@ from profiles.model import Biomarker, PatientProfile, Therapy
 PERIOPERATIVE = ("neoadjuvant", "adjuvant", "perioperative")
 LOCAL_KINDS = ("surgery", "radiotherapy")
 PROGRESSION_WORDS = ("progress", "recur", "relapse", "refractory")
+# a regimen's kind as a drug class of rules/data/vocab/drugs.json, so class criteria see it
+KIND_CLASSES = {
+    "chemotherapy": ("chemotherapy",),
+    "immunotherapy": ("immunotherapy",),
+    "targeted therapy": ("targeted_therapy",),
+    "hormone therapy": ("endocrine_therapy",),
+    "radiotherapy": ("radiotherapy",),
+    "chemoradiotherapy": ("chemotherapy", "radiotherapy"),
+    "cell therapy": ("cellular_therapy",),
+    "investigational": ("investigational_agent",),
+}
 
 
 @dataclass(slots=True)
@@ -142,6 +153,8 @@ def _therapy(t: Therapy) -> TherapyFact:
 
 def _condition(text: str) -> ConditionFact:
     cid = kb.comorbidity_id(text)
+    if cid is None and kb.cancer_ids(text):
+        cid = "other_malignancy"  # a second cancer listed among the other conditions
     return ConditionFact(
         text=text,
         id=cid,

@@ -53,7 +53,12 @@ def match_command(
     from rules.corpus import load_corpus, read_trials
 
     when = _parse_date(as_of)
-    patient = load_profile(profile)  # ProfileError -> one clear line, exit 2
+    from rules.errors import ProfileError
+
+    try:
+        patient = load_profile(profile)
+    except ProfileError as exc:
+        fail(str(exc))
     if trials:
         found, errors = read_trials(trials)
         for error in errors:

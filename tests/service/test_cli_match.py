@@ -1,0 +1,68 @@
+"""``trialmatch match``: the JSON contract, the readable formats, clear errors."""
+
+from __future__ import annotations
+
+import json
+
+from tests.conftest import BUNDLED, REPO, TEST_DATA
+
+SEED = BUNDLED / "seed-pancreatic-NCT06532617.json.gz"
+EXAMPLE = REPO / "examples" / "profile.example.json"
+
+
+def invoke(*args: str):
+    from typer.testing import CliRunner
+
+    from service.cli import app
+
+    return CliRunner().invoke(app, list(args))
+
+
+def test_json_contract_on_the_seed_trial():
+    result = invoke(
+        "match", str(EXAMPLE), "--trials", str(SEED), "--as-of", "2026-11-20", "--format", "json"
+    )
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert set(report) == {"matches", "questions"}
+    (m,) = report["matches"]
+    assert m["nct_id"] == "NCT06532617"
+    assert m["verdict"] in ("possibly_eligible", "eligible", "ineligible")
+    assert 0 <= m["score"] <= 1
+    for c in m["criteria"]:
+        assert {"id", "polarity", "text", "status", "explanation", "fields"} <= set(c)
+        assert c["status"] in ("met", "not_met", "unknown", "needs_clinician")
+    age = next(c for c in m["criteria"] if c["id"] == "ctgov-max-age")
+    assert age["text"] == "Maximum age: 80 Years" and age["status"] == "met"
+
+
+def test_ecog2_variant_is_ruled_out_in_table_and_markdown():
+    profile = TEST_DATA / "profiles_match" / "pdac-age85.json"
+    table = invoke("match", str(profile), "--trials", str(SEED), "--as-of", "2026-11-20")
+    assert table.exit_code == 0, table.output
+    assert "INELIGIBLE" in table.stdout
+    md = invoke(
+        "match",
+        str(profile),
+        "--trials",
+        str(SEED),
+        "--as-of",
+        "2026-11-20",
+        "--format",
+        "markdown",
+    )
+    assert md.exit_code == 0
+    assert "## INELIGIBLE: NCT06532617" in md.stdout
+    assert "Maximum age: 80 Years" in md.stdout
+
+
+def test_bad_profile_and_bad_date_are_clear_errors(tmp_path):
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"ecog": 9}))
+    result = invoke("match", str(bad), "--trials", str(SEED))
+    assert result.exit_code == 2
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert "ECOG" in result.output
+    result = invoke("match", str(EXAMPLE), "--trials", str(SEED), "--as-of", "20/11/2026")
+    assert result.exit_code == 2
+    assert "YYYY-MM-DD" in result.output
