@@ -184,11 +184,14 @@ class CorpusStore:
     def ingest_pairs(self, pairs: Iterable[tuple[Trial, str]]) -> IngestSummary:
         """Like :meth:`ingest`, with each trial's source (file, record) kept in ``source``."""
         incoming, incoming_sites = _collect(pairs)
-        winners = incoming.sort(
-            ["last_update", "_seq"], descending=[True, False], nulls_last=True
-        ).unique("nct_id", keep="first", maintain_order=True)
-        existing = self.frame()
-        old = existing.select("nct_id", pl.col("last_update").alias("_old"), _present=pl.lit(True))
+        # Decide on the keys alone, so the big JSON column is copied only for changed rows.
+        winners = (
+            incoming.select("nct_id", "last_update", "_seq")
+            .sort(["last_update", "_seq"], descending=[True, False], nulls_last=True)
+            .unique("nct_id", keep="first", maintain_order=True)
+        )
+        old = self._columns("trials", ["nct_id", "last_update"])
+        old = old.select("nct_id", pl.col("last_update").alias("_old"), _present=pl.lit(True))
         joined = winners.join(old, on="nct_id", how="left")
         added = pl.col("_present").is_null()
         newer = (
@@ -197,21 +200,22 @@ class CorpusStore:
             & (pl.col("_old").is_null() | (pl.col("last_update") > pl.col("_old")))
         ).fill_null(False)
         n_added = joined.filter(added).height
-        changed = joined.filter(added | newer)
-        n_updated = changed.height - n_added
+        changed = joined.filter(added | newer).select("nct_id", "_seq")
         summary = IngestSummary(
             added=n_added,
-            updated=n_updated,
+            updated=changed.height - n_added,
             unchanged=incoming.height - changed.height,  # superseded duplicates too
-            total=existing.height + n_added,
+            total=old.height + n_added,
         )
         if not summary.changed:
             return summary
         ids = changed.select("nct_id")
+        new_rows = incoming.join(changed, on=["nct_id", "_seq"], how="semi")
+        del incoming
         trials = pl.concat(
-            [existing.join(ids, on="nct_id", how="anti"), changed.select(list(TRIALS_SCHEMA))]
+            [self.frame().join(ids, on="nct_id", how="anti"), new_rows.select(list(TRIALS_SCHEMA))]
         ).sort("nct_id")
-        new_sites = incoming_sites.join(changed.select("nct_id", "_seq"), on=["nct_id", "_seq"])
+        new_sites = incoming_sites.join(changed, on=["nct_id", "_seq"], how="semi")
         sites = pl.concat(
             [
                 self.sites().join(ids, on="nct_id", how="anti"),
@@ -220,6 +224,12 @@ class CorpusStore:
         ).sort("nct_id", maintain_order=True)
         self._commit({"trials": trials, "sites": sites}, last_ingest=asdict(summary))
         return summary
+
+    def _columns(self, name: str, columns: list[str]) -> pl.DataFrame:
+        path = self._table_path(name)
+        if path is None:
+            return pl.DataFrame(schema={c: TRIALS_SCHEMA[c] for c in columns})
+        return pl.read_parquet(path, columns=columns)
 
     def _commit(self, tables: Mapping[str, pl.DataFrame], **extra: Any) -> None:
         for name in tables:
@@ -266,7 +276,7 @@ def _collect(pairs: Iterable[tuple[Trial, str]]) -> tuple[pl.DataFrame, pl.DataF
             rows, sites = [], []
     t_chunks.append(pl.DataFrame(rows, schema=t_schema))
     s_chunks.append(pl.DataFrame(sites, schema=s_schema))
-    return pl.concat(t_chunks), pl.concat(s_chunks)
+    return pl.concat(t_chunks, rechunk=False), pl.concat(s_chunks, rechunk=False)
 
 
 def _manifest(
