@@ -216,3 +216,21 @@ def test_bundled_corpus_is_unique_real_and_cached():
     assert len(ids) == len(set(ids)) == 255  # 265 records in 9 files, 10 repeated ids
     assert {"NCT06532617", "NCT02576665", "NCT06576635"} <= set(ids)
     assert bundled_trials()[0] is trials[0]
+
+
+@pytest.mark.slow
+def test_full_shared_corpus_ingests_then_reingests_unchanged(tmp_path):
+    from tests.conftest import SHARED
+
+    paths = [*sorted((SHARED / "data" / "ctgov").glob("*.json")),
+             SHARED / "data" / "trials" / "trials.jsonl.gz"]  # fmt: skip
+    store = CorpusStore(tmp_path)
+    errors = []
+    first = ingest_paths(store, paths, on_error=errors.append)
+    assert errors == [] and first.rejected == 0
+    # 18,122 trials in trials.jsonl.gz + 808 ctgov records, of which 807 repeat an id seen
+    assert first.total == first.added == 18_123 and first.unchanged == 807
+    again = ingest_paths(store, paths)
+    assert (again.added, again.updated, again.unchanged) == (0, 0, 18_930)
+    assert store.frame()["nct_id"].n_unique() == 18_123
+    assert store.get("NCT06532617").brief_title.startswith("Cadonilimab")
