@@ -14,7 +14,7 @@ import json
 import os
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -110,11 +110,14 @@ def fetch(
     on_error: Callable[[CorpusError], None] | None = None,
     client: httpx.Client | None = None,
     sleep: Callable[[float], None] = time.sleep,
+    commit_every: int = 1000,
 ) -> FetchResult:
     """Fetch every page of ``query`` into ``store``, resuming a previous identical fetch.
 
-    Raises FetchError when the registry cannot be reached or keeps failing; what was
-    fetched until then is stored and the next page is remembered.
+    Pages are ingested in batches of about ``commit_every`` studies (each commit rewrites
+    the store's tables). Raises FetchError when the registry cannot be reached or keeps
+    failing; what was fetched until then is stored and the next page is remembered, as on
+    Ctrl-C.
     """
     settings = settings or FetchSettings.from_env()
     state_path = store.data_dir / STATE_FILE
@@ -129,32 +132,50 @@ def fetch(
         timeout=settings.timeout, follow_redirects=True, headers={"User-Agent": USER_AGENT}
     )
     pacer = _Pacer(settings.rate, sleep)
+    pending: list[tuple[Trial, str]] = []
+
+    def commit(next_token: str | None) -> None:
+        """Ingest the buffered pages, then remember where to continue."""
+        if pending:
+            result.summary = _add(result.summary, store.ingest_pairs(pending))
+            pending.clear()
+        if next_token:
+            _save_state(state_path, {"query": key, "next_page_token": next_token})
+        else:
+            state_path.unlink(missing_ok=True)
+
     try:
         while max_pages is None or result.pages < max_pages:
-            page = _get_page(http, settings, query.params(token), pacer, sleep)
+            try:
+                page = _get_page(http, settings, query.params(token), pacer, sleep)
+            except FetchError:
+                commit(token)  # keep what came; continue from the page that failed
+                raise
             result.pages += 1
             if isinstance(page.get("totalCount"), int):
                 result.total_count = page["totalCount"]
-            studies = page["studies"]
-            result.studies += len(studies)
+            result.studies += len(page["studies"])
             source = f"{settings.base_url}/api/v2/studies page {result.pages}"
             rejects: list[CorpusError] = []
-            done = store.ingest_pairs(_trials(studies, source, rejects.append))
+            pending.extend(_trials(page["studies"], source, rejects.append))
             for exc in rejects:
                 if on_error:
                     on_error(exc)
-            done = IngestSummary(**{**asdict(done), "rejected": len(rejects)})
-            result.summary = _add(result.summary, done)
+            result.summary = replace(
+                result.summary, rejected=result.summary.rejected + len(rejects)
+            )
             token = page.get("nextPageToken") or None
-            if token:
-                _save_state(state_path, {"query": key, "next_page_token": token})
-            else:
-                state_path.unlink(missing_ok=True)
-                result.complete = True
+            result.complete = token is None
+            if len(pending) >= commit_every or result.complete:
+                commit(token)
             if on_page:
                 on_page(result)
-            if not token:
+            if result.complete:
                 break
+        commit(token)
+    except KeyboardInterrupt:
+        commit(token)
+        raise
     finally:
         if own:
             http.close()

@@ -196,13 +196,19 @@ def list_cmd(
     """List trials, optionally filtered by condition and status."""  # fmt: skip
     try:
         statuses = parse_statuses(status) if status else None
+    except TrialmatchError as exc:
+        fail(f"--status: {exc}")
+    try:
         frame = _frame(CorpusStore.from_env(data_dir))
     except TrialmatchError as exc:
-        fail(f"--status: {exc}" if status and "status" in str(exc) else str(exc))
+        fail(str(exc))
     hits = filter_frame(frame, condition=condition, statuses=statuses).sort("nct_id")
     shown = hits.head(limit) if limit else hits
+    more = " (use --limit 0 for all)" if shown.height < hits.height else ""
     if fmt is Format.json:
         echo_json(shown.select(_LIST_COLUMNS).write_json())
+        if more:
+            err_console.print(f"{shown.height:,} of {hits.height:,} matching trials{more}")
         return
     table = Table("NCT id", "status", "phase", "title", "conditions", highlight=False)
     for row in shown.iter_rows(named=True):
@@ -211,8 +217,7 @@ def list_cmd(
             Text(row["title"] or ""), Text(", ".join(row["conditions"][:3])),
         )  # fmt: skip
     console.print(table)
-    err_console.print(f"{shown.height:,} of {hits.height:,} matching trials"
-                      + (" (use --limit 0 for all)" if shown.height < hits.height else ""))  # fmt: skip
+    err_console.print(f"{shown.height:,} of {hits.height:,} matching trials{more}")
 
 
 @trials_app.command("show")

@@ -201,3 +201,10 @@ def test_base_url_from_env(monkeypatch):
     assert FetchSettings.from_env("http://flag.example").base_url == "http://flag.example"
     monkeypatch.delenv("TRIALMATCH_CTGOV_URL")
     assert FetchSettings.from_env().base_url == "https://clinicaltrials.gov"
+
+
+@pytest.mark.parametrize(("commit_every", "commits"), [(1000, 1), (5, 2)])
+def test_pages_are_committed_in_batches(tmp_path, registry, commit_every, commits):
+    store = CorpusStore(tmp_path)
+    fetch(store, QUERY, settings=_settings(registry.url), max_pages=2, commit_every=commit_every)
+    assert store.manifest()["generation"] == commits and len(store.trials()) == 10
