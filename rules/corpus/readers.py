@@ -29,6 +29,7 @@ ACCEPTED = (
 )
 
 Progress = Callable[[int], None]
+_Binary = IO[bytes] | gzip.GzipFile
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,7 +172,7 @@ def _read_stream(
 
 
 def _read_text(
-    stream: IO[bytes],
+    stream: _Binary,
     source: str,
     name: str,
     progress: Progress | None,
@@ -242,7 +243,7 @@ def _expand(doc: Any, source: str, unit: str, line: int = 0) -> Iterator[RawReco
 
 
 def _read_lines(
-    stream: IO[bytes], source: str, reporter: _Reporter
+    stream: _Binary, source: str, reporter: _Reporter
 ) -> Iterator[RawRecord | CorpusError]:
     for lineno, line in enumerate(stream, start=1):
         if line.strip():
