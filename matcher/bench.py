@@ -201,3 +201,45 @@ def write_run(run: pl.DataFrame, path: Path) -> None:
             "query_id", "nct_id", "rank", "score", "verdict"
         ).iter_rows():
             out.write(f"{qid}\tQ0\t{nct}\t{rank}\t{score:.6f}\t{verdict}\n")
+
+
+def pair_table(bench: Benchmark, *, rules: bool = True) -> pl.DataFrame:
+    """Raw features of every judged pair: profiles read from the patient texts, retrieval
+    scores, trial fields and (with ``rules``) the rule engine's outcomes and verdict."""
+    from matcher.pairs import pair_frame
+    from profiles.text import extract_profile
+
+    profiles = {qid: extract_profile(text, id=qid).profile for qid, text in bench.queries.items()}
+    return pair_frame(
+        bench.pairs(), texts=bench.queries, profiles=profiles, trials=bench.trials, rules=rules
+    )
+
+
+def model_run(
+    table: pl.DataFrame,
+    *,
+    ranker: object | None = None,
+    cv: int | None = None,
+    seed_params: dict[str, object] | None = None,
+) -> pl.DataFrame:
+    """Score the pairs with ``ranker``, or out-of-fold (``cv`` folds grouped by patient).
+
+    Returns ``query_id, nct_id, label, score, verdict``; without rule features every pair's
+    verdict is ``possibly_eligible`` (nothing was ruled out).
+    """
+    from matcher.rank import TrialRanker, out_of_fold
+
+    if cv:
+        scores = out_of_fold(table, k=cv, ranker=TrialRanker(**(seed_params or {})))
+    elif isinstance(ranker, TrialRanker):
+        scores = ranker.predict(table.drop([c for c in ("label", "verdict") if c in table.columns]))
+    else:
+        raise TypeError("give a fitted TrialRanker or a number of folds")
+    verdict = (
+        table["verdict"]
+        if "verdict" in table.columns
+        else pl.Series("verdict", ["possibly_eligible"] * table.height)
+    )
+    return table.select("query_id", "nct_id", "label").with_columns(
+        pl.Series("score", scores), verdict.alias("verdict")
+    )

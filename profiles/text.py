@@ -18,7 +18,7 @@ import json
 import re
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
@@ -79,7 +79,7 @@ class _Pattern:
 @cache
 def patterns() -> tuple[_Pattern, ...]:
     """The text patterns, compiled once (case-insensitive unless the entry says ``case``)."""
-    path = resources.files("profiles").joinpath("data", "text_patterns.json")
+    path = Path(__file__).parent / "data" / "text_patterns.json"
     data = json.loads(path.read_text(encoding="utf-8"))
     return tuple(
         _Pattern(

@@ -1,5 +1,149 @@
-"""Command module (registers on service.cli.app.app)."""
+"""``trialmatch train`` and ``trialmatch benchmark``: the ranking model and its honest numbers."""
 
 from __future__ import annotations
 
-from service.cli.app import app  # noqa: F401
+import hashlib
+import json
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+import typer
+from rich.table import Table
+
+from service.cli.app import app, console, fail
+
+DEFAULT_BENCHMARKS = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "benchmarks"
+METRICS = ("ndcg_10", "p_10", "mrr", "auroc", "false_exclusion")
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.strip().encode()).hexdigest()[:16]
+
+
+def _fmt(value: object) -> str:
+    return "-" if value is None else f"{value:.3f}" if isinstance(value, float) else str(value)
+
+
+def _table(title: str, rows: dict[str, dict[str, object]]) -> Table:
+    table = Table(title=title)
+    table.add_column("run")
+    for m in METRICS:
+        table.add_column(m, justify="right")
+    for name, metrics in rows.items():
+        table.add_row(name, *(_fmt(metrics.get(m)) for m in METRICS))
+    return table
+
+
+@app.command()
+def train(
+    benchmarks: Path = typer.Option(
+        DEFAULT_BENCHMARKS, "--benchmarks", help="Folder of benchmark sets."
+    ),
+    out: Path = typer.Option(
+        None, "--out", help="Where to write the model (default: the shipped one)."
+    ),
+    cv: int = typer.Option(
+        5, "--cv", min=2, help="Folds for the cross-validated report (by patient)."
+    ),
+) -> None:
+    """Fit the ranking model on all benchmark sets and report cross-validated metrics."""
+    from matcher.bench import BENCHMARK_SETS, Benchmark, model_run, pair_table
+    from matcher.metrics import evaluate_run
+    from matcher.rank import MODEL_PATH, TrialRanker, save_ranker
+
+    sets = [benchmarks / s for s in BENCHMARK_SETS if (benchmarks / s).is_dir()]
+    if not sets:
+        fail(f"no benchmark sets ({', '.join(BENCHMARK_SETS)}) under {benchmarks}")
+    tables, digests = [], []
+    for folder in sets:
+        bench = Benchmark.from_dir(folder)
+        console.print(
+            f"reading {bench.name}: {len(bench.queries)} patients, {bench.qrels.height} pairs"
+        )
+        tables.append(pair_table(bench).with_columns(pl.lit(bench.name).alias("set")))
+        digests += [_digest(t) for t in bench.queries.values()]
+    table = pl.concat(tables, how="diagonal")
+    run = model_run(table.drop("set"), cv=cv).with_columns(table["set"])
+    rows = {
+        name: evaluate_run(run.filter(pl.col("set") == name).drop("set")).as_dict()
+        for name in run["set"].unique(maintain_order=True)
+    }
+    console.print(_table(f"{cv}-fold cross-validation by patient (out-of-fold scores)", rows))
+    features = table.drop(["set", "label", "verdict"])
+    ranker = TrialRanker().fit(features, table["label"].to_numpy().astype(float))
+    ranker.training_queries_ = sorted(set(digests))
+    target = out or Path(__file__).resolve().parents[2] / "matcher" / MODEL_PATH
+    save_ranker(ranker, target)
+    console.print(f"model written to {target}")
+
+
+@app.command()
+def benchmark(
+    queries: Path = typer.Option(..., "--queries", help='queries.jsonl: {"_id", "text"} per line.'),
+    trials: Path = typer.Option(
+        ..., "--trials", help="trials.jsonl(.gz): v2-shaped study records."
+    ),
+    qrels: Path = typer.Option(
+        ..., "--qrels", help="qrels.tsv with header 'query-id corpus-id score'."
+    ),
+    run_out: Path = typer.Option(
+        ..., "--run-out", help="Write 'query-id Q0 nct-id rank score verdict'."
+    ),
+    metrics_out: Path = typer.Option(None, "--metrics-out", help="Write the metrics as JSON."),
+    cv: int = typer.Option(
+        None,
+        "--cv",
+        min=0,
+        help="Score out-of-fold with K folds by patient (0 = use the shipped model). Default: 5 "
+        "when any patient is in the shipped model's training set, else the shipped model.",
+    ),
+    model: Path = typer.Option(None, "--model", help="A model file (default: the shipped one)."),
+) -> None:
+    """Re-rank each patient's judged trials; print and write the metrics beside random and BM25."""
+    from matcher.bench import Benchmark, baselines, model_run, pair_table, write_run
+    from matcher.metrics import evaluate_run
+    from matcher.rank import load_ranker
+
+    bench = Benchmark.from_paths(queries=queries, trials=trials, qrels=qrels)
+    # With --cv K and no --model, out-of-fold scoring needs no shipped model.
+    ranker = load_ranker(model) if cv is None or cv == 0 or model else None
+    seen = set(getattr(ranker, "training_queries_", []) or [])
+    overlap = sum(_digest(t) in seen for t in bench.queries.values())
+    folds = cv if cv is not None else (5 if overlap else 0)
+    if folds == 1:
+        fail("--cv needs at least 2 folds (or 0 for the shipped model)")
+    table = pair_table(bench)
+    run = model_run(
+        table,
+        cv=folds or None,
+        ranker=None if folds else ranker,
+        seed_params=ranker.get_params() if ranker is not None else None,
+    )
+    write_run(run, run_out)
+    how = (
+        f"{folds}-fold cross-validation by patient"
+        if folds
+        else "shipped model (no patient of this set in its training data)"
+    )
+    if overlap and not folds:
+        how = f"shipped model, which saw {overlap} of these patients (not an honest score)"
+    result = {
+        "benchmark": bench.name,
+        "scoring": how,
+        "patients": len(bench.queries),
+        "pairs": bench.qrels.height,
+        "model": evaluate_run(run).as_dict(),
+        **baselines(bench),
+    }
+    console.print(
+        _table(f"{bench.name}: {how}", {k: result[k] for k in ("model", "random", "bm25")})
+    )
+    if metrics_out:
+        metrics_out.write_text(json.dumps(result, indent=2, default=_json_default) + "\n")
+
+
+def _json_default(value: object) -> object:
+    if isinstance(value, np.generic):
+        return value.item()
+    raise TypeError(type(value).__name__)

@@ -1,0 +1,149 @@
+"""Raw features of (patient, trial) pairs: retrieval scores, condition match, trial fields.
+
+One row per pair in a polars table; :class:`matcher.rank.PairFeatures` turns it into the
+model's matrix. Rule-engine outcome counts are added by :mod:`matcher.rule_features` when
+the matcher evaluates the pairs.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import polars as pl
+
+from matcher.retrieve import (
+    Bm25Index,
+    age_fit,
+    condition_match,
+    patient_terms,
+    sex_fit,
+    text_condition_match,
+)
+from matcher.rule_features import rule_row
+from profiles.model import PatientProfile
+from rules.trial import Trial
+
+_EXCLUSION = re.compile(r"\bexclusion\s+criteria\b|\bexclusions?\s*:", re.I)
+_PHASES = {"EARLY_PHASE1": 0.5, "PHASE1": 1, "PHASE2": 2, "PHASE3": 3, "PHASE4": 4}
+_OPEN = ("RECRUITING", "NOT_YET_RECRUITING", "ENROLLING_BY_INVITATION")
+
+
+def split_criteria(text: str | None) -> tuple[str, str]:
+    """Inclusion and exclusion parts of an eligibility text (split at the exclusion heading).
+
+    >>> split_criteria("Inclusion Criteria:\\n- adults\\nExclusion Criteria:\\n- pregnancy")
+    ('Inclusion Criteria:\\n- adults\\n', 'Exclusion Criteria:\\n- pregnancy')
+    """
+    text = text or ""
+    m = _EXCLUSION.search(text)
+    return (text[: m.start()], text[m.start() :]) if m else (text, "")
+
+
+@dataclass(frozen=True)
+class TrialIndexes:
+    """BM25 indexes over one set of trials: whole record, title+conditions, inclusion, exclusion."""
+
+    ids: dict[str, int]
+    full: Bm25Index
+    topic: Bm25Index
+    inclusion: Bm25Index
+    exclusion: Bm25Index
+
+    @classmethod
+    def build(cls, trials: Sequence[Trial]) -> TrialIndexes:
+        parts = [split_criteria(t.eligibility_criteria) for t in trials]
+        topic = [
+            "\n".join(
+                [
+                    t.title,
+                    t.official_title or "",
+                    *t.conditions,
+                    *t.keywords,
+                    *(m.term for m in t.condition_meshes),
+                ]
+            )
+            for t in trials
+        ]
+        return cls(
+            ids={t.nct_id: i for i, t in enumerate(trials)},
+            full=Bm25Index.build(trials),
+            topic=Bm25Index.build(trials, texts=topic),
+            inclusion=Bm25Index.build(trials, texts=[p[0] or "-" for p in parts]),
+            exclusion=Bm25Index.build(trials, texts=[p[1] or "-" for p in parts]),
+        )
+
+
+def _flag(value: bool | None) -> float:
+    return float("nan") if value is None else float(value)
+
+
+def trial_row(trial: Trial) -> dict[str, float]:
+    """Features of the trial alone: phase, status, age range, sex, criteria length."""
+    phases = [_PHASES[p] for p in trial.phases if p in _PHASES]
+    incl, excl = split_criteria(trial.eligibility_criteria)
+    lo, hi = trial.min_age_years, trial.max_age_years
+    return {
+        "phase": max(phases) if phases else float("nan"),
+        "open": _flag(trial.overall_status in _OPEN) if trial.overall_status else float("nan"),
+        "min_age": lo if lo is not None else float("nan"),
+        "max_age": hi if hi is not None else float("nan"),
+        "sex_restricted": float((trial.sex or "ALL").upper() != "ALL"),
+        "healthy_volunteers": _flag(trial.healthy_volunteers),
+        "inclusion_chars": float(len(incl)),
+        "exclusion_chars": float(len(excl)),
+        "n_conditions": float(len(trial.conditions)),
+    }
+
+
+def pair_row(profile: PatientProfile, text: str | None, trial: Trial) -> dict[str, float]:
+    """Features of one pair that need no index: condition match, age and sex fit."""
+    age = profile.age
+    lo, hi = trial.min_age_years, trial.max_age_years
+    terms = patient_terms(profile)
+    return {
+        "condition_score": condition_match(terms, trial) if terms else float("nan"),
+        "text_condition_score": text_condition_match(text, trial) if text else float("nan"),
+        "age_fit": _flag(age_fit(profile, trial)),
+        "sex_fit": _flag(sex_fit(profile, trial)),
+        "age_above_min": age - lo if age is not None and lo is not None else float("nan"),
+        "age_below_max": hi - age if age is not None and hi is not None else float("nan"),
+        **trial_row(trial),
+    }
+
+
+def pair_frame(
+    pairs: pl.DataFrame,
+    *,
+    texts: dict[str, str],
+    profiles: dict[str, PatientProfile],
+    trials: dict[str, Trial],
+    rules: bool = True,
+) -> pl.DataFrame:
+    """Raw features for each ``query_id, nct_id`` pair (other columns are kept).
+
+    BM25 scores use indexes over all the trials given, so they are comparable within a patient.
+    With ``rules``, the rule engine's outcome counts and its ``verdict`` are added.
+    """
+    ordered = sorted(trials)
+    idx = TrialIndexes.build([trials[n] for n in ordered])
+    cache: dict[str, dict[str, np.ndarray]] = {}
+    rows = []
+    for qid, nct in pairs.select("query_id", "nct_id").iter_rows():
+        if qid not in cache:
+            text = texts[qid]
+            cache[qid] = {
+                "bm25": idx.full.score_array(text),
+                "bm25_topic": idx.topic.score_array(text),
+                "bm25_inclusion": idx.inclusion.score_array(text),
+                "bm25_exclusion": idx.exclusion.score_array(text),
+            }
+        at = idx.ids[nct]
+        row = {name: float(scores[at]) for name, scores in cache[qid].items()}
+        row.update(pair_row(profiles[qid], texts[qid], trials[nct]))
+        if rules:
+            row.update(rule_row(profiles[qid], trials[nct]))
+        rows.append(row)
+    return pl.concat([pairs, pl.DataFrame(rows)], how="horizontal")

@@ -1,0 +1,193 @@
+"""The learned ranking model: a feature transformer and a scikit-learn estimator.
+
+:class:`PairFeatures` turns the raw pair table of :mod:`matcher.pairs` into a numeric matrix,
+adding per-patient relative features (a BM25 score only means something next to the same
+patient's other trials). :class:`TrialRanker` is a HistGradientBoosting regressor of the
+grade (0/1/2) over those features. The verdict rules stay in charge of ``ineligible``; the
+model only orders. Models are saved with skops (never pickle) and loaded with an explicit
+list of trusted types.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+import skops.io as sio
+from sklearn.base import BaseEstimator, RegressorMixin, TransformerMixin
+from sklearn.ensemble import HistGradientBoostingRegressor
+from sklearn.model_selection import GroupKFold
+
+from rules.errors import ConfigError
+
+GROUP = "query_id"
+ID_COLUMNS = ("query_id", "nct_id", "label", "verdict")
+RELATIVE = (
+    "bm25",
+    "bm25_topic",
+    "bm25_inclusion",
+    "bm25_exclusion",
+    "condition_score",
+    "text_condition_score",
+)
+MODEL_PATH = "models/ranker.skops"
+TRUSTED = [
+    "matcher.rank.PairFeatures",
+    "matcher.rank.TrialRanker",
+    "sklearn._loss.link.IdentityLink",
+    "sklearn._loss.link.Interval",
+    "sklearn._loss.loss.HalfSquaredError",
+    "sklearn.ensemble._hist_gradient_boosting.binning._BinMapper",
+    "sklearn.ensemble._hist_gradient_boosting.predictor.TreePredictor",
+    "numpy.dtype",
+]
+
+
+class PairFeatures(TransformerMixin, BaseEstimator):
+    """Raw pair table -> float matrix, with per-patient relative versions of retrieval scores.
+
+    Parameters
+    ----------
+    relative : columns also given as share of the patient's maximum and as rank percentile.
+
+    >>> raw = pl.DataFrame({"query_id": ["a", "a", "b"], "nct_id": ["N1", "N2", "N3"],
+    ...                     "bm25": [2.0, 4.0, 1.0], "age_fit": [1.0, None, 0.0]})
+    >>> f = PairFeatures(relative=("bm25",)).fit(raw)
+    >>> f.get_feature_names_out().tolist()
+    ['bm25', 'age_fit', 'bm25_share', 'bm25_pct']
+    >>> f.transform(raw)[:, 2].tolist()
+    [0.5, 1.0, 1.0]
+    """
+
+    def __init__(self, relative: Sequence[str] = RELATIVE):
+        self.relative = relative
+
+    def fit(self, X: pl.DataFrame, y: object = None) -> PairFeatures:
+        if GROUP not in X.columns:
+            raise ConfigError(f"the pair table needs a {GROUP!r} column to group by patient")
+        self.feature_names_in_ = np.array([c for c in X.columns if c not in ID_COLUMNS])
+        self.relative_ = [c for c in self.relative if c in self.feature_names_in_]
+        self.n_features_in_ = len(self.feature_names_in_)
+        self.keep_ = np.ones(len(self._names()), dtype=bool)
+        # A column with no value at all carries nothing (and breaks binning): drop it.
+        self.keep_ = ~np.all(np.isnan(self.transform(X)), axis=0)
+        return self
+
+    def _names(self) -> list[str]:
+        # Order: raw columns, then shares, then percentiles.
+        extra = [f"{c}_{s}" for s in ("share", "pct") for c in self.relative_]
+        return [*self.feature_names_in_.tolist(), *extra]
+
+    def get_feature_names_out(self, input_features: object = None) -> np.ndarray:
+        return np.array(self._names())[self.keep_]
+
+    def transform(self, X: pl.DataFrame) -> np.ndarray:
+        missing = [c for c in self.feature_names_in_ if c not in X.columns]
+        if missing:
+            raise ConfigError(f"the pair table lacks feature column(s) {missing}")
+        cols = [pl.col(c).cast(pl.Float64).fill_nan(None) for c in self.feature_names_in_]
+        share = [
+            (pl.col(c) / pl.col(c).max().over(GROUP)).fill_nan(None).alias(f"{c}_share")
+            for c in self.relative_
+        ]
+        pct = [
+            (pl.col(c).rank("average").over(GROUP) / pl.len().over(GROUP)).alias(f"{c}_pct")
+            for c in self.relative_
+        ]
+        table = X.select(GROUP, *cols).with_columns(*share).with_columns(*pct)
+        return table.drop(GROUP).to_numpy().astype(float)[:, self.keep_]
+
+
+class TrialRanker(RegressorMixin, BaseEstimator):
+    """Gradient-boosted regressor of the grade over :class:`PairFeatures` (higher = better).
+
+    >>> raw = pl.DataFrame({"query_id": ["a"] * 4 + ["b"] * 4, "nct_id": list("ABCDEFGH"),
+    ...                     "bm25": [1.0, 2, 3, 4, 1, 2, 3, 4]})
+    >>> r = TrialRanker(max_iter=20, min_samples_leaf=1).fit(raw, [0, 0, 2, 2, 0, 0, 2, 2])
+    >>> bool(r.predict(raw)[3] > r.predict(raw)[0])
+    True
+    """
+
+    def __init__(
+        self,
+        *,
+        max_iter: int = 300,
+        learning_rate: float = 0.05,
+        max_leaf_nodes: int = 15,
+        min_samples_leaf: int = 20,
+        l2_regularization: float = 1.0,
+        random_state: int = 0,
+    ):
+        self.max_iter = max_iter
+        self.learning_rate = learning_rate
+        self.max_leaf_nodes = max_leaf_nodes
+        self.min_samples_leaf = min_samples_leaf
+        self.l2_regularization = l2_regularization
+        self.random_state = random_state
+
+    def fit(self, X: pl.DataFrame, y: Sequence[float]) -> TrialRanker:
+        self.features_ = PairFeatures().fit(X)
+        self.model_ = HistGradientBoostingRegressor(
+            max_iter=self.max_iter,
+            learning_rate=self.learning_rate,
+            max_leaf_nodes=self.max_leaf_nodes,
+            min_samples_leaf=self.min_samples_leaf,
+            l2_regularization=self.l2_regularization,
+            random_state=self.random_state,
+        ).fit(self.features_.transform(X), np.asarray(y, dtype=float))
+        self.training_queries_: list[str] = []
+        return self
+
+    def predict(self, X: pl.DataFrame) -> np.ndarray:
+        return self.model_.predict(self.features_.transform(X))
+
+
+def out_of_fold(
+    frame: pl.DataFrame, *, k: int = 5, ranker: TrialRanker | None = None
+) -> np.ndarray:
+    """Scores for every pair from a model that never saw its patient (GroupKFold by patient).
+
+    ``frame`` is a raw pair table with ``label``; returns predictions in row order.
+    """
+    groups = frame[GROUP].to_numpy()
+    n_groups = len(set(groups.tolist()))
+    if n_groups < 2:
+        raise ConfigError(f"cross-validation needs at least 2 patients, got {n_groups}")
+    folds = GroupKFold(n_splits=min(k, n_groups))
+    y = frame["label"].to_numpy().astype(float)
+    scores = np.zeros(frame.height)
+    X = frame.drop([c for c in ("label", "verdict") if c in frame.columns])
+    for train, test in folds.split(np.zeros(frame.height), y, groups):
+        model = TrialRanker(**(ranker or TrialRanker()).get_params())
+        model.fit(X[train], y[train])
+        scores[test] = model.predict(X[test])
+    return scores
+
+
+def save_ranker(ranker: TrialRanker, path: Path) -> None:
+    """Write the fitted ranker in skops format."""
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    sio.dump(ranker, path)
+
+
+def load_ranker(path: Path | None = None) -> TrialRanker:
+    """Load a ranker saved by :func:`save_ranker` (the shipped one by default).
+
+    Only the types listed in ``TRUSTED`` (plus skops' own defaults) may be loaded; a file
+    needing anything else is refused with the list of what it wanted.
+    """
+    where = Path(path) if path else Path(__file__).parent / MODEL_PATH
+    if not where.exists():
+        raise ConfigError(
+            "no ranking model found", where=str(where), hint="run `trialmatch train` to build it"
+        )
+    untrusted = sio.get_untrusted_types(file=where)
+    extra = sorted(set(untrusted) - set(TRUSTED))
+    if extra:
+        raise ConfigError(f"the model file needs untrusted types {extra}", where=str(where))
+    model = sio.load(where, trusted=TRUSTED)
+    if not isinstance(model, TrialRanker):
+        raise ConfigError(f"not a TrialRanker but {type(model).__name__}", where=str(where))
+    return model

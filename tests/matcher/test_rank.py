@@ -1,0 +1,112 @@
+"""The feature transformer and the ranker on the real benchmark slice."""
+
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+import pytest
+from sklearn.base import clone
+
+from matcher.bench import Benchmark, model_run, pair_table
+from matcher.metrics import evaluate_run
+from matcher.pairs import split_criteria
+from matcher.rank import PairFeatures, TrialRanker, load_ranker, out_of_fold, save_ranker
+from rules.errors import ConfigError
+from tests.conftest import TEST_DATA
+
+
+@pytest.fixture(scope="module")
+def table() -> pl.DataFrame:
+    return pair_table(Benchmark.from_dir(TEST_DATA / "bench" / "trec-ct-2021"))
+
+
+def test_pair_table_has_one_row_per_judged_pair_and_rule_verdicts(table):
+    assert table.height == 272
+    assert set(table["verdict"].unique()) <= {"eligible", "possibly_eligible", "ineligible"}
+    assert {"bm25", "bm25_exclusion", "age_fit", "rule_not_met", "rule_verdict"} <= set(
+        table.columns
+    )
+
+
+def test_transformer_follows_sklearn_conventions(table):
+    f = PairFeatures()
+    assert f.get_params() == {"relative": f.relative} and not hasattr(f, "keep_")
+    assert f.fit(table) is f
+    X = f.transform(table)
+    assert X.shape == (table.height, len(f.get_feature_names_out()))
+    assert clone(f).get_params() == f.get_params()
+
+
+def test_relative_features_are_per_patient(table):
+    f = PairFeatures(relative=("bm25",)).fit(table)
+    names = f.get_feature_names_out().tolist()
+    X = f.transform(table)
+    share = X[:, names.index("bm25_share")]
+    by_patient = (
+        table.with_columns(pl.Series("share", share))
+        .group_by("query_id")
+        .agg(pl.col("share").max())
+    )
+    assert np.allclose(by_patient["share"].to_numpy(), 1.0)
+
+
+def test_all_missing_columns_are_dropped_not_fatal(table):
+    f = PairFeatures().fit(table.with_columns(pl.lit(None, pl.Float64).alias("condition_score")))
+    assert "condition_score" not in f.get_feature_names_out()
+
+
+def test_missing_column_at_transform_is_a_clear_error(table):
+    f = PairFeatures().fit(table)
+    with pytest.raises(ConfigError, match="lacks feature"):
+        f.transform(table.drop("bm25"))
+
+
+def test_ranker_is_reproducible(table):
+    X, y = table.drop(["label", "verdict"]), table["label"].to_numpy()
+    a = TrialRanker(max_iter=30).fit(X, y).predict(X)
+    b = TrialRanker(max_iter=30).fit(X, y).predict(X)
+    assert np.array_equal(a, b)
+
+
+def test_out_of_fold_never_scores_a_patient_with_a_model_that_saw_it(table):
+    # A patient's scores must not change when its own labels are scrambled (it is held out).
+    base = out_of_fold(table, k=5, ranker=TrialRanker(max_iter=30))
+    first = table["query_id"][0]
+    scrambled = table.with_columns(
+        pl.when(pl.col("query_id") == first)
+        .then(2 - pl.col("label"))
+        .otherwise(pl.col("label"))
+        .alias("label")
+    )
+    again = out_of_fold(scrambled, k=5, ranker=TrialRanker(max_iter=30))
+    own = (table["query_id"] == first).to_numpy()
+    assert np.array_equal(base[own], again[own])
+    assert not np.array_equal(base[~own], again[~own])
+
+
+def test_model_run_keeps_rule_verdicts(table):
+    run = model_run(table, cv=3, seed_params={"max_iter": 30})
+    assert run["verdict"].to_list() == table["verdict"].to_list()
+    assert evaluate_run(run).patients == 10
+
+
+def test_skops_round_trip_with_explicit_trusted_types(table, tmp_path):
+    X, y = table.drop(["label", "verdict"]), table["label"].to_numpy()
+    r = TrialRanker(max_iter=20).fit(X, y)
+    r.training_queries_ = ["abc"]
+    save_ranker(r, tmp_path / "m.skops")
+    loaded = load_ranker(tmp_path / "m.skops")
+    assert np.array_equal(loaded.predict(X), r.predict(X))
+    assert loaded.training_queries_ == ["abc"]
+
+
+def test_missing_model_file_says_how_to_build_it(tmp_path):
+    with pytest.raises(ConfigError, match="trialmatch train"):
+        load_ranker(tmp_path / "none.skops")
+
+
+def test_split_criteria_on_a_real_trial():
+    bench = Benchmark.from_dir(TEST_DATA / "bench" / "trec-ct-2021")
+    texts = [t.eligibility_criteria or "" for t in bench.trials.values()]
+    split = [split_criteria(t) for t in texts if "Exclusion Criteria" in t]
+    assert split and all(e.lower().startswith("exclusion") for _, e in split)
