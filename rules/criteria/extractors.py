@@ -1,0 +1,252 @@
+"""Extractors: a pattern's match (and the item's text) to the params of docs/criteria.md.
+
+An extractor returns params, or None to refuse the match (the engine then tries the next
+pattern). It may set ``_kind`` / ``_confidence`` to override the pattern's. Therapy,
+biomarker and disease extractors live in :mod:`rules.criteria.extract_onco`.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from rules import vocab
+from rules.criteria.extract_onco import (  # noqa: F401  (re-exported for the engine)
+    biomarker,
+    condition,
+    lines_of_therapy,
+    lines_ordinal,
+    prior_therapy,
+    stage,
+    treatment_naive,
+    washout,
+)
+from rules.criteria.labs import lab  # noqa: F401  (re-exported for the engine)
+from rules.criteria.numbers import combine, number, numeric, to_months
+
+Params = dict[str, Any] | None
+_PREG = re.compile(r"(?i)\b(?:pregnan\w*|breast[- ]?feed\w*|lactat\w*|nursing)")
+_BREAST = re.compile(r"(?i)\b(?:breast[- ]?feed\w*|lactat\w*|nursing)")
+_STANDARD = re.compile(
+    r"(?i)\b(i?RECIST(?:\s*v(?:ersion)?\.?\s*|\s*)1\.[01]|mRECIST|iRECIST|RECIST|RANO(?:-BM)?|"
+    r"Lugano(?: 2014)?|IMWG|iwCLL|PCWG3|GCIG|Cheson|IWG|EASL|Choi|ELN|IHC)\b"
+)
+_CNS_ALLOWED = re.compile(
+    r"(?i)\b(?:unless|except|allowed|permitted|eligible|may (?:be )?(?:enrolled|included|participate)|"
+    r"provided|if|who (?:are|have been)|that (?:are|have been)|acceptable)\b"
+)
+_CNS_STATES = (
+    ("untreated", r"untreated|not (?:been )?treated|unresected|not received"),
+    ("symptomatic", r"symptomatic|neurologically unstable|symptoms"),
+    ("active", r"active|progressi\w+|unstable|uncontrolled|growing|new"),
+)
+_ALLOWED_STATES = (
+    ("treated", r"treated|irradiated|resected|radiotherapy|surgery|SRS"),
+    ("stable", r"stable|no (?:evidence of )?progression|without progression"),
+    ("asymptomatic", r"asymptomatic|no symptoms|without symptoms"),
+)
+
+
+def empty(m: re.Match[str], text: str, polarity: str) -> Params:
+    return {}
+
+
+def contraception(m: re.Match[str], text: str, polarity: str) -> Params:
+    preg = _PREG.search(text)
+    if (
+        preg
+        and preg.start() < m.start()
+        and not re.search(r"(?i)test", text[preg.start() : m.start()])
+    ):
+        return None  # "Pregnant women, or women unwilling to use contraception": pregnancy
+    return {}
+
+
+def pregnancy(m: re.Match[str], text: str, polarity: str) -> Params:
+    params: dict[str, Any] = {"breastfeeding": bool(_BREAST.search(text))}
+    if re.match(r"(?i)pregnancy test", m.group()) or "test" in m.group().lower():
+        params["negated"] = True  # "negative pregnancy test": not pregnant
+        params["_confidence"] = 0.85
+    return params
+
+
+def age(m: re.Match[str], text: str, polarity: str) -> Params:
+    g = m.groupdict()
+    lo, hi = number(g.get("lo") or ""), number(g.get("hi") or "")
+    if lo is not None and hi is not None:
+        if not 0 <= lo < hi <= 120:
+            return None
+        return {"age": numeric("between", lo, "years", hi)}
+    v = number(g.get("v") or "")
+    if v is None or not 0 <= v <= 120:
+        return None
+    op = combine(g.get("cmp"), g.get("post"), default="")
+    if not op:
+        return None
+    unit = (g.get("unit") or "years").lower()
+    if unit.startswith("month"):
+        v = round(v / 12, 3)
+    return {"age": numeric(op, v, "years")}
+
+
+def sex(m: re.Match[str], text: str, polarity: str) -> Params:
+    word = (m.group("sex") or "").lower()
+    if re.search(
+        r"(?i)\b(?:male and female|female and male|men and women|women and men|"
+        r"male or female|female or male|both sexes|either sex)\b",
+        text,
+    ):
+        return None
+    return {"sex": "female" if word.startswith(("f", "w")) else "male"}
+
+
+def performance_status(m: re.Match[str], text: str, polarity: str) -> Params:
+    g = m.groupdict()
+    scale_word = (g.get("scale") or "ECOG").lower()
+    scale = (
+        "Karnofsky"
+        if scale_word.startswith(("karn", "kps"))
+        else "Lansky"
+        if scale_word.startswith(("lansky", "lps"))
+        else "WHO"
+        if scale_word.startswith(("who", "world"))
+        else "ECOG"
+    )
+    values = [number(g[k]) for k in ("lo", "hi", "hi2", "hi3") if g.get(k)]
+    values = [v for v in values if v is not None]
+    if not values:
+        return None
+    limit = 100 if scale in ("Karnofsky", "Lansky") else 5
+    if any(v > limit for v in values):
+        return None
+    if len(values) > 1:
+        score = numeric("between", min(values), None, max(values))
+    else:
+        op = combine(g.get("cmp"), g.get("post"), default="=")
+        score = numeric(op, values[0])
+    params: dict[str, Any] = {"scale": scale, "score": score}
+    if g.get("scale") is None:
+        params["_confidence"] = 0.75  # "performance status 0-1" with no scale named
+    return params
+
+
+def life_expectancy(m: re.Match[str], text: str, polarity: str) -> Params:
+    g = m.groupdict()
+    v = number(g.get("v") or "")
+    if v is None:
+        return None
+    op = combine(g.get("cmp"), g.get("post"), default=">=")
+    return {"months": numeric(op, to_months(v, g.get("unit") or "months"), "months")}
+
+
+def measurable_disease(m: re.Match[str], text: str, polarity: str) -> Params:
+    params: dict[str, Any] = {}
+    std = _STANDARD.search(text)
+    if std:
+        s = re.sub(r"\s+", " ", std.group(1))
+        params["standard"] = re.sub(r"(?i)^(i?RECIST)\s*v?(?:ersion)?\.?\s*(1\.[01])$", r"\1 \2", s)
+    if re.search(r"(?i)\b(?:or|and/or)\s+(?:non-?measurable|evaluable)|evaluable\b", text):
+        params["or_evaluable"] = True
+        params["_confidence"] = 0.6
+    return params
+
+
+def cns_metastases(m: re.Match[str], text: str, polarity: str) -> Params:
+    allow_at = _CNS_ALLOWED.search(text, m.end())
+    paren = text.find("(", m.end())
+    cut = min(
+        x
+        for x in (
+            allow_at.start() if allow_at else len(text),
+            paren if paren >= 0 else len(text),
+            m.end() + 60,
+        )
+    )
+    before = text[:cut]
+    state = "any"
+    for name, rx in _CNS_STATES:
+        if re.search(rf"(?i)\b(?:{rx})\b", before):
+            state = name
+            break
+    allowed: list[str] = []
+    if allow_at:
+        tail = text[m.end() :]
+        allowed = [n for n, rx in _ALLOWED_STATES if re.search(rf"(?i)\b(?:{rx})\b", tail)]
+    params: dict[str, Any] = {"state": state, "allowed": allowed}
+    if re.search(r"(?i)leptomeningeal|meningeal carcinomatosis", text):
+        params["leptomeningeal"] = True
+    return params
+
+
+def comorbidity(m: re.Match[str], text: str, polarity: str) -> Params:
+    mentions = vocab.find_comorbidities(text)
+    if not mentions:
+        return None
+    ids = list(dict.fromkeys(x.id for x in mentions))
+    if "hypersensitivity" in ids and len(ids) == 1:
+        return {"_kind": "other", "topic": "allergy", "_confidence": 0.5}
+    classes = [i for i in ids if _has_children(i)]
+    params: dict[str, Any] = {
+        "conditions": [i for i in ids if i not in classes],
+        "classes": classes,
+        "mentions": [x.text for x in mentions],
+        "_anchor": (mentions[0].start, mentions[0].end),
+    }
+    if re.search(
+        r"(?i)\b(?:active|uncontrolled|current(?:ly)?|ongoing|untreated|unstable|"
+        r"requiring (?:systemic )?(?:treatment|therapy)|clinically significant)\b",
+        text,
+    ):
+        params["active"] = True
+    within = _within_years(text)
+    if within:
+        params["within"] = within
+    return params
+
+
+def other_malignancy(m: re.Match[str], text: str, polarity: str) -> Params:
+    params: dict[str, Any] = {"conditions": ["other_malignancy"], "classes": []}
+    within = _within_years(text)
+    if within:
+        params["within"] = within
+    if re.search(r"(?i)\b(?:active|current|concurrent|ongoing|requiring treatment)\b", text):
+        params["active"] = True
+    return params
+
+
+def other(m: re.Match[str], text: str, polarity: str) -> Params:
+    return {"topic": m.lastgroup or "unspecified"} if m.lastgroup else {}
+
+
+def _within_years(text: str) -> dict[str, Any] | None:
+    w = re.search(
+        r"(?i)\b(?:within|in|during)\s+(?:the\s+)?(?:(?:past|last|previous|preceding)\s+)?"
+        r"(\d+(?:\.\d+)?|one|two|three|four|five|ten)\s*(years?|months?)\b",
+        text,
+    )
+    if not w:
+        w = re.search(r"(?i)\b(\d+|one|two|three|five)\s*(years?)\s*(?:before|prior)", text)
+    if not w:
+        return None
+    v = number(w.group(1)) or 0.0
+    years = v if w.group(2).lower().startswith("y") else round(v / 12, 2)
+    return numeric("<=", years, "years")
+
+
+def _has_children(comorbidity_id: str) -> bool:
+    return any(
+        comorbidity_id in vocab.comorbidity_classes(e["id"])
+        for e in vocab.load_data("vocab/comorbidities.json")["entries"]
+    )
+
+
+def age_loose(m: re.Match[str], text: str, polarity: str) -> Params:
+    """``18 years of age or older`` / ``≥18 years old`` (no "age" word before the number)."""
+    g = m.groupdict()
+    v = number(g.get("v") or g.get("v2") or "")
+    if v is None or not 0 <= v <= 120:
+        return None
+    op = combine(g.get("cmp") or g.get("cmp2"), g.get("post"), default="")
+    if not op or (op == "<=" and (g.get("cmp") or "").lower().startswith("within")):
+        return None
+    return {"age": numeric(op, v, "years")}

@@ -1,0 +1,201 @@
+"""From eligibility text to criteria: segment, classify each item, apply context, number."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rules.criteria import engine
+from rules.criteria.context import context
+from rules.criteria.labs import thresholds
+from rules.criteria.segment import Item, segment
+from rules.criterion import Criterion
+
+NEGATABLE = frozenset(
+    {
+        "prior_therapy",
+        "comorbidity",
+        "cns_metastases",
+        "pregnancy",
+        "consent",
+        "contraception",
+        "measurable_disease",
+        "condition",
+        "stage",
+        "washout",
+    }
+)
+WITH_EXCEPTIONS = frozenset(
+    {"comorbidity", "condition", "prior_therapy", "cns_metastases", "washout"}
+)
+FACET_ORDER = ("condition", "stage", "biomarker", "lines_of_therapy", "prior_therapy")
+NO_HEADER_CONFIDENCE = 0.75
+CHILD_OF_LIST_CONFIDENCE = 0.6
+CONDITIONAL_CONFIDENCE = 0.7
+
+
+def classify(text: str, polarity: str) -> tuple[str, dict[str, Any], float, str]:
+    """Kind, params, confidence and rule for one item's text (context applied).
+
+    >>> classify("No prior anti-PD-1 therapy", "inclusion")[:2]
+    ('prior_therapy', {'drugs': [], 'classes': ['anti_pd1'], 'negated': True})
+    >>> classify("Adequate organ function", "inclusion")[0]
+    'other'
+    """
+    hits = engine.run(text, polarity)
+    if not hits:
+        return "other", {}, 0.5, "unstructured"
+    first = hits[0]
+    if first.kind in FACET_ORDER:
+        hits = _useful_facets(hits)
+        first = hits[0]
+    kind, params, conf, rule = first.kind, dict(first.params), first.confidence, first.rule
+    ctx = context(text, first.start, first.end)
+    if "PERMISSIVE" in ctx.categories and kind != "cns_metastases":
+        return "other", {"topic": "permissive"}, 0.5, f"{rule}+permissive"
+    negated = any(h.params.get("negated") for h in hits)
+    if kind in NEGATABLE and ctx.negated:
+        negated = True
+    if "EXCLUSIONARY" in ctx.categories or (
+        kind == "cns_metastases" and "PERMISSIVE" in ctx.categories
+    ):
+        negated = polarity == "inclusion"
+    if len(hits) > 1:
+        if negated:  # negation scope over several facets is unclear: keep the therapy one
+            keep = next((h for h in hits if h.kind == "prior_therapy"), hits[0])
+            kind, params, rule = keep.kind, dict(keep.params), keep.rule
+            conf = min(conf, CONDITIONAL_CONFIDENCE)
+            hits = [keep]
+        else:
+            params = {"all_of": [{"kind": h.kind, "params": h.params} for h in hits]}
+            conf = min(h.confidence for h in hits)
+            rule = "+".join(h.rule for h in hits)
+    if negated:
+        params["negated"] = True
+    else:
+        params.pop("negated", None)
+    if ctx.exceptions and kind in WITH_EXCEPTIONS and "all_of" not in params:
+        params["exceptions"] = ctx.exceptions
+    if ctx.condition and kind not in ("lab", "cns_metastases", "comorbidity"):
+        params["condition"] = ctx.condition
+        conf = min(conf, CONDITIONAL_CONFIDENCE)
+    if "HISTORICAL" in ctx.categories and kind == "comorbidity":
+        params["history"] = True
+    return kind, params, conf, rule
+
+
+def _useful_facets(hits: list[engine.Hit]) -> list[engine.Hit]:
+    by_kind = {h.kind: h for h in hits if h.kind in FACET_ORDER}
+    prior = by_kind.get("prior_therapy")
+    if (
+        prior
+        and "lines_of_therapy" in by_kind
+        and not (
+            prior.params.get("drugs") or prior.params.get("classes") or prior.params.get("negated")
+        )
+    ):
+        del by_kind["prior_therapy"]  # "one prior line of systemic therapy": the lines say it
+    stage = by_kind.get("stage")
+    if (
+        stage
+        and "condition" not in by_kind
+        and not (stage.params.get("stages") or stage.params.get("extent"))
+        and len(by_kind) > 1
+    ):
+        del by_kind["stage"]
+    return [by_kind[k] for k in FACET_ORDER if k in by_kind]
+
+
+def parse_items(text: str) -> list[Criterion]:
+    """Criteria of an eligibility text (see :func:`rules.criteria.parse_criteria`)."""
+    items = segment(text)
+    ids = _ids(items)
+    out: list[Criterion] = []
+    for idx, item in enumerate(items):
+        out += _criteria_for(
+            text,
+            item,
+            ids[idx],
+            ids.get(item.parent) if item.parent is not None else None,
+            n_children=len(item.children),
+        )
+    return out
+
+
+def _ids(items: list[Item]) -> dict[int, str]:
+    ids: dict[int, str] = {}
+    counters = {"inclusion": 0, "exclusion": 0}
+    child_counts: dict[int, int] = {}
+    for idx, item in enumerate(items):
+        if item.parent is None:
+            counters[item.polarity] += 1
+            prefix = "inc" if item.polarity == "inclusion" else "exc"
+            ids[idx] = f"{prefix}-{counters[item.polarity]}"
+        else:
+            child_counts[item.parent] = child_counts.get(item.parent, 0) + 1
+            ids[idx] = f"{ids[item.parent]}.{child_counts[item.parent]}"
+    return ids
+
+
+def _criteria_for(
+    text: str, item: Item, cid: str, parent: str | None, *, n_children: int
+) -> list[Criterion]:
+    own = text[item.start : item.end]
+    kind, params, conf, rule = classify(own, item.polarity)
+    if item.permissive and kind != "other":
+        kind, params, conf, rule = "other", {"topic": "permissive"}, 0.5, f"{rule}+permissive"
+    conf = _adjust(conf, item)
+    base = dict(polarity=item.polarity, section=item.section, parent=parent)
+    subs = thresholds(own) if kind == "lab" else []
+    if len(subs) < 2:
+        return [
+            Criterion(
+                id=cid,
+                text=own,
+                start=item.start,
+                end=item.end,
+                kind=kind,  # type: ignore[arg-type]
+                params=params,
+                confidence=conf,
+                rule=rule,
+                **base,
+            )
+        ]
+    out = [
+        Criterion(
+            id=cid,
+            text=own,
+            start=item.start,
+            end=item.end,
+            kind="other",
+            params={"topic": "lab_panel"},
+            confidence=0.5,
+            rule="lab-panel",
+            **base,
+        )
+    ]
+    for k, sub in enumerate(subs, start=n_children + 1):
+        s, e = item.start + sub.start, item.start + sub.end
+        out.append(
+            Criterion(
+                id=f"{cid}.{k}",
+                polarity=item.polarity,
+                text=text[s:e],
+                start=s,
+                end=e,
+                kind="lab",
+                params=sub.params,
+                confidence=conf,
+                rule="lab-threshold",
+                section=item.section,
+                parent=cid,
+            )
+        )
+    return out
+
+
+def _adjust(conf: float, item: Item) -> float:
+    if not item.header_found:
+        conf = min(conf, NO_HEADER_CONFIDENCE)
+    if item.alternatives or item.definition:
+        conf = min(conf, CHILD_OF_LIST_CONFIDENCE)
+    return round(conf, 3)

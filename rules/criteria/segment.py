@@ -1,0 +1,235 @@
+"""Cut eligibility text into items: polarity, section, nesting and exact spans.
+
+Headers ("Inclusion Criteria:", "Main Exclusion Criteria") are found anywhere, since some
+sources flattened the text into one paragraph. Within a section, items are bulleted or
+numbered lines, paragraphs, inline enumerations ("1. ... 2. ...", "a. ... b. ...") and, for
+very long paragraphs, sentences. An item's span never includes its bullet or the
+whitespace around it, so ``text[item.start:item.end]`` is the item's own words.
+The cutting rules are data: ``rules/data/patterns/sections.json``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from rules.vocab import load_data
+
+_WS = " \t\r\n\u00a0"
+
+
+@dataclass
+class Item:
+    """One criterion-sized piece of the text (before it is classified)."""
+
+    start: int
+    end: int
+    polarity: str
+    section: str | None = None
+    header_found: bool = True
+    permissive: bool = False
+    depth: int = 0
+    parent: int | None = None  # index into the item list
+    alternatives: bool = False  # parent says "one of the following"
+    definition: bool = False  # parent says "defined as" / "the following"
+    children: list[int] = field(default_factory=list)
+    marker: str | None = None  # the bullet or number the line started with
+
+
+@dataclass(frozen=True)
+class _Rules:
+    headers: list[tuple[re.Pattern[str], str, str]]
+    subheaders: list[tuple[re.Pattern[str], str | None, bool, str]]
+    bullet: re.Pattern[str]
+    inline_items: re.Pattern[str]
+    inline_letters: re.Pattern[str]
+    pdq_labels: re.Pattern[str]
+    sentence_break: re.Pattern[str]
+    definition_parent: re.Pattern[str]
+    alternatives_parent: re.Pattern[str]
+
+
+@cache
+def rules() -> _Rules:
+    """The compiled sectioning rules (loaded once)."""
+    d: dict[str, Any] = load_data("patterns/sections.json")
+    return _Rules(
+        headers=[(re.compile(h["regex"]), h["polarity"], h["id"]) for h in d["headers"]],
+        subheaders=[
+            (re.compile(h["regex"]), h.get("polarity"), bool(h.get("permissive")), h["id"])
+            for h in d["subheaders"]
+        ],
+        bullet=re.compile(d["bullet"]),
+        inline_items=re.compile(d["inline_items"]),
+        inline_letters=re.compile(d["inline_letters"]),
+        pdq_labels=re.compile(d["pdq_labels"]),
+        sentence_break=re.compile(d["sentence_break"]),
+        definition_parent=re.compile(d["definition_parent"]),
+        alternatives_parent=re.compile(d["alternatives_parent"]),
+    )
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and (text[start].isspace() or text[start] in _WS):
+        start += 1
+    while end > start and (text[end - 1].isspace() or text[end - 1] in _WS):
+        end -= 1
+    return start, end
+
+
+def _headers(text: str) -> list[tuple[int, int, str, str | None]]:
+    """Inclusion/exclusion headers: (start, end, polarity, section) in text order."""
+    found = []
+    for regex, polarity, _ in rules().headers:
+        for m in regex.finditer(text):
+            line_start = text.rfind("\n", 0, m.start()) + 1
+            prefix = text[line_start : m.start()]
+            at_line_start = prefix.strip(" \t*#-•>_") == ""
+            if not (at_line_start or m.group().rstrip().endswith(":")):
+                continue
+            section = m.groupdict().get("section")
+            found.append((m.start(), m.end(), polarity, section.strip() if section else None))
+    found.sort()
+    out: list[tuple[int, int, str, str | None]] = []
+    for h in found:
+        if out and h[0] < out[-1][1]:
+            continue
+        out.append(h)
+    return out
+
+
+@dataclass
+class _Line:
+    start: int  # content start (after bullet)
+    end: int
+    indent: int
+    marker: str | None
+
+
+def _lines(text: str, start: int, end: int) -> list[_Line | None]:
+    """Lines of a region; None for blank lines."""
+    out: list[_Line | None] = []
+    pos = start
+    while pos < end:
+        nl = text.find("\n", pos, end)
+        stop = end if nl == -1 else nl
+        s, e = _trim(text, pos, stop)
+        if s == e:
+            out.append(None)
+        else:
+            indent = s - pos
+            m = rules().bullet.match(text, s, e)
+            marker = None
+            if m:
+                marker = m.group("marker")
+                s2, _ = _trim(text, m.end(), e)
+                s = s2 if s2 < e else e  # e: a bullet with nothing after it
+            if s < e:
+                out.append(_Line(s, e, indent, marker))
+            else:
+                out.append(None)
+        pos = stop + 1
+    return out
+
+
+def _subheader(line: str, *, bulleted: bool) -> tuple[str | None, bool, str] | None:
+    """(polarity, permissive, section) when the line is a sub-header, else None."""
+    if len(line) > 120 or not line.rstrip().endswith(":"):
+        return None
+    for regex, polarity, permissive, ident in rules().subheaders:
+        if bulleted and ident != "sub-excluded":
+            continue  # a bulleted "Patients must have:" is an item with children
+        m = regex.match(line)
+        if m:
+            section = m.groupdict().get("section") or line.rstrip(": ").lstrip("* ").strip()
+            if ident == "sub-label" and len(section.split()) > 6:
+                return None
+            return polarity, permissive, section.strip()
+    return None
+
+
+def _marker_class(marker: str | None) -> str:
+    if marker is None:
+        return "none"
+    core = marker.strip("()")
+    if core[:1].isdigit():
+        return "num"
+    if core.isalpha() and len(core) <= 4:
+        return "alpha"
+    return "sym"
+
+
+def segment(text: str) -> list[Item]:
+    """Items of an eligibility text, in order, with polarity, section and nesting.
+
+    >>> t = "Inclusion Criteria:\\n\\n* Age 18-80\\n* ECOG 0-1\\n\\nExclusion Criteria:\\n\\n* HIV"
+    >>> [(i.polarity, t[i.start:i.end]) for i in segment(t)]
+    [('inclusion', 'Age 18-80'), ('inclusion', 'ECOG 0-1'), ('exclusion', 'HIV')]
+    """
+    headers = _headers(text)
+    regions: list[tuple[int, int, str, str | None, bool]] = []
+    pos, polarity, section, found = 0, "inclusion", None, False
+    for h_start, h_end, h_pol, h_sec in headers:
+        regions.append((pos, h_start, polarity, section, found))
+        pos, polarity, section, found = h_end, h_pol, h_sec, True
+    regions.append((pos, len(text), polarity, section, found))
+    items: list[Item] = []
+    for region in regions:
+        _region_items(text, region, items)
+    from rules.criteria.inline import expand_inline
+
+    return expand_inline(text, items)
+
+
+def _region_items(
+    text: str, region: tuple[int, int, str, str | None, bool], items: list[Item]
+) -> None:
+    start, end, polarity, section, found = region
+    pol, sec, permissive = polarity, section, False
+    stack: list[tuple[int, str, int]] = []  # (indent, marker class, item index)
+    prev_blank = True
+    current: int | None = None
+    for line in _lines(text, start, end):
+        if line is None:
+            prev_blank = True
+            continue
+        raw = text[line.start : line.end]
+        sub = _subheader(raw, bulleted=line.marker is not None)
+        if sub is not None:
+            s_pol, permissive, s_sec = sub
+            pol = s_pol or pol
+            sec = s_sec or sec
+            stack.clear()
+            current, prev_blank = None, True
+            continue
+        if line.marker is None and not prev_blank and current is not None:
+            items[current].end = line.end  # a wrapped line continues the item
+            continue
+        cls = _marker_class(line.marker)
+        parent = None
+        while stack:
+            top_indent, top_cls, top_idx = stack[-1]
+            top_text = text[items[top_idx].start : items[top_idx].end]
+            deeper = line.indent > top_indent
+            if deeper or (cls != top_cls and top_text.rstrip().endswith(":")):
+                parent = top_idx
+                break
+            stack.pop()
+        item = Item(line.start, line.end, pol, sec, found, permissive, marker=line.marker)
+        if parent is not None:
+            _attach(text, items, parent, item, len(items))
+        items.append(item)
+        current = len(items) - 1
+        stack.append((line.indent, cls, current))
+        prev_blank = False
+
+
+def _attach(text: str, items: list[Item], parent: int, child: Item, index: int) -> None:
+    p = items[parent]
+    ptext = text[p.start : p.end]
+    child.parent, child.depth = parent, p.depth + 1
+    child.alternatives = bool(rules().alternatives_parent.search(ptext)) or p.alternatives
+    child.definition = bool(rules().definition_parent.search(ptext)) or p.definition
+    p.children.append(index)
