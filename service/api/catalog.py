@@ -29,15 +29,10 @@ def _vocab(attr: str) -> Any:
 
 
 def drug_names(name: str) -> tuple[str | None, list[str]]:
-    """The canonical drug for ``name`` and every name and code it is known by."""
+    """The canonical drug for ``name`` (vocabulary: names, brands, codes) and the names to seek."""
     canonical_drug = _vocab("canonical_drug")
-    names = {name.strip()}
     canonical = canonical_drug(name) if canonical_drug else None
-    if canonical:
-        names.add(canonical)
-        aliases = _vocab("drug_aliases")
-        if aliases:
-            names.update(aliases(canonical))
+    names = {name.strip(), *([canonical.replace("_", " ")] if canonical else [])}
     return canonical, sorted(n for n in names if n)
 
 
@@ -50,15 +45,26 @@ def intervention_texts(trial: Trial) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=200_000)
+def _drugs_in(text: str) -> frozenset[str]:
+    find = _vocab("find_drugs")
+    if find is None:
+        return frozenset()
+    return frozenset(m.id for m in find(text) if m.type == "drug")
+
+
 def uses_drug(trial: Trial, names: Iterable[str], canonical: str | None) -> bool:
-    """True when an intervention name, other name or MeSH term names the drug."""
+    """True when an intervention name, other name or MeSH term names the drug.
+
+    Names are found inside combination names ("Cadonilimab+S-1or Capecitabine") through the
+    drug vocabulary (names, brands and codes such as AK104), else as whole words.
+    """
     keys = [norm(n) for n in names]
-    canonical_drug = _vocab("canonical_drug")
     for text in intervention_texts(trial):
+        if canonical and canonical in _drugs_in(text):
+            return True
         padded = norm(text)
         if any(k.strip() and k in padded for k in keys):
-            return True
-        if canonical and canonical_drug and canonical_drug(text) == canonical:
             return True
     return False
 

@@ -35,6 +35,26 @@ def need(module: str, attr: str, feature: str) -> Callable[..., Any]:
     return found  # type: ignore[no-any-return]
 
 
+def _engine_call(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """Call the engine; a piece it imports lazily that is missing becomes NotAvailable."""
+    try:
+        return fn(*args, **kwargs)
+    except ModuleNotFoundError as exc:
+        if exc.name and exc.name.split(".")[0] in ("rules", "profiles", "matcher"):
+            raise NotAvailable(f"{exc.name} is not available in this build") from None
+        raise
+
+
+def plain_clause(explanation: str) -> str:
+    """The first clause of a matcher explanation, as a sentence.
+
+    >>> plain_clause("The trial requires ECOG 0-1; no ECOG is recorded.")
+    'The trial requires ECOG 0-1.'
+    """
+    head = explanation.split("; ", 1)[0].rstrip(".")
+    return head + "." if head.startswith("The trial ") else explanation
+
+
 def profile_point(profile: PatientProfile) -> Point | None:
     loc = profile.location
     if loc is None:
@@ -55,7 +75,7 @@ class Engine:
     ) -> None:
         self.data_dir = data_dir
         self._given = list(trials) if trials is not None else None
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
         self._criteria: dict[str, list[Criterion]] = {}
 
     @cached_property
@@ -82,10 +102,16 @@ class Engine:
             self._criteria[trial.nct_id] = cached
         return cached
 
-    def plain(self, criterion: Criterion) -> str | None:
-        """The plain-English rendering of a criterion, as matcher.explain writes it."""
-        render = need("matcher.explain", "describe_criterion", "plain-English criteria")
-        return render(criterion)  # type: ignore[no-any-return]
+    def plain_criteria(self, trial: Trial) -> list[tuple[Criterion, str]]:
+        """Each criterion (structured fields included) with its plain-English rendering.
+
+        The rendering is the matcher's own explanation for a profile with nothing recorded,
+        cut to its first clause ("The trial requires ECOG 0-1"), so no wording is written here.
+        """
+        self.criteria(trial)  # a clear 501 when the parser is missing
+        evaluate = need("matcher", "evaluate_trial", "plain-English criteria")
+        judged = _engine_call(evaluate, PatientProfile(), trial)
+        return [(o.criterion, plain_clause(o.explanation)) for o in judged.outcomes]
 
     # -- matching -------------------------------------------------------------------------
 
@@ -123,10 +149,17 @@ class Engine:
         filters: MatchFilters | None = None,
     ) -> dict[str, Any]:
         """The JSON of ``trialmatch match --format json`` for this profile."""
-        trials = self.candidates(profile, filters)
         run = need("matcher", "match", "matching")
-        report = run(profile, trials, as_of=as_of, top_k=top_k)
+        pool = self.prepared if filters is None else self.candidates(profile, filters)
+        report = _engine_call(run, profile, pool, as_of=as_of, top_k=top_k)
         return report.to_dict()  # type: ignore[no-any-return]
+
+    @cached_property
+    def prepared(self) -> Any:
+        """The whole corpus parsed and flattened once for matching (``matcher.prepare``)."""
+        prepare = need("matcher", "prepare", "matching")
+        with self._lock:
+            return _engine_call(prepare, self.trials)
 
     def questions(
         self,
@@ -140,8 +173,6 @@ class Engine:
 
     def from_text(self, text: str) -> tuple[PatientProfile, list[Any]]:
         """A profile extracted from a free-text note, and its facts with their spans."""
-        extract = need("profiles.text", "profile_from_text", "profile extraction from text")
-        result = extract(text)
-        profile = getattr(result, "profile", result)
-        facts = [f.to_dict() if hasattr(f, "to_dict") else f for f in getattr(result, "facts", [])]
-        return profile, facts
+        extract = need("profiles.text", "extract_profile", "profile extraction from text")
+        result = _engine_call(extract, text)
+        return result.profile, [f.model_dump(mode="json") for f in result.facts]

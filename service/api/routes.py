@@ -78,7 +78,7 @@ def trial(
             status.HTTP_404_NOT_FOUND, detail=f"no trial {nct_id.upper()} in the corpus"
         )
     criteria = [
-        {**c.model_dump(mode="json"), "plain": engine.plain(c)} for c in engine.criteria(found)
+        {**c.model_dump(mode="json"), "plain": plain} for c, plain in engine.plain_criteria(found)
     ]
     return {
         "trial": found.model_dump(mode="json"),

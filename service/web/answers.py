@@ -1,7 +1,8 @@
-"""Answering a question on the results page: one profile field, updated from a plain answer.
+"""Answering a question on the results page: the matcher's question key -> one profile field.
 
-The questions come from the matcher (each names the profile field that would settle
-unknown criteria); this module only knows how to ask for a field and write the answer back.
+The questions and their wording come from the matcher (``{"key", "question", "trials"}``);
+this module only knows which input asks for each key and how to write the answer back into
+the profile JSON, which the caller then validates as a PatientProfile.
 """
 
 from __future__ import annotations
@@ -9,66 +10,116 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from profiles.model import PatientProfile
 from service.web import form
 
 YES_NO = [("true", "Yes"), ("false", "No")]
-# field -> (input kind, choices); a field not listed gets a free-text box.
-WIDGETS: dict[str, tuple[str, list[tuple[str, str]]]] = {
+Widget = tuple[str, list[tuple[str, str]]]  # (input kind, choices)
+WIDGETS: dict[str, Widget] = {
     "ecog": ("select", [(str(v), d) for v, d in form.ECOG]),
+    "karnofsky": ("number", []),
     "sex": ("select", [("female", "Female"), ("male", "Male"), ("other", "Other")]),
-    "age": ("number", []),
-    "measurable_disease": ("select", YES_NO),
+    "age": ("text", []),
+    "birth_date": ("text", []),
     "pregnant": ("select", YES_NO),
     "breastfeeding": ("select", YES_NO),
-    "extent": ("select", [(v, d) for v, d in form.EXTENTS]),
-    "stage": ("select", [(s, f"Stage {s}") for s in form.STAGES]),
-    "histologically_confirmed": ("select", YES_NO),
-    "biomarker": ("select", list(form.BIOMARKER_RESULTS)),
-    "life_expectancy_months": ("number", []),
+    "measurable_disease": ("select", YES_NO),
+    "diagnosis:confirmed": ("select", YES_NO),
+    "stage": ("select", list(form.EXTENTS)),
+    "brain_metastases": ("select", YES_NO),
+    "life_expectancy": ("number", []),
+    "conditions": ("text", []),
+    "diagnosis": ("text", []),
+    "diagnosis:subtype": ("text", []),
+}
+HINTS = {
+    "age": "Date of birth as YYYY-MM-DD (or just the year).",
+    "birth_date": "Date of birth as YYYY-MM-DD.",
+    "conditions": "Separate several with commas, e.g. hypertension, diabetes.",
+    "life_expectancy": "In months.",
 }
 
 
-def field_key(field: str) -> tuple[str, str | None]:
-    """Split 'biomarkers.EGFR' into ('biomarker', 'EGFR'); 'diagnoses[0].stage' into ('stage', None)."""
-    if field.startswith("biomarkers.") or field.startswith("biomarker:"):
-        return "biomarker", field.split(".", 1)[-1].split(":", 1)[-1]
-    last = field.replace("]", "").split(".")[-1].split("[")[0]
-    return last, None
+def widget(key: str) -> Widget | None:
+    """The input that answers a question key, or None when only a doctor can answer it here."""
+    if key in WIDGETS:
+        return WIDGETS[key]
+    head, _, rest = key.partition(":")
+    if head == "biomarker" and rest:
+        _name, _, scoring = rest.partition(":")
+        if scoring and scoring not in ("IHC", "ISH"):
+            return ("number", [])
+        return ("select", list(form.BIOMARKER_RESULTS))
+    if head == "lab" and rest:
+        unit = rest.partition(":")[2].lower()
+        return None if ("uln" in unit or "lln" in unit) else ("number", [])
+    return None
 
 
-def decorate(questions: list[Any], profile: PatientProfile) -> list[dict[str, Any]]:
-    """Each question with the widget that answers it (None when the page cannot take it)."""
+def decorate(questions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each question with the input that answers it (``widget`` None: ask a doctor)."""
     out = []
     for q in questions:
-        item = dict(q) if isinstance(q, dict) else {"text": str(q)}
-        field = str(item.get("field") or "")
-        key, _ = field_key(field)
-        widget = WIDGETS.get(key)
-        item["widget"] = {"kind": widget[0], "choices": widget[1]} if widget and field else None
-        out.append(item)
+        key = str(q.get("key") or "")
+        found = widget(key)
+        out.append(
+            {
+                **q,
+                "hint": HINTS.get(key),
+                "widget": {"kind": found[0], "choices": found[1]} if found else None,
+            }
+        )
     return out
 
 
-def apply(profile: dict[str, Any], field: str, value: str) -> dict[str, Any]:
-    """A copy of ``profile`` with the answer written to ``field`` (validated by the caller)."""
-    if not field or not value:
-        raise ValueError("choose an answer first")
+def _primary(data: dict[str, Any]) -> dict[str, Any]:
+    diagnoses = data.get("diagnoses") or []
+    if not diagnoses:
+        raise ValueError("tell us the cancer type first (change your answers)")
+    return diagnoses[0]  # type: ignore[no-any-return]
+
+
+def apply(profile: dict[str, Any], key: str, value: str) -> dict[str, Any]:
+    """A copy of ``profile`` with the answer to question ``key`` written in."""
+    value = value.strip()
+    if not key or not value:
+        raise ValueError("choose or type an answer first")
+    if widget(key) is None:
+        raise ValueError("this page cannot record that answer; ask your doctor about it")
     data = copy.deepcopy(profile)
-    key, name = field_key(field)
-    parsed: Any = {"true": True, "false": False}.get(value, value)
-    if key == "biomarker":
+    yes = {"true": True, "false": False}.get(value)
+    head, _, rest = key.partition(":")
+    if key in ("ecog", "karnofsky", "sex"):
+        data[key] = value
+    elif key in ("age", "birth_date"):
+        data["birth_date"] = value
+    elif key in ("pregnant", "breastfeeding", "measurable_disease"):
+        data[key] = yes
+    elif key == "life_expectancy":
+        data["life_expectancy_months"] = value
+    elif key == "conditions":
+        data["conditions"] = [c.strip() for c in value.split(",") if c.strip()]
+    elif key == "diagnosis":
+        data["diagnoses"] = [{**(data.get("diagnoses") or [{}])[0], "condition": value}]
+    elif key == "diagnosis:subtype":
+        _primary(data)["histology"] = value
+    elif key == "diagnosis:confirmed":
+        _primary(data)["histologically_confirmed"] = yes
+    elif key == "stage":
+        _primary(data)["extent"] = value
+    elif key == "brain_metastases":
+        dx = _primary(data)
+        sites = [s for s in dx.get("metastatic_sites") or [] if "brain" not in s.lower()]
+        dx["metastatic_sites"] = [*sites, "brain"] if yes else sites
+    elif head == "biomarker":
+        name, _, scoring = rest.partition(":")
         markers = [b for b in data.get("biomarkers") or [] if b.get("name") != name]
-        markers.append({"name": name, "result": value})
+        if scoring and scoring not in ("IHC", "ISH"):
+            markers.append({"name": name, "value": value, "scoring": scoring})
+        else:
+            markers.append({"name": name, "result": value})
         data["biomarkers"] = markers
-    elif key in ("extent", "stage", "histologically_confirmed"):
-        diagnoses = data.get("diagnoses") or []
-        if not diagnoses:
-            raise ValueError("tell us the cancer type first")
-        diagnoses[0][key] = parsed
-        data["diagnoses"] = diagnoses
-    elif key in WIDGETS or key in PatientProfile.model_fields:
-        data[key] = parsed
-    else:
-        raise ValueError(f"this page cannot record {field!r}; tell your doctor instead")
+    elif head == "lab":
+        name, _, unit = rest.partition(":")
+        labs = [lab for lab in data.get("labs") or [] if lab.get("name") != name]
+        data["labs"] = [*labs, {"name": name, "value": value, "unit": unit or None}]
     return data

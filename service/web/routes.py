@@ -58,7 +58,7 @@ def _results(request: Request, profile: PatientProfile, values: dict[str, Any]) 
     ctx = {
         "report": report,
         "profile_json": profile_json,
-        "asked": answers.decorate(report.get("questions", []), profile),
+        "asked": answers.decorate(report.get("questions", [])),
         "values": values,
     }
     if request.headers.get("HX-Request"):
@@ -79,7 +79,7 @@ async def answer(request: Request) -> Response:
     data = await request.form()
     try:
         current = json.loads(str(data.get("profile_json") or "{}"))
-        updated = answers.apply(current, str(data.get("field") or ""), str(data.get("value") or ""))
+        updated = answers.apply(current, str(data.get("key") or ""), str(data.get("value") or ""))
         profile = PatientProfile.model_validate(updated)
     except (ValueError, TypeError) as exc:
         msg = str(exc).splitlines()[0] if str(exc) else "the answer could not be used"
@@ -94,7 +94,7 @@ def _trial_ctx(request: Request, nct_id: str) -> dict[str, Any] | None:
         return None
     engine = _engine(request)
     try:
-        criteria = [(c, engine.plain(c)) for c in engine.criteria(trial)]
+        criteria = engine.plain_criteria(trial)
         missing = None
     except NotAvailable as exc:
         criteria, missing = [], str(exc)

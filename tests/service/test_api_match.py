@@ -1,0 +1,139 @@
+"""/v1 match, questions, text, trial detail and drug view on the bundled corpus (real engine)."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from service.api import Settings, create_app
+from service.api.engine import Engine
+
+KEY = "k-match"
+H = {"X-API-Key": KEY}
+
+
+@pytest.fixture(scope="module")
+def client() -> TestClient:
+    return TestClient(create_app(Settings(api_keys=(KEY,)), engine=Engine()))
+
+
+def test_match_answers_the_cli_json(client: TestClient, example_profile_json: dict) -> None:
+    from matcher import match
+    from profiles.model import PatientProfile
+    from rules.corpus import load_corpus
+
+    body = {"profile": example_profile_json, "as_of": "2026-11-20", "top_k": 5}
+    r = client.post("/v1/match", json=body, headers=H)
+    assert r.status_code == 200
+    got = r.json()
+    from datetime import date
+
+    want = match(
+        PatientProfile.model_validate(example_profile_json),
+        load_corpus(),
+        as_of=date(2026, 11, 20),
+        top_k=5,
+    ).to_dict()
+    assert got == want
+    assert len(got["matches"]) == 5
+    for m in got["matches"]:
+        assert m["verdict"] in ("eligible", "possibly_eligible", "ineligible")
+        assert all(c["explanation"] for c in m["criteria"])
+
+
+def test_match_filters_keep_status_phase_and_distance(
+    client: TestClient, example_profile_json: dict
+) -> None:
+    from service.api.geo import nearest_site, zip_point
+
+    engine: Engine = client.app.state.engine  # type: ignore[attr-defined]
+    body = {
+        "profile": example_profile_json,
+        "as_of": "2026-11-20",
+        "filters": {"status": ["RECRUITING"], "phase": ["PHASE2"], "max_distance_km": 300},
+    }
+    r = client.post("/v1/match", json=body, headers=H)
+    assert r.status_code == 200
+    ids = [m["nct_id"] for m in r.json()["matches"]]
+    assert ids, "recruiting phase 2 trials near 10016 exist in the bundled corpus"
+    origin = zip_point("10016")
+    for nct in ids:
+        t = engine.get(nct)
+        assert t.overall_status == "RECRUITING" and "PHASE2" in t.phases
+        assert nearest_site(t, origin)[1] <= 300
+
+
+def test_questions_rank_facts_that_settle_unknowns(
+    client: TestClient, example_profile_json: dict
+) -> None:
+    r = client.post(
+        "/v1/questions", json={"profile": example_profile_json, "as_of": "2026-11-20"}, headers=H
+    )
+    assert r.status_code == 200
+    qs = r.json()["questions"]
+    assert qs and {"key", "question", "trials"} <= set(qs[0])
+    counts = [q["trials"] for q in qs]
+    assert counts == sorted(counts, reverse=True)
+    # answering a question settles it: it is no longer asked
+    key = qs[0]["key"]
+    if key == "life_expectancy":
+        answered = {**example_profile_json, "life_expectancy_months": 12}
+        again = client.post(
+            "/v1/questions", json={"profile": answered, "as_of": "2026-11-20"}, headers=H
+        ).json()["questions"]
+        assert key not in [q["key"] for q in again]
+
+
+def test_match_text_returns_facts_with_spans(client: TestClient) -> None:
+    note = "62 year old man with metastatic pancreatic adenocarcinoma, ECOG 1, KRAS G12D."
+    r = client.post("/v1/match/text", json={"text": note, "top_k": 3}, headers=H)
+    assert r.status_code == 200
+    body = r.json()
+    assert body["profile"]["age"] == 62 and body["profile"]["ecog"] == 1
+    for fact in body["facts"]:
+        assert note[fact["start"] : fact["end"]] == fact["text"]
+    assert len(body["matches"]) == 3
+
+
+def test_match_text_rejects_an_empty_note(client: TestClient) -> None:
+    r = client.post("/v1/match/text", json={"text": ""}, headers=H)
+    assert r.status_code == 422
+    assert r.json()["detail"][0]["loc"] == ["body", "text"]
+
+
+def test_trial_detail_has_record_criteria_and_plain_english(client: TestClient) -> None:
+    r = client.get("/v1/trials/nct06532617", headers=H)
+    assert r.status_code == 200
+    body = r.json()
+    assert body["trial"]["nct_id"] == "NCT06532617"
+    assert body["url"] == "https://clinicaltrials.gov/study/NCT06532617"
+    text = body["trial"]["eligibility_criteria"]
+    parsed = [c for c in body["criteria"] if c["end"] > c["start"]]
+    assert parsed
+    for c in parsed:
+        assert text[c["start"] : c["end"]] == c["text"]
+        assert c["plain"]
+    assert any("pancreatic" in c["plain"] for c in body["criteria"])
+
+
+def test_drug_view_finds_cadonilimab_by_its_code(client: TestClient) -> None:
+    by_name = client.get("/v1/interventions/cadonilimab", headers=H).json()
+    by_code = client.get("/v1/interventions/AK104", headers=H).json()
+    assert by_name["canonical"] == by_code["canonical"] == "cadonilimab"
+    assert by_name["trial_count"] == by_code["trial_count"] >= 2
+    ids = {t["nct_id"] for g in by_name["indications"] for t in g["trials"]}
+    assert "NCT06532617" in ids
+    assert sum(g["count"] for g in by_name["indications"]) == by_name["trial_count"]
+    assert sum(by_name["phases"].values()) == by_name["trial_count"]
+
+
+def test_unknown_drug_has_no_trials(client: TestClient) -> None:
+    r = client.get("/v1/interventions/notadrugname", headers=H)
+    assert r.status_code == 200
+    assert r.json()["trial_count"] == 0
+
+
+def test_search_by_biomarker_uses_parsed_criteria(client: TestClient) -> None:
+    r = client.get("/v1/trials", params={"biomarker": "EGFR", "condition": "lung"}, headers=H)
+    assert r.status_code == 200
+    assert r.json()["count"] > 0
