@@ -81,13 +81,14 @@ class RequestContextMiddleware:
                     break
             body = b"".join(chunks)
             replayed = False
+            upstream = receive
 
             async def replay() -> Message:
                 nonlocal replayed
                 if not replayed:
                     replayed = True
                     return {"type": "http.request", "body": body, "more_body": False}
-                return await receive()
+                return await upstream()
 
             receive = replay
 

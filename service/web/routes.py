@@ -12,6 +12,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from pydantic import ValidationError
 
 from profiles.model import PatientProfile
 from rules.trial import NCT_RE
@@ -81,6 +82,9 @@ async def answer(request: Request) -> Response:
         current = json.loads(str(data.get("profile_json") or "{}"))
         updated = answers.apply(current, str(data.get("key") or ""), str(data.get("value") or ""))
         profile = PatientProfile.model_validate(updated)
+    except ValidationError as exc:
+        msgs = "; ".join(str(e["msg"]).removeprefix("Value error, ") for e in exc.errors())
+        return _problem(request, 422, "That answer could not be used", msgs)
     except (ValueError, TypeError) as exc:
         msg = str(exc).splitlines()[0] if str(exc) else "the answer could not be used"
         return _problem(request, 422, "That answer could not be used", msg)

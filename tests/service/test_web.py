@@ -1,0 +1,173 @@
+"""Patient pages without JavaScript: the form, results, answering a question, trial, print, drug."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from fastapi.testclient import TestClient
+
+from service.api import Settings, create_app
+from service.api.engine import Engine
+
+FORM = {
+    "cancer": "pancreatic ductal adenocarcinoma",
+    "extent": "locally advanced",
+    "stage": "III",
+    "treated": "yes",
+    "therapy1_name": "FOLFIRINOX",
+    "therapy1_kind": "chemotherapy",
+    "therapy1_start": "2025-11",
+    "therapy1_end": "2026-08",
+    "bm_KRAS": "positive",
+    "bm_MSI": "negative",
+    "bm_PD-L1": "positive",
+    "pdl1_value": "5",
+    "pdl1_scoring": "CPS",
+    "bm_BRCA2": "negative",
+    "ecog": "1",
+    "age": "62",
+    "sex": "male",
+    "postal_code": "10016",
+    "max_distance_km": "300",
+}
+
+
+@pytest.fixture(scope="module")
+def client() -> TestClient:
+    return TestClient(create_app(Settings(), engine=Engine()))
+
+
+def test_form_has_a_label_for_every_field(client: TestClient) -> None:
+    html = client.get("/").text
+    ids = set(re.findall(r'<(?:input|select)[^>]*\bid="([^"]+)"', html))
+    labels = set(re.findall(r'<label[^>]*\bfor="([^"]+)"', html))
+    assert ids and ids <= labels
+    # radio groups are labelled by wrapping labels inside a legend'ed fieldset
+    assert html.count('type="radio"') == html.count(
+        '<label class="inline"><input type="radio"'
+    ) + html.count('<label class="option"><input type="radio"')
+    assert "I don&#39;t know" in html or "I don't know" in html
+    assert 'src="/static/htmx-2.0.11.min.js"' in html and "cdn" not in html.lower()
+
+
+def test_form_answers_build_the_example_profile(example_profile_json: dict) -> None:
+    from service.web.form import build_profile, profile_dict
+
+    profile, problems = build_profile(profile_dict(FORM))
+    assert problems == {}
+    assert profile is not None
+    dx = profile.diagnoses[0]
+    want = example_profile_json["diagnoses"][0]
+    assert (dx.condition, dx.extent, dx.stage) == (want["condition"], want["extent"], want["stage"])
+    assert [b.name for b in profile.biomarkers] == ["KRAS", "MSI", "PD-L1", "BRCA2"]
+    assert profile.ecog == 1 and profile.age == 62 and profile.sex == "male"
+    assert profile.therapies[0].start == "2025-11"
+    assert profile.labs is None and profile.pregnant is None  # unanswered = not recorded
+
+
+def test_dont_know_everywhere_records_nothing() -> None:
+    from service.web.form import build_profile, profile_dict
+
+    profile, problems = build_profile(profile_dict({"treated": "", "ecog": ""}))
+    assert problems == {}
+    assert profile.model_dump(exclude_none=True) == {}
+
+
+def test_no_treatment_is_recorded_as_none_given() -> None:
+    from service.web.form import profile_dict
+
+    assert profile_dict({"treated": "no"})["therapies"] == []
+
+
+def test_results_page_shows_verdicts_explanations_and_questions(client: TestClient) -> None:
+    r = client.post("/results", data=FORM)
+    assert r.status_code == 200
+    html = r.text
+    assert "Trials that may fit you" in html
+    assert re.search(r"You (may|might|probably do not) qualify", html)
+    assert "Answers that would help most" in html
+    assert 'name="profile_json"' in html
+    assert "What to ask your doctor" in html or "What does not fit" in html
+
+
+def test_bad_answers_come_back_on_the_form_with_the_message(client: TestClient) -> None:
+    r = client.post(
+        "/results", data={**FORM, "therapy1_start": "2027-01", "therapy1_end": "2026-01"}
+    )
+    assert r.status_code == 422
+    assert "ends (2026-01) before it starts (2027-01)" in r.text
+    assert 'value="pancreatic ductal adenocarcinoma"' in r.text  # answers are kept
+
+
+def _first_question(html: str) -> tuple[str, str, str]:
+    profile_json = re.search(r'name="profile_json" value="([^"]+)"', html).group(1)
+    key = re.search(r'name="key" value="([^"]+)"', html).group(1)
+    return (
+        profile_json.replace("&#34;", '"').replace("&quot;", '"').replace("&amp;", "&"),
+        key,
+        html,
+    )
+
+
+def test_answering_a_question_updates_the_results(client: TestClient) -> None:
+    html = client.post("/results", data={**FORM}).text
+    profile_json, key, _ = _first_question(html)
+    from service.web.answers import widget
+
+    _kind, choices = widget(key)
+    value = choices[0][0] if choices else "12"
+    r = client.post(
+        "/results/answer", data={"profile_json": profile_json, "key": key, "value": value}
+    )
+    assert r.status_code == 200
+    new_profile_json, _, _ = _first_question(r.text)
+    assert json.loads(new_profile_json) != json.loads(profile_json)
+    # htmx asks for the fragment only
+    frag = client.post(
+        "/results/answer",
+        headers={"HX-Request": "true"},
+        data={"profile_json": profile_json, "key": key, "value": value},
+    )
+    assert frag.status_code == 200 and "<html" not in frag.text and "matches" in frag.text
+
+
+def test_a_bad_answer_is_a_clear_422(client: TestClient) -> None:
+    r = client.post("/results/answer", data={"profile_json": "{}", "key": "ecog", "value": "9"})
+    assert r.status_code == 422
+    assert "is not an ECOG score (0-5)" in r.text
+
+
+def test_trial_page_shows_plain_english_beside_the_original(client: TestClient) -> None:
+    r = client.get("/trials/NCT06532617")
+    assert r.status_code == 200
+    html = r.text
+    assert "Who may be eligible (plain English)" in html
+    assert "Histopathologically confirmed pancreatic ductal adenocarcinoma" in html
+    assert "Phase 2 studies check whether a treatment works" in html
+    assert "Shanghai General Hospital" in html and "recruiting" in html
+    assert "not medical advice" in html
+    assert 'href="/trials/NCT06532617/print"' in html
+
+
+def test_print_view_is_one_page_material(client: TestClient) -> None:
+    r = client.get("/trials/NCT06532617/print")
+    assert r.status_code == 200
+    assert "/static/print.css" in r.text and "NCT06532617" in r.text
+    assert "Questions for my doctor" in r.text
+    css = client.get("/static/print.css").text
+    assert "@media print" in css
+
+
+def test_unknown_trial_page_is_404(client: TestClient) -> None:
+    r = client.get("/trials/NCT00000000")
+    assert r.status_code == 404 and "Trial not found" in r.text
+    assert client.get("/trials/nonsense").status_code == 404
+
+
+def test_drug_page_groups_cadonilimab_trials(client: TestClient) -> None:
+    r = client.get("/interventions/AK104")
+    assert r.status_code == 200
+    assert "Cadonilimab clinical trials" in r.text
+    assert "NCT06532617" in r.text and "Trials by indication" in r.text
