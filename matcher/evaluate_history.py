@@ -94,13 +94,27 @@ def prior_therapy(params: dict[str, Any], facts: PatientFacts) -> Finding:
     )
 
 
+def _display(name: str) -> str:
+    """Lower-case a display name's first letter unless it starts an abbreviation (EGFR)."""
+    if len(name) > 1 and name[1].isupper():
+        return name
+    return name[:1].lower() + name[1:]
+
+
 def _want_words(params: dict[str, Any]) -> str:
+    """The therapy a criterion names, in words ("EGFR tyrosine kinase inhibitors or docetaxel").
+
+    >>> _want_words({"classes": ["chemotherapy"], "kind": "chemotherapy", "setting": "first line"})
+    'chemotherapy (first line)'
+    """
     parts = list(params.get("drugs") or []) + [
-        c.replace("_", " ") for c in params.get("classes") or []
+        _display(kb.entry_name("drugs", c) or c.replace("_", " "))
+        for c in params.get("classes") or []
     ]
     if params.get("kind"):
         kind = str(params["kind"])
         parts.append(kind + (" treatment" if kind == "investigational" else ""))
+    parts = list(dict.fromkeys(p for p in parts if p))
     text = " or ".join(parts) if parts else "anticancer therapy"
     if params.get("setting"):
         text += f" ({params['setting']})"
@@ -201,10 +215,10 @@ def comorbidity(params: dict[str, Any], facts: PatientFacts) -> Finding:
     """Patient has one of the conditions or classes (active / recent when the criterion says)."""
     ids = list(params.get("conditions") or [])
     classes = list(params.get("classes") or [])
-    names = [kb.entry_name("comorbidities", c) or c.replace("_", " ") for c in ids + classes]
-    want = " or ".join(n if n.isupper() else n[0].lower() + n[1:] for n in names) or "the condition"
-    if classes and not ids and not want.endswith(("disease", "diseases", "condition")):
-        want += " disease"
+    names = [str(m) for m in params.get("mentions") or []] or [
+        kb.entry_name("comorbidities", c) or c.replace("_", " ") for c in ids + classes
+    ]
+    want = " or ".join(dict.fromkeys(_display(n) for n in names)) or "the condition"
     facts_: dict[str, Any] = {"want": want, "active": params.get("active")}
     fields = ("conditions",)
     if not ids and not classes:

@@ -34,7 +34,22 @@ def explain(o: CriterionOutcome) -> str:
     text = f"The trial {verb} {requirement(c.kind, c.params, f)}; {patient_side(f)}."
     if f.ready_on and o.status == "not_met":
         text += f" This will no longer stand in the way from {f.ready_on.isoformat()}."
-    if o.low_confidence:
+    if c.rule == "ctgov:conditions":
+        studied = requirement(c.kind, c.params, f).removeprefix("a diagnosis of ")
+        text = f"The trial studies {studied}; {patient_side(f)}."
+        if o.low_confidence:
+            text += (
+                " The listed conditions describe whom the trial is for but do not by "
+                "themselves exclude you: check with the trial team."
+            )
+    elif o.doubt:
+        from matcher.guards import explanation
+
+        text += (
+            f" This does not rule you out, because {explanation(o.doubt)}: "
+            "check it with the trial team."
+        )
+    elif o.low_confidence:
         text += (
             " We are not sure we read this criterion right, so it does not rule you out: "
             "check it with the trial team."
@@ -87,7 +102,9 @@ def requirement(kind: str, params: dict[str, Any], f: Finding) -> str:
             f"{x.get('want', 'treatment')} within {x.get('days', '?')} days before {x.get('as_of')}"
         )
     if kind == "comorbidity":
-        return ("active " if x.get("active") else "") + str(x.get("want", "the condition"))
+        want = str(x.get("want", "the condition"))
+        said = any(w in want.lower() for w in ("active", "uncontrolled", "current", "ongoing"))
+        return ("active " if x.get("active") and not said else "") + want
     return "this"
 
 
@@ -190,7 +207,10 @@ def _measurable(f: Finding) -> str:
 def _condition(f: Finding) -> str:
     x = f.facts
     if f.value:
-        return f"your diagnosis, {x['patient']}, is a {_name('cancers', str(x.get('matched', '')))}"
+        matched = _name("cancers", str(x.get("matched", "")))
+        if matched.lower() == str(x["patient"]).lower():
+            return f"your diagnosis is {x['patient']}"
+        return f"your diagnosis, {x['patient']}, is a form of {matched}"
     if x.get("broader"):
         return (
             f"your diagnosis, {x['patient']}, is broader: is it {_name('cancers', x['broader'])}?"

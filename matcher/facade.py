@@ -16,9 +16,17 @@ import numpy as np
 from matcher.evaluate import evaluate
 from matcher.explain import question_text
 from matcher.facts import PatientFacts
+from matcher.guards import doubts
 from matcher.index import PreparedTrials, criteria_for, prepare, proposition
 from matcher.outcome import VERDICTS, Finding, Question, Verdict
-from matcher.verdict import CriterionOutcome, TrialVerdict, decide, required_of, status_of
+from matcher.verdict import (
+    MIN_CONFIDENCE,
+    CriterionOutcome,
+    TrialVerdict,
+    decide,
+    required_of,
+    status_of,
+)
 from profiles.model import PatientProfile
 from rules.criterion import Criterion
 from rules.errors import ConfigError
@@ -93,20 +101,22 @@ def _safe_evaluate(kind: str, params: dict[str, Any], facts: PatientFacts) -> Fi
 
 
 def _outcomes(
+    trial: Trial,
     criteria: Sequence[Criterion],
     findings: dict[int, Finding] | None,
     keys: Sequence[int] | None,
     facts: PatientFacts,
 ) -> list[CriterionOutcome]:
     out = []
-    for i, c in enumerate(criteria):
+    for i, (c, doubt) in enumerate(zip(criteria, doubts(trial, criteria), strict=True)):
         if findings is not None and keys is not None:
             f = findings[keys[i]]
         else:
             f = _safe_evaluate(c.kind, c.params, facts)
         required = required_of(c)
-        status, low = status_of(f, required=required, confidence=c.confidence)
-        out.append(CriterionOutcome(c, f, status, required, low))
+        confidence = c.confidence if doubt is None else min(c.confidence, MIN_CONFIDENCE / 2)
+        status, low = status_of(f, required=required, confidence=confidence)
+        out.append(CriterionOutcome(c, f, status, required, low, doubt if low else None))
     return out
 
 
@@ -138,7 +148,7 @@ def evaluate_trial(
         if criteria is not None
         else criteria_for(trial)
     )
-    outcomes = _outcomes(crits, None, None, facts)
+    outcomes = _outcomes(trial, crits, None, None, facts)
     return TrialMatch(trial, outcomes, decide(outcomes))
 
 
@@ -185,7 +195,7 @@ def match(
     for i in chosen:
         rows = range(int(row_start[i]), int(row_start[i + 1]))
         keys = [int(prepared.key[r]) for r in rows]
-        outcomes = _outcomes(prepared.criteria[i], findings, keys, facts)
+        outcomes = _outcomes(prepared.trials[i], prepared.criteria[i], findings, keys, facts)
         matches.append(TrialMatch(prepared.trials[i], outcomes, decide(outcomes)))
     questions = _rank_questions(prepared, status, codes, verdicts, findings)
     tally = {v: int(sum(1 for x in verdicts if x == v)) for v in VERDICTS}

@@ -142,7 +142,7 @@ def _therapy(t: Therapy) -> TherapyFact:
         setting=setting,
         line=t.line,
         drugs=drugs,
-        classes=kb.classes_of_drugs(drugs),
+        classes=kb.classes_of_drugs(drugs) | set(KIND_CLASSES.get(t.kind or "", ())),
         start=t.start,
         end=t.end,
         ongoing=bool(t.ongoing),

@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from matcher import guards
 from matcher import knowledge as kb
 from rules.criterion import Criterion
 from rules.trial import Trial
@@ -65,6 +66,9 @@ def structured_criteria(trial: Trial) -> list[Criterion]:
                 **common,
             )
         )
+    conditions = condition_criterion(trial)
+    if conditions is not None:
+        out.append(conditions)
     sex = (trial.sex or "").upper()
     if sex in ("FEMALE", "MALE"):
         out.append(
@@ -78,6 +82,37 @@ def structured_criteria(trial: Trial) -> list[Criterion]:
             )
         )
     return out
+
+
+def condition_criterion(trial: Trial) -> Criterion | None:
+    """The trial's registered conditions as a low-confidence ``condition`` criterion.
+
+    The conditions field names whom the trial studies; it is evidence, not an eligibility
+    rule, so the criterion has confidence 0.5 (it can never rule a patient out by itself: a
+    mismatch is an "unknown" to check) and only cancers the vocabulary recognises count.
+
+    >>> t = Trial(nct_id="NCT00000001", conditions=["NSCLC", "Healthy"])
+    >>> c = condition_criterion(t)
+    >>> c.text, c.params["cancers"], c.confidence, c.rule
+    ('Conditions studied: NSCLC, Healthy', ['nsclc'], 0.5, 'ctgov:conditions')
+    """
+    cancers: list[str] = []
+    for text in [*trial.conditions, *(m.term for m in trial.condition_meshes)]:
+        cancers.extend(c for c in kb.cancer_ids(text) if c not in cancers)
+    if not cancers:
+        return None
+    return Criterion(
+        id="ctgov-conditions",
+        polarity="inclusion",
+        text="Conditions studied: " + ", ".join(trial.conditions),
+        start=0,
+        end=0,
+        kind="condition",
+        params={"cancers": cancers, "mentions": list(trial.conditions)},
+        confidence=0.5,
+        rule="ctgov:conditions",
+        section="structured",
+    )
 
 
 def _default_parser() -> Parser:
@@ -149,17 +184,30 @@ def prepare(
     return from_criteria(trial_list, crits)
 
 
+def _has_structured(crits: Sequence[Criterion]) -> bool:
+    return any(c.rule.startswith("ctgov:") for c in crits)
+
+
 def from_criteria(trials: Sequence[Trial], crits: Sequence[list[Criterion]]) -> PreparedTrials:
-    """Flatten trials with their free-text criteria (the structured age/sex fields are added)."""
+    """Flatten trials with their free-text criteria.
+
+    The structured fields (age, sex, conditions) are added unless the lists already hold them.
+    A criterion counts as confident (able to rule out) when its confidence is at least 0.8
+    and no guard of :mod:`matcher.guards` doubts its reading.
+    """
     temporary_kinds = set(kb.table("temporary_kinds")["kinds"])
-    crits = [structured_criteria(t) + list(cs) for t, cs in zip(trials, crits, strict=True)]
+    crits = [
+        list(cs) if _has_structured(cs) else structured_criteria(t) + list(cs)
+        for t, cs in zip(trials, crits, strict=True)
+    ]
     trial_of, key, required, confident, temporary = [], [], [], [], []
     for i, cs in enumerate(crits):
-        for c in cs:
+        doubt = guards.doubts(trials[i], cs)
+        for c, why in zip(cs, doubt, strict=True):
             trial_of.append(i)
             key.append(proposition_key(c.kind, c.params))
             required.append((c.polarity == "inclusion") != bool(c.params.get("negated")))
-            confident.append(c.confidence >= 0.8)
+            confident.append(c.confidence >= 0.8 and why is None)
             temporary.append(c.kind in temporary_kinds)
     return PreparedTrials(
         trials=list(trials),

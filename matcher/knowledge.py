@@ -131,16 +131,23 @@ def _names(vocabulary: str) -> dict[str, str]:
         data = vocab.load_data(f"vocab/{vocabulary}.json")
     except ConfigError:  # a vocabulary not shipped: fall back to ids
         return {}
-    entries = data.get("entries", []) if isinstance(data, dict) else []
+    if not isinstance(data, dict):
+        return {}
+    entries = [e for key in ("entries", "classes", "drugs") for e in data.get(key) or []]
     return {
-        str(e["id"]): str(e.get("name") or e["id"])
+        str(e["id"]): str(e.get("name") or (e.get("aliases") or [e["id"]])[0])
         for e in entries
         if isinstance(e, dict) and "id" in e
     }
 
 
 def entry_name(vocabulary: str, ident: str) -> str | None:
-    """Display name of a vocabulary entry (``cancers``, ``comorbidities``, ``drugs``...)."""
+    """Display name of a vocabulary entry (``cancers``, ``comorbidities``, ``drugs``...):
+    its ``name``, else its first alias.
+
+    >>> entry_name("comorbidities", "autoimmune_disease"), entry_name("drugs", "investigational_agent")
+    ('autoimmune disease', 'Investigational agents')
+    """
     return _names(vocabulary).get(ident)
 
 

@@ -61,6 +61,7 @@ class CriterionOutcome:
     status: Status
     required: bool
     low_confidence: bool = False
+    doubt: str | None = None  # why a sure failure was not trusted (matcher.guards)
 
     @property
     def question(self) -> str | None:

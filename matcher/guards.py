@@ -1,0 +1,179 @@
+"""Doubt about a parsed reading: when a criterion's own words (or the trial's registered
+fields) contradict how it was parsed, a sure failure must not rule the patient out.
+
+A guard never makes a criterion pass: it only turns a ``not_met`` into ``unknown`` ("check
+with the trial team"), the same way a low parser confidence does. The rules and their
+explanations are data (``doubt_rules`` in ``matcher/data/knowledge.json``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from functools import cache
+from typing import Any
+
+from matcher import knowledge as kb
+from rules.criterion import Criterion
+from rules.trial import Trial
+
+_STAGE_TOKEN = re.compile(r"(?<![A-Za-z])(IV|III|II|I)(?:[A-C]\d?)?(?![A-Za-z])")
+
+
+@cache
+def _text_rules() -> tuple[tuple[str, re.Pattern[str], frozenset[str], dict[str, Any]], ...]:
+    rules = kb.table("doubt_rules")["text"]
+    return tuple(
+        (name, re.compile(r["pattern"], re.IGNORECASE), frozenset(r.get("kinds") or ()), r)
+        for name, r in rules.items()
+    )
+
+
+def explanation(reason: str) -> str:
+    """Words for a doubt reason (from the data file).
+
+    >>> explanation("target_excluded")
+    'it would exclude the very disease the trial studies'
+    """
+    rules = kb.table("doubt_rules")
+    if reason in rules["text"]:
+        return str(rules["text"][reason]["explain"])
+    return str(rules["structural"].get(reason, "we are not sure we read it right"))
+
+
+def _items(kind: str, params: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Every (kind, params) of a criterion, composite items included."""
+    nested = params.get("any_of") or params.get("all_of")
+    if not nested:
+        yield kind, params
+        return
+    for item in nested:
+        yield from _items(item.get("kind") or kind, item.get("params") or {})
+
+
+def text_doubt(c: Criterion) -> str | None:
+    """The first text rule whose words cast doubt on this criterion's reading, or None.
+
+    >>> from rules.criterion import Criterion
+    >>> c = Criterion(id="i", polarity="inclusion", text="Cohort 1: EGFR exon 20 insertion",
+    ...     start=0, end=32, kind="biomarker", params={"biomarker": "EGFR"}, confidence=0.9,
+    ...     rule="biomarker")
+    >>> text_doubt(c)
+    'scope'
+    """
+    items = list(_items(c.kind, c.params))
+    kinds = {k for k, _ in items}
+    for name, pattern, only, rule in _text_rules():
+        if only and not (only & kinds):
+            continue
+        if rule.get("unless_param") and any(rule["unless_param"] in p for _, p in items):
+            continue
+        if rule.get("unless_result") and any(
+            p.get("result") == rule["unless_result"] for _, p in items
+        ):
+            continue
+        if rule.get("unless_cns_state") and any(
+            k == "cns_metastases" and ((p.get("state") or "any") != "any" or p.get("allowed"))
+            for k, p in items
+        ):
+            continue
+        if pattern.search(c.text):
+            return name
+    return None
+
+
+def _targets(trial: Trial) -> set[str]:
+    found: set[str] = set()
+    for text in [*trial.conditions, *(m.term for m in trial.condition_meshes)]:
+        found.update(kb.cancer_ids(text))
+    return found
+
+
+def _overlaps(a: str, b: str) -> bool:
+    return a == b or kb.cancer_is_a(a, b) or kb.cancer_is_a(b, a)
+
+
+def _stage_doubt(c: Criterion, items: list[tuple[str, dict[str, Any]]]) -> bool:
+    stages = [str(s).upper() for k, p in items if k == "stage" for s in p.get("stages") or []]
+    if not stages or "stage" not in c.text.lower():
+        return False
+    have = {m.group(1) for s in stages if (m := _STAGE_TOKEN.match(s))}
+    said = {m.group(1) for m in _STAGE_TOKEN.finditer(c.text)}
+    return bool(said - have)
+
+
+def _stricter_than_registry(params: dict[str, Any], trial: Trial) -> bool:
+    """A free-text age limit stricter than the registered one (likely one arm, or misread)."""
+    want = params.get("age") or {}
+    op, a, b = want.get("op"), want.get("value"), want.get("value2")
+    if a is None:
+        return False
+    lo = a if op in (">=", ">", "between", "=") else None
+    hi = (b if b is not None else a) if op == "between" else (a if op in ("<=", "<", "=") else None)
+    reg_lo = trial.min_age_years or None
+    reg_hi = trial.max_age_years
+    return bool(
+        (lo is not None and reg_lo is not None and lo > reg_lo)
+        or (hi is not None and reg_hi is not None and hi < reg_hi)
+    )
+
+
+def structural_doubt(
+    c: Criterion, trial: Trial, *, has_children: bool, targets: set[str] | None = None
+) -> str | None:
+    """A doubt from how the criterion sits in the trial (registered fields, list headers).
+
+    >>> from rules.criterion import Criterion
+    >>> t = Trial(nct_id="NCT00000001", conditions=["NSCLC"])
+    >>> c = Criterion(id="e", polarity="exclusion", text="unconfirmed NSCLC histology", start=0,
+    ...     end=27, kind="condition", params={"cancers": ["nsclc"]}, confidence=0.9, rule="x")
+    >>> structural_doubt(c, t, has_children=False)
+    'target_excluded'
+    """
+    required = (c.polarity == "inclusion") != bool(c.params.get("negated"))
+    structured = c.rule.startswith("ctgov:")
+    if structured:
+        return "conditions_field" if c.rule == "ctgov:conditions" else None
+    items = list(_items(c.kind, c.params))
+    composite = bool(c.params.get("any_of") or c.params.get("all_of"))
+    if c.kind == "comorbidity" and required and not composite:
+        return "required_comorbidity"
+    if c.kind == "washout" and required and not composite:
+        return "required_washout"
+    cns_state = (c.params.get("state") or "any") != "any" or bool(c.params.get("allowed"))
+    if c.kind == "cns_metastases" and required and not composite and cns_state:
+        return "required_cns_state"
+    if c.kind == "age" and not composite and _stricter_than_registry(c.params, trial):
+        return "text_age"
+    if c.kind == "sex" and not composite:
+        return "text_sex"
+    if has_children and (c.text.rstrip().endswith((":", "：")) or "following" in c.text.lower()):
+        return "header"
+    if c.kind == "condition" and not required and not c.params.get("all_of"):
+        wanted = [w for k, p in items if k == "condition" for w in p.get("cancers") or []]
+        goal = _targets(trial) if targets is None else targets
+        if any(_overlaps(w, t) for w in wanted for t in goal):
+            return "target_excluded"
+    if _stage_doubt(c, items):
+        return "stage_words"
+    return None
+
+
+def doubts(trial: Trial, criteria: Sequence[Criterion]) -> list[str | None]:
+    """One doubt reason (or None) per criterion of a trial.
+
+    >>> from rules.criteria import parse_criteria
+    >>> t = Trial(nct_id="NCT00000001", minimum_age="18 Years", maximum_age="99 Years")
+    >>> cs = parse_criteria("Inclusion Criteria:\\n* Age 18-75\\n* ECOG PS 0-1")
+    >>> doubts(t, cs)
+    ['text_age', None]
+    """
+    parents = {c.parent for c in criteria if c.parent}
+    targets = _targets(trial)
+    out: list[str | None] = []
+    for c in criteria:
+        reason = structural_doubt(c, trial, has_children=c.id in parents, targets=targets)
+        if reason is None and not c.rule.startswith("ctgov:"):
+            reason = text_doubt(c)
+        out.append(reason)
+    return out
