@@ -15,7 +15,7 @@ from rules.criteria.parse import classify, parse_items
 from rules.criterion import Criterion
 from rules.trial import Trial
 
-__all__ = ["classify", "parse_criteria", "parse_trial"]
+__all__ = ["classify", "parse_criteria", "parse_items", "parse_trial"]
 
 
 def parse_criteria(text: str, *, nct_id: str = "") -> list[Criterion]:

@@ -77,7 +77,13 @@ def context(text: str, start: int, end: int) -> Context:
     left, right = _clause_bounds(text, start, end, term)
     out = Context()
     for rule in rules:
-        for m in rule.regex.finditer(text):
+        if rule.direction == "forward":
+            lo, hi = max(left, start - max_dist - 40), start
+        elif rule.direction == "backward":
+            lo, hi = end, min(len(text), right + 60)
+        else:
+            lo, hi = 0, len(text)
+        for m in rule.regex.finditer(text, lo, hi):
             if rule.direction == "forward":
                 ok = left <= m.start() and m.end() <= start and start - m.end() <= max_dist
             elif rule.direction == "backward":

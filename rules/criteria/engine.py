@@ -30,6 +30,7 @@ class Pattern:
     extract: str
     confidence: float
     examples: tuple[dict[str, Any], ...]
+    prefilter: tuple[str, ...] = ()  # lower-case substrings, one of which must occur
 
 
 @dataclass
@@ -81,6 +82,7 @@ def patterns() -> tuple[Pattern, ...]:
                     p.get("extract", data.get("extract", "empty")),
                     float(p.get("confidence", 0.9)),
                     tuple(p.get("examples", [])),
+                    tuple(p.get("prefilter", ())),
                 )
             )
     return tuple(out)
@@ -106,8 +108,11 @@ def run(text: str, polarity: str) -> list[Hit]:
     hits: list[Hit] = []
     facets = facet_kinds()
     seen: set[str] = set()
+    lower = text.lower()
     for p in patterns():
         if hits and (p.kind not in facets or p.kind in seen):
+            continue
+        if p.prefilter and not any(word in lower for word in p.prefilter):
             continue
         m = p.regex.search(text)
         if m is None:

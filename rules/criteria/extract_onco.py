@@ -52,6 +52,10 @@ _PRE_RESULT = re.compile(
     r"deleterious|pathogenic|deficient|proficient|high|low|known|documented|confirmed|harbou?ring|"
     r"with(?:out)?|no|absence of|lack of)\W+(?:\w+\W+){0,3}$"
 )
+_THERAPY_CUE = re.compile(
+    r"(?i)\b(?:received|receiving|treated with|treatment with|therapy with|prior|previous|"
+    r"exposure to|exposed to|use of|administration of)\b"
+)
 _NEG_BEFORE = re.compile(r"(?i)\b(?:no|not|without|absence of|lack of|negative for|free of)\b")
 
 
@@ -176,7 +180,8 @@ def _one_biomarker(text: str, mention: vocab.Mention) -> dict[str, Any] | None:
     if negated and result == "positive":
         result = "negative"
     params["result"] = result
-    alteration = _alteration(raw, window)
+    near = text[max(0, mention.start - 40) : mention.end + 25]
+    alteration = _alteration(raw, near)
     if alteration:
         params["alteration"] = alteration
     variants = vocab.biomarker_variants(ident, window)
@@ -230,7 +235,14 @@ def _result_of(raw: str, ident: str) -> str:
 
 
 def _alteration(raw: str, window: str) -> str | None:
-    r = (raw + " " + window).lower()
+    for r in (raw.lower(), window.lower()):
+        alt = _alteration_word(r)
+        if alt:
+            return alt
+    return None
+
+
+def _alteration_word(r: str) -> str | None:
     for word, alt in (
         ("fusion", "fusion"),
         ("rearrang", "fusion"),
@@ -317,6 +329,10 @@ def prior_therapy(m: re.Match[str], text: str, polarity: str) -> Params:
         params["drugs"] or params["classes"] or params.get("any_anticancer") or params.get("kind")
     ):
         return None
+    anchor = params.get("_anchor", (0, 0))[0]
+    ill = vocab.find_comorbidities(text[:anchor])
+    if ill and not _THERAPY_CUE.search(text[max(0, anchor - 35) : anchor]):
+        return None  # "ILD ..., radiation pneumonitis requiring steroids": a comorbidity
     if re.search(r"(?i)\b(?:refractory|resistan\w+|progress\w*|failure|failed|relapsed)\b", text):
         params["refractory"] = True
     return params
@@ -355,7 +371,9 @@ def lines_of_therapy(m: re.Match[str], text: str, polarity: str) -> Params:
     n = number(g.get("n") or "")
     if n is None or n > 10:
         return None
-    op = combine(g.get("cmp"), g.get("post"), default="")
+    from rules.criteria.extractors import cmp_before
+
+    op = combine(g.get("cmp") or cmp_before(text, m.start()), g.get("post"), default="")
     if not op:
         op = ">=" if re.search(r"(?i)\bafter|following|progress|failed|received\b", text) else "="
     params: dict[str, Any] = {"lines": numeric(op, n)}

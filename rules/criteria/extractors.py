@@ -8,6 +8,7 @@ biomarker and disease extractors live in :mod:`rules.criteria.extract_onco`.
 from __future__ import annotations
 
 import re
+from functools import cache
 from typing import Any
 
 from rules import vocab
@@ -233,6 +234,7 @@ def _within_years(text: str) -> dict[str, Any] | None:
     return numeric("<=", years, "years")
 
 
+@cache
 def _has_children(comorbidity_id: str) -> bool:
     return any(
         comorbidity_id in vocab.comorbidity_classes(e["id"])
@@ -243,10 +245,23 @@ def _has_children(comorbidity_id: str) -> bool:
 def age_loose(m: re.Match[str], text: str, polarity: str) -> Params:
     """``18 years of age or older`` / ``≥18 years old`` (no "age" word before the number)."""
     g = m.groupdict()
-    v = number(g.get("v") or g.get("v2") or "")
+    v = number(g.get("v") or "")
     if v is None or not 0 <= v <= 120:
         return None
-    op = combine(g.get("cmp") or g.get("cmp2"), g.get("post"), default="")
-    if not op or (op == "<=" and (g.get("cmp") or "").lower().startswith("within")):
+    cmp = cmp_before(text, m.start())
+    if cmp and cmp.lower().startswith("within"):
         return None
-    return {"age": numeric(op, v, "years")}
+    op = combine(cmp, g.get("post"), default="")
+    return {"age": numeric(op, v, "years")} if op else None
+
+
+@cache
+def _cmp_before_re() -> re.Pattern[str]:
+    cmp = vocab.load_data("patterns/common.json")["defs"]["CMP"]
+    return re.compile(rf"(?i)({cmp})\s*$")
+
+
+def cmp_before(text: str, pos: int) -> str | None:
+    """The comparator written right before ``pos`` ("at least 18": "at least"), or None."""
+    m = _cmp_before_re().search(text[max(0, pos - 40) : pos])
+    return m.group(1) if m else None
