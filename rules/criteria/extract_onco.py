@@ -42,14 +42,14 @@ _SETTINGS = (
     ("second line", r"second[- ]line|2nd[- ]line"),
 )
 _RESULT_WORDS = re.compile(
-    r"(?i)^[\s:(-]*(?:status\s*)?(?:is\s*)?(?P<w>wild[- ]?type|wt\b|negative|neg\b|positive|pos\b|"
+    r"(?i)^[\s:(-]*(?:status\s*)?(?:is\s*)?(?:somatic\s+|germline\s+|gene\s+|genetic\s+)?(?P<w>wild[- ]?type|wt\b|negative|neg\b|positive|pos\b|"
     r"mutat\w*|mutant|amplifi\w*|amplified|fusion\w*|rearrange\w*|translocation\w*|altered|alteration\w*|"
     r"overexpress\w*|express\w*|high|low|deficient|proficient|deletion|skipping|insertion\w*|"
     r"sensitizing|activating|driver|aberration\w*|\+(?!\d)|-(?=\s|$|[,;)/]))"
 )
 _PRE_RESULT = re.compile(
     r"(?i)(?P<w>wild[- ]?type|negative|positive|mutat\w*|mutant|amplified|activating|sensitizing|"
-    r"deleterious|pathogenic|deficient|proficient|high|low|known|documented|confirmed|harbou?ring|"
+    r"deleterious|pathogenic|deficient|proficient|high|low|known|documented|confirmed|harbou?r\w*|"
     r"with(?:out)?|no|absence of|lack of)\W+(?:\w+\W+){0,3}$"
 )
 _THERAPY_CUE = re.compile(

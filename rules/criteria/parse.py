@@ -54,7 +54,11 @@ def classify(text: str, polarity: str) -> tuple[str, dict[str, Any], float, str]
         return "other", {"topic": "permissive"}, 0.5, f"{rule}+permissive"
     negated = any(h.params.get("negated") for h in hits)
     if kind in NEGATABLE and ctx.negated:
-        negated = True
+        if polarity == "inclusion" or "neg-unable" in ctx.rules:
+            negated = True
+        else:  # "No known HIV" under Exclusion Criteria: a double negative, read as written
+            params["ambiguous_negation"] = True
+            conf = min(conf, CHILD_OF_LIST_CONFIDENCE)
     if "EXCLUSIONARY" in ctx.categories or (
         kind == "cns_metastases" and "PERMISSIVE" in ctx.categories
     ):
