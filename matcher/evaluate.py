@@ -203,7 +203,9 @@ def _lab(params: dict[str, Any], facts: PatientFacts) -> Finding:
     if not analyte or want is None:
         return Finding(None, "unparsed", (field,), clinician=True)
     conditional = params.get("conditional") or []
-    facts_: dict[str, Any] = {"analyte": analyte, "want": describe_numeric(want)}
+    name = kb.entry_name("labs", analyte) or analyte.replace("_", " ")
+    shown = name if len(name) > 1 and name[1].isupper() else name[:1].lower() + name[1:]
+    facts_: dict[str, Any] = {"analyte": shown, "want": describe_numeric(want)}
     if conditional and facts.metastatic_sites:
         for cond in conditional:
             words = str(cond.get("condition", "")).lower()
@@ -218,6 +220,10 @@ def _lab(params: dict[str, Any], facts: PatientFacts) -> Finding:
     lab = max(facts.labs[analyte], key=lambda x: x.date or "")
     facts_["patient"] = f"{lab.value:g} {lab.unit or ''}".strip()
     unit = want.get("unit") if isinstance(want, dict) else getattr(want, "unit", None)
+    if not unit:
+        unit = _implied_unit(analyte, lab, want)
+        if unit:
+            facts_["want"] = describe_numeric({**dict(want), "unit": unit})
     factor = kb.unit_factor(lab.unit, unit)
     if factor is None:
         return Finding(
@@ -229,6 +235,20 @@ def _lab(params: dict[str, Any], facts: PatientFacts) -> Finding:
         )
     value = lab.value * factor
     return Finding(compare(value, value, want), "lab", (field,), facts_)
+
+
+def _implied_unit(analyte: str, lab: Any, want: Any) -> str | None:
+    """The analyte's usual unit for a limit written without one ("ANC ≥ 1.5"), when the
+    patient's value in that unit is of the same order as the limit (1500/mm3 is not 1.5)."""
+    usual = kb.lab_units(analyte)
+    if not usual:
+        return None
+    factor = kb.unit_factor(lab.unit, usual[0])
+    limit = float(want.get("value") if isinstance(want, dict) else want.value)
+    if factor is None or limit <= 0 or lab.value <= 0:
+        return None
+    ratio = lab.value * factor / limit
+    return usual[0] if 0.02 <= ratio <= 50 else None
 
 
 def _cns(params: dict[str, Any], facts: PatientFacts) -> Finding:

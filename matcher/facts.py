@@ -108,8 +108,7 @@ class PatientFacts:
         if diagnoses is not None:
             cancers = []
             for dx in diagnoses:
-                for text in (dx.condition, dx.histology):
-                    cancers.extend(c for c in kb.cancer_ids(text) if c not in cancers)
+                cancers.extend(c for c in _dx_cancers(dx) if c not in cancers)
             primary = diagnoses[0] if diagnoses else None
             if primary is not None:
                 sites = primary.metastatic_sites
@@ -130,6 +129,20 @@ class PatientFacts:
             metastatic_sites=sites,
             extent=extent,
         )
+
+
+def _dx_cancers(dx: Any) -> list[str]:
+    """Cancer ids of one diagnosis: the condition's, refined by the histology only when the
+    histology's reading belongs to the same cancer ("adenocarcinoma" alone reads as lung
+    adenocarcinoma, which must not turn a pancreatic cancer into a lung one)."""
+    found = kb.cancer_ids(dx.condition)
+    histology = kb.cancer_ids(dx.histology)
+    if not found:
+        return histology
+    related = [
+        h for h in histology if any(kb.cancer_is_a(h, c) or kb.cancer_is_a(c, h) for c in found)
+    ]
+    return found + [h for h in related if h not in found]
 
 
 def _therapy(t: Therapy) -> TherapyFact:

@@ -136,6 +136,8 @@ def structural_doubt(
         return "conditions_field" if c.rule == "ctgov:conditions" else None
     items = list(_items(c.kind, c.params))
     composite = bool(c.params.get("any_of") or c.params.get("all_of"))
+    if c.polarity == "exclusion" and c.params.get("negated"):
+        return "double_negative"
     if c.kind == "comorbidity" and required and not composite:
         return "required_comorbidity"
     if c.kind == "washout" and required and not composite:

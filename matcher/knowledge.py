@@ -161,18 +161,28 @@ def cancer_is_a(child: str, ancestor: str) -> bool:
 
 
 def drug_ids(names: list[str]) -> set[str]:
-    """Canonical drugs of a therapy's names and drug list (regimens expand to their drugs)."""
+    """Canonical drugs of a therapy's names and drug list (regimens expand to their drugs;
+    a name like "carboplatin + pemetrexed" is read part by part).
+
+    >>> sorted(drug_ids(["carboplatin + pemetrexed"]))
+    ['carboplatin', 'pemetrexed']
+    """
     found: set[str] = set()
     for name in names:
         if not name:
             continue
-        regimen = vocab.regimen_drugs(name)
-        if regimen:
-            found.update(regimen)
-        drug = vocab.canonical_drug(name)
-        if drug:
-            found.add(drug)
+        parts = [name] + [p for p in _DRUG_SPLIT.split(name) if p.strip() and p != name]
+        for part in parts:
+            regimen = vocab.regimen_drugs(part.strip())
+            if regimen:
+                found.update(regimen)
+            drug = vocab.canonical_drug(part.strip())
+            if drug:
+                found.add(drug)
     return found
+
+
+_DRUG_SPLIT = re.compile(r"\s*(?:\+|/|,|&|\band\b|\bplus\b|\bwith\b)\s*", re.IGNORECASE)
 
 
 def classes_of_drugs(drugs: set[str]) -> set[str]:
@@ -200,6 +210,14 @@ def comorbidity_classes(cid: str) -> set[str]:
 
 def lab_id(name: str | None) -> str | None:
     return vocab.canonical_lab(name) if name else None
+
+
+def lab_units(analyte: str) -> list[str]:
+    """Usual units of an analyte, canonical first (empty when unknown)."""
+    try:
+        return list(vocab.lab_units(analyte))
+    except (KeyError, ValueError):
+        return []
 
 
 def biomarker_equivalents(name: str, result: str | None) -> list[tuple[str, str]]:
