@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from tests.conftest import BUNDLED, REPO, TEST_DATA
 
 SEED = BUNDLED / "seed-pancreatic-NCT06532617.json.gz"
@@ -66,3 +68,52 @@ def test_bad_profile_and_bad_date_are_clear_errors(tmp_path):
     result = invoke("match", str(EXAMPLE), "--trials", str(SEED), "--as-of", "20/11/2026")
     assert result.exit_code == 2
     assert "YYYY-MM-DD" in result.output
+
+
+def _json_match(profile) -> dict:
+    result = invoke(
+        "match", str(profile), "--trials", str(SEED), "--as-of", "2026-11-20", "--format", "json"
+    )
+    assert result.exit_code == 0, result.output
+    (m,) = json.loads(result.stdout)["matches"]
+    return m
+
+
+def test_example_is_possibly_eligible_with_its_unknowns_named():
+    m = _json_match(EXAMPLE)
+    assert m["verdict"] == "possibly_eligible"
+    unknown = [c for c in m["criteria"] if c["status"] == "unknown"]
+    assert [c["text"] for c in unknown] == ["Expected survival time\\>3 months"]
+    assert unknown[0]["question"]["key"] == "life_expectancy"
+    assert [q["key"] for q in m["questions"]] == ["life_expectancy"]
+
+
+@pytest.mark.parametrize(
+    ("variant", "cited"),
+    [
+        ("pdac-age85", "Age 18-80, female or male"),
+        ("pdac-liver-metastases", "Patients with locally advanced pancreatic cancer"),
+        ("pdac-ecog2", "ECOG PS 0-1"),
+        ("pdac-untreated", "Patients with locally advanced pancreatic cancer"),
+        ("pdac-active-ra", "Active autoimmune disease"),
+        ("pdac-hiv", "History of HIV"),
+    ],
+)
+def test_variants_are_ineligible_citing_the_criterion(variant, cited):
+    m = _json_match(TEST_DATA / "profiles_match" / f"{variant}.json")
+    assert m["verdict"] == "ineligible"
+    ruling = [c for c in m["criteria"] if c["id"] in m["ruling_criteria"]]
+    assert any(c["text"].startswith(cited) for c in ruling), [c["text"] for c in ruling]
+    assert all(c["status"] == "not_met" and c["explanation"] for c in ruling)
+    cite = next(c for c in ruling if c["text"].startswith(cited))
+    assert cite["start"] is not None and cite["end"] > cite["start"]
+
+
+def test_ecog2_table_names_the_criterion_and_the_patients_score():
+    profile = TEST_DATA / "profiles_match" / "pdac-ecog2.json"
+    table = invoke("match", str(profile), "--trials", str(SEED), "--as-of", "2026-11-20")
+    assert table.exit_code == 0, table.output
+    assert "INELIGIBLE" in table.stdout and "NCT06532617" in table.stdout
+    md = invoke("match", str(profile), "--trials", str(SEED), "--as-of", "2026-11-20",
+                "--format", "markdown")  # fmt: skip
+    assert "| not_met | ECOG PS 0-1 | The trial requires ECOG 0-1; your ECOG is 2. |" in md.stdout
