@@ -102,6 +102,22 @@ def _display(name: str) -> str:
 
 
 def _want_words(params: dict[str, Any]) -> str:
+    key = (
+        tuple(params.get("drugs") or ()),
+        tuple(params.get("classes") or ()),
+        params.get("kind"),
+        params.get("setting"),
+    )
+    words = _WANT_WORDS.get(key)
+    if words is None:
+        words = _WANT_WORDS[key] = _want_words_of(params)
+    return words
+
+
+_WANT_WORDS: dict[tuple[Any, ...], str] = {}
+
+
+def _want_words_of(params: dict[str, Any]) -> str:
     """The therapy a criterion names, in words ("EGFR tyrosine kinase inhibitors or docetaxel").
 
     >>> _want_words({"classes": ["chemotherapy"], "kind": "chemotherapy", "setting": "first line"})

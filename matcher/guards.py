@@ -170,6 +170,10 @@ def doubts(trial: Trial, criteria: Sequence[Criterion]) -> list[str | None]:
     >>> doubts(t, cs)
     ['text_age', None]
     """
+    key = (trial.nct_id, trial.eligibility_criteria, tuple(trial.conditions), len(criteria))
+    found = _DOUBTS.get(key)
+    if found is not None and len(found) == len(criteria):
+        return found
     parents = {c.parent for c in criteria if c.parent}
     targets = _targets(trial)
     out: list[str | None] = []
@@ -178,4 +182,8 @@ def doubts(trial: Trial, criteria: Sequence[Criterion]) -> list[str | None]:
         if reason is None and not c.rule.startswith("ctgov:"):
             reason = text_doubt(c)
         out.append(reason)
+    _DOUBTS[key] = out
     return out
+
+
+_DOUBTS: dict[tuple[Any, ...], list[str | None]] = {}

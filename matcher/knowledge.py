@@ -153,9 +153,15 @@ def entry_name(vocabulary: str, ident: str) -> str | None:
 
 # Thin wrappers: one place where the matcher touches the vocabularies.
 def cancer_ids(text: str | None) -> list[str]:
-    return list(vocab.cancer_ids(text)) if text else []
+    return list(_cancer_ids(text)) if text else []
 
 
+@cache
+def _cancer_ids(text: str) -> tuple[str, ...]:
+    return tuple(vocab.cancer_ids(text))
+
+
+@cache
 def cancer_is_a(child: str, ancestor: str) -> bool:
     return bool(vocab.cancer_is_a(child, ancestor))
 
