@@ -62,6 +62,7 @@ class Mention:
     type: str = ""
 
 
+@lru_cache(maxsize=200_000)
 def norm_token(tok: str) -> str:
     """Normalise one token for lookups.
 

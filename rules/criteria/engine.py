@@ -30,7 +30,7 @@ class Pattern:
     extract: str
     confidence: float
     examples: tuple[dict[str, Any], ...]
-    prefilter: tuple[str, ...] = ()  # lower-case substrings, one of which must occur
+    prefilter: re.Pattern[str] | None = None  # lower-case words, one of which must occur
 
 
 @dataclass
@@ -46,6 +46,11 @@ class Hit:
 
 
 Extractor = Callable[[re.Match[str], str, str], dict[str, Any] | None]
+
+
+def _prefilter(words: list[str]) -> re.Pattern[str] | None:
+    """A cheap literal test run before the pattern's regex (any of the words, lower case)."""
+    return re.compile("|".join(map(re.escape, words))) if words else None
 
 
 def _expand(regex: str, defs: dict[str, str]) -> str:
@@ -82,7 +87,7 @@ def patterns() -> tuple[Pattern, ...]:
                     p.get("extract", data.get("extract", "empty")),
                     float(p.get("confidence", 0.9)),
                     tuple(p.get("examples", [])),
-                    tuple(p.get("prefilter", ())),
+                    _prefilter(p.get("prefilter", ())),
                 )
             )
     return tuple(out)
@@ -112,7 +117,7 @@ def run(text: str, polarity: str) -> list[Hit]:
     for p in patterns():
         if hits and (p.kind not in facets or p.kind in seen):
             continue
-        if p.prefilter and not any(word in lower for word in p.prefilter):
+        if p.prefilter is not None and p.prefilter.search(lower) is None:
             continue
         m = p.regex.search(text)
         if m is None:

@@ -5,9 +5,10 @@ The threshold grammar is data (``rules/data/patterns/lab.json``: ``threshold``, 
 
 from __future__ import annotations
 
+import copy
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from rules import vocab
@@ -66,6 +67,11 @@ def _constraint(m: re.Match[str]) -> dict[str, Any] | None:
 
 
 def thresholds(text: str) -> list[LabThreshold]:
+    return list(_thresholds(text))
+
+
+@lru_cache(maxsize=2048)
+def _thresholds(text: str) -> tuple[LabThreshold, ...]:
     """Every analyte with a threshold in ``text``, in order, each with its own span.
 
     >>> [(t.analyte, t.params["constraint"]["op"], t.params["constraint"]["value"],
@@ -103,11 +109,13 @@ def thresholds(text: str) -> list[LabThreshold]:
             and text[mention.start : end].count("(") > text[mention.start : end].count(")")
         ):
             end += 1
+        while end > mention.start and text[end - 1].isspace():
+            end -= 1
         for shared in pending:
             out.append(LabThreshold(shared.id, dict(params, analyte=shared.id), shared.start, end))
         pending = []
         out.append(LabThreshold(mention.id, params, mention.start, end))
-    return out
+    return tuple(out)
 
 
 def lab(m: re.Match[str], text: str, polarity: str) -> Params:
@@ -115,4 +123,4 @@ def lab(m: re.Match[str], text: str, polarity: str) -> Params:
     found = thresholds(text)
     if not found:
         return None
-    return dict(found[0].params)
+    return copy.deepcopy(found[0].params)
