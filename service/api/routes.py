@@ -26,6 +26,7 @@ from service.api.security import require_api_key
 
 CTGOV = "https://clinicaltrials.gov/study/"
 _errors: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorOut, "description": "A body that is not JSON."},
     401: {"model": ErrorOut, "description": "Missing or invalid X-API-Key."},
     413: {"model": ErrorOut, "description": "Request body over the size limit."},
     422: {"model": ErrorOut, "description": "Invalid input: each error names its field."},

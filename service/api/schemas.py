@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from profiles.model import PatientProfile
 
@@ -30,6 +30,14 @@ Phase = Literal["EARLY_PHASE1", "PHASE1", "PHASE2", "PHASE3", "PHASE4", "NA"]
 
 class _In(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+    @field_validator("as_of", mode="before", check_fields=False)
+    @classmethod
+    def _iso_date(cls, v: Any) -> Any:
+        # lax pydantic would read a number as a Unix time: only an ISO date is accepted
+        if v is not None and not isinstance(v, str | date):
+            raise ValueError("as_of is a date written YYYY-MM-DD")
+        return v
 
 
 class _Out(BaseModel):
