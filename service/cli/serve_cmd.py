@@ -36,8 +36,15 @@ def serve(
         )
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     from service.api import create_app
+    from service.api.errors import NotAvailable
 
     application = create_app(settings)
-    count = len(application.state.engine.trials)  # load the corpus before taking requests
+    engine = application.state.engine
+    count = len(engine.trials)  # load the corpus and parse its criteria before taking requests
+    with console.status(f"parsing the criteria of {count} trials"):
+        try:
+            engine.prepared  # noqa: B018
+        except NotAvailable as exc:
+            console.print(f"[yellow]note:[/] {exc}; matching will answer 501")
     console.print(f"serving {count} trials on http://{host}:{port}/ (API docs at /docs)")
     uvicorn.run(application, host=host, port=port, log_level="warning", access_log=False)

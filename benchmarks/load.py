@@ -1,0 +1,167 @@
+"""Bounded load test of ``POST /v1/match`` on loopback: p50/p99 latency and throughput.
+
+Starts ``trialmatch serve`` on a free loopback port (the bundled corpus by default, or the
+trials of ``--trials PATH`` ingested into a temporary data dir), then runs ``--clients``
+concurrent asyncio httpx clients for ``--seconds``, each posting the example profile.
+
+    .venv/bin/python benchmarks/load.py                      # bundled corpus, 20 clients, 20 s
+    .venv/bin/python benchmarks/load.py --trials ../shared/data/trials/trials.jsonl.gz
+
+Prints one JSON line with the numbers (and writes it to --out when given).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+REPO = Path(__file__).resolve().parent.parent
+KEY = "load-test-key"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def start_server(port: int, data_dir: Path | None, timeout: float) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "TRIALMATCH_API_KEYS": KEY}
+    args = [
+        sys.executable,
+        "-c",
+        "from service.cli import main; main()",
+        "serve",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+    ]
+    if data_dir is not None:
+        args += ["--data-dir", str(data_dir)]
+    else:
+        env.pop("TRIALMATCH_DATA_DIR", None)
+    proc = subprocess.Popen(
+        args, cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit(f"trialmatch serve exited with code {proc.returncode}")
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/", timeout=2).status_code == 200:
+                return proc
+        except httpx.HTTPError:
+            time.sleep(0.5)
+    proc.terminate()
+    raise SystemExit(f"trialmatch serve did not answer within {timeout:.0f} s")
+
+
+async def client(
+    http: httpx.AsyncClient, body: dict, stop: float, lat: list[float], errors: list[int]
+) -> None:
+    while time.perf_counter() < stop:
+        t0 = time.perf_counter()
+        r = await http.post("/v1/match", json=body)
+        if r.status_code == 200:
+            lat.append(time.perf_counter() - t0)
+        else:
+            errors.append(r.status_code)
+
+
+async def run(base: str, body: dict, clients: int, seconds: float) -> dict:
+    lat: list[float] = []
+    errors: list[int] = []
+    limits = httpx.Limits(max_connections=clients)
+    async with httpx.AsyncClient(
+        base_url=base, headers={"X-API-Key": KEY}, timeout=60, limits=limits
+    ) as http:
+        r = await http.post("/v1/match", json=body)  # warm-up, not counted
+        r.raise_for_status()
+        started = time.perf_counter()
+        stop = started + seconds
+        await asyncio.gather(*(client(http, body, stop, lat, errors) for _ in range(clients)))
+        elapsed = time.perf_counter() - started
+    lat.sort()
+    ms = [x * 1000 for x in lat]
+
+    def pct(p: float) -> float:
+        return round(ms[min(len(ms) - 1, int(p / 100 * len(ms)))], 1) if ms else float("nan")
+
+    return {
+        "requests": len(lat),
+        "errors": len(errors),
+        "seconds": round(elapsed, 1),
+        "clients": clients,
+        "throughput_rps": round(len(lat) / elapsed, 1),
+        "p50_ms": pct(50),
+        "p90_ms": pct(90),
+        "p99_ms": pct(99),
+        "mean_ms": round(statistics.fmean(ms), 1) if ms else None,
+    }
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--trials", type=Path, help="trials file to ingest into a temp data dir")
+    ap.add_argument("--clients", type=int, default=20)
+    ap.add_argument("--seconds", type=float, default=20.0)
+    ap.add_argument("--top-k", type=int, default=20, help="top_k of each request (0: all)")
+    ap.add_argument("--profile", type=Path, default=REPO / "examples" / "profile.example.json")
+    ap.add_argument("--startup-timeout", type=float, default=1800.0)
+    ap.add_argument("--out", type=Path)
+    a = ap.parse_args()
+    body: dict = {"profile": json.loads(a.profile.read_text()), "as_of": "2026-11-20"}
+    if a.top_k:
+        body["top_k"] = a.top_k
+    with tempfile.TemporaryDirectory() as tmp:
+        data_dir = None
+        if a.trials is not None:
+            data_dir = Path(tmp) / "data"
+            subprocess.run(
+                [
+                    sys.executable,
+                    "-c",
+                    "from service.cli import main; main()",
+                    "ingest",
+                    str(a.trials),
+                    "--data-dir",
+                    str(data_dir),
+                ],
+                cwd=REPO,
+                check=True,
+            )
+        port = free_port()
+        t0 = time.perf_counter()
+        proc = start_server(port, data_dir, a.startup_timeout)
+        startup = time.perf_counter() - t0
+        try:
+            result = asyncio.run(run(f"http://127.0.0.1:{port}", body, a.clients, a.seconds))
+        finally:
+            proc.terminate()
+            proc.wait(timeout=30)
+    result.update(
+        corpus=str(a.trials or "bundled"),
+        top_k=a.top_k or None,
+        startup_s=round(startup, 1),
+        cpus=os.cpu_count(),
+    )
+    line = json.dumps(result)
+    print(line)
+    if a.out:
+        a.out.write_text(line + "\n")
+
+
+if __name__ == "__main__":
+    main()
