@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
+from matcher.concepts import concept_hits, patient_concepts
 from matcher.retrieve import (
     Bm25Index,
     age_fit,
@@ -21,12 +22,14 @@ from matcher.retrieve import (
     patient_terms,
     sex_fit,
     text_condition_match,
+    vocab_condition_match,
 )
 from matcher.rule_features import rule_row
 from profiles.model import PatientProfile
 from rules.trial import Trial
 
-_EXCLUSION = re.compile(r"\bexclusion\s+criteria\b|\bexclusions?\s*:", re.I)
+# Some dumps replaced the "Exclusion Criteria:" heading by a line holding only ":".
+_EXCLUSION = re.compile(r"\bexclusion\s+criteria\b|\bexclusions?\s*:|\n[ \t]*:[ \t]*\n", re.I)
 _PHASES = {"EARLY_PHASE1": 0.5, "PHASE1": 1, "PHASE2": 2, "PHASE3": 3, "PHASE4": 4}
 _OPEN = ("RECRUITING", "NOT_YET_RECRUITING", "ENROLLING_BY_INVITATION")
 
@@ -36,6 +39,8 @@ def split_criteria(text: str | None) -> tuple[str, str]:
 
     >>> split_criteria("Inclusion Criteria:\\n- adults\\nExclusion Criteria:\\n- pregnancy")
     ('Inclusion Criteria:\\n- adults\\n', 'Exclusion Criteria:\\n- pregnancy')
+    >>> split_criteria("inclusion criteria: \\n\\n adults\\n\\n: \\n\\n Pregnant")[1]
+    '\\n: \\n\\n Pregnant'
     """
     text = text or ""
     m = _EXCLUSION.search(text)
@@ -76,6 +81,10 @@ class TrialIndexes:
         )
 
 
+def _num(value: float | None) -> float:
+    return float("nan") if value is None else float(value)
+
+
 def _flag(value: bool | None) -> float:
     return float("nan") if value is None else float(value)
 
@@ -103,8 +112,11 @@ def pair_row(profile: PatientProfile, text: str | None, trial: Trial) -> dict[st
     age = profile.age
     lo, hi = trial.min_age_years, trial.max_age_years
     terms = patient_terms(profile)
+    incl, excl = split_criteria(trial.eligibility_criteria)
     return {
+        **concept_hits(patient_concepts(profile), incl, excl),
         "condition_score": condition_match(terms, trial) if terms else float("nan"),
+        "vocab_condition_score": _num(vocab_condition_match(terms, trial)),
         "text_condition_score": text_condition_match(text, trial) if text else float("nan"),
         "age_fit": _flag(age_fit(profile, trial)),
         "sex_fit": _flag(sex_fit(profile, trial)),

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import bm25s
 import numpy as np
@@ -17,6 +18,7 @@ from rapidfuzz import fuzz
 
 from matcher.geo import NearestSite, location_point, nearest_recruiting_site
 from profiles.model import PatientProfile
+from rules import vocab
 from rules.trial import Trial
 
 DEFAULT_STATUSES: tuple[str, ...] = ("RECRUITING", "NOT_YET_RECRUITING")
@@ -115,17 +117,69 @@ def _content(text: str) -> set[str]:
     return {w for w in _WORDS.findall(text.lower()) if w not in _STOP and len(w) > 2}
 
 
+#: Cancer ids too broad to say much about a trial's disease ("Neoplasms").
+_GENERIC = frozenset({"solid_tumor", "advanced_solid_tumor", "hematologic_malignancy"})
+
+
+@lru_cache(maxsize=65536)
+def _concepts(term: str) -> tuple[frozenset[str], str | None]:
+    """Cancer ids and the comorbidity id a condition name stands for (vocabulary lookups)."""
+    return frozenset(vocab.cancer_ids(term)), vocab.canonical_comorbidity(term)
+
+
+def vocab_condition_match(patient_terms: Sequence[str], trial: Trial) -> float | None:
+    """Whether the patient's conditions are the trial's, through the vocabularies (0 to 1).
+
+    Abbreviations and MeSH headings resolve to one id ("NSCLC" and "Carcinoma, Non-Small-Cell
+    Lung" are both ``nsclc``) and the cancer hierarchy counts: 1.0 when a patient cancer is
+    (under) a trial cancer or a comorbidity is the same, 0.7 under a generic one
+    ("Neoplasms"), 0.6 when the trial's is a subtype of the patient's, 0.0 when both name
+    cancers and none relate; None when no term is in the vocabularies.
+
+    >>> t = Trial(nct_id="NCT00000001", conditions=["Carcinoma, Non-Small-Cell Lung"])
+    >>> vocab_condition_match(["NSCLC"], t), vocab_condition_match(["melanoma"], t)
+    (1.0, 0.0)
+    >>> vocab_condition_match(["lung cancer"], t), vocab_condition_match(["gout"], t) is None
+    (0.6, True)
+    """
+    mine = [_concepts(p) for p in patient_terms]
+    theirs = [_concepts(t) for t in [*trial.conditions, *(m.term for m in trial.condition_meshes)]]
+    p_cancers = set().union(*(c for c, _ in mine)) if mine else set()
+    t_cancers = set().union(*(c for c, _ in theirs)) if theirs else set()
+    p_other = {o for _, o in mine if o}
+    t_other = {o for _, o in theirs if o}
+    if p_other & t_other:
+        return 1.0
+    if not p_cancers or not t_cancers:
+        return None
+    best = 0.0
+    for have in p_cancers:
+        for want in t_cancers:
+            if vocab.cancer_is_a(have, want):
+                best = max(best, 0.7 if want in _GENERIC else 1.0)
+            elif vocab.cancer_is_a(want, have):
+                best = max(best, 0.6)
+    return best
+
+
 def condition_match(patient_terms: Sequence[str], trial: Trial) -> float:
     """How closely the patient's conditions match the trial's (0 to 1).
 
-    The best fuzzy match (rapidfuzz token-set ratio) between any patient condition and any
-    trial condition, MeSH term, MeSH ancestor or keyword; the title counts at a discount
+    The vocabulary match (:func:`vocab_condition_match`) when it finds the same disease,
+    else the best fuzzy match (rapidfuzz token-set ratio) between any patient condition and
+    any trial condition, MeSH term, MeSH ancestor or keyword; the title counts at a discount
     when the record lists no conditions.
 
     >>> t = Trial(nct_id="NCT00000001", conditions=["Non-Small Cell Lung Cancer"])
     >>> condition_match(["non-small cell lung cancer"], t), condition_match(["glioma"], t) < 0.5
     (1.0, True)
+    >>> condition_match(["NSCLC"], Trial(nct_id="NCT00000002",
+    ...                 conditions=["Carcinoma, Non-Small-Cell Lung"]))
+    1.0
     """
+    known = vocab_condition_match(patient_terms, trial)
+    if known is not None and known >= 1.0:
+        return 1.0
     terms = _terms(trial)
     discount = 1.0
     if not terms and trial.brief_title:

@@ -347,4 +347,4 @@ def extract_profile(text: str, *, id: str | None = None) -> ExtractedProfile:
     from profiles.text_build import build_profile
 
     facts = extract_facts(text)
-    return ExtractedProfile(profile=build_profile(facts, id=id), facts=facts)
+    return ExtractedProfile(profile=build_profile(facts, id=id, text=text), facts=facts)

@@ -7,13 +7,22 @@ facts, so nothing read is silently lost.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from pydantic import ValidationError
 
 from profiles.model import Biomarker, Diagnosis, Lab, PatientProfile, Therapy
+from rules import vocab
 
 _SCALARS = ("age", "sex", "ecog", "karnofsky", "pregnant", "breastfeeding")
+_HISTOLOGY = re.compile(
+    r"\b(adenocarcinoma|squamous cell|small cell|large cell|ductal|lobular|papillary|"
+    r"follicular|medullary|anaplastic|clear cell|serous|mucinous|transitional cell|"
+    r"urothelial|neuroendocrine|sarcomatoid|undifferentiated)\b",
+    re.I,
+)
+_BOUNDARY = re.compile(r"[.;\n]")
 
 
 def _valid(model: Any, value: dict[str, Any]) -> Any | None:
@@ -23,8 +32,14 @@ def _valid(model: Any, value: dict[str, Any]) -> Any | None:
         return None
 
 
-def build_profile(facts: list[Any], *, id: str | None = None) -> PatientProfile:
-    """Assemble a profile from facts (first value wins for single-valued fields)."""
+def build_profile(
+    facts: list[Any], *, id: str | None = None, text: str | None = None
+) -> PatientProfile:
+    """Assemble a profile from facts (first value wins for single-valued fields).
+
+    With the source ``text``, a stage or extent only describes a cancer named in the same
+    sentence (so "Esophagitis stage IV" two lines below a lymphoma does not stage it).
+    """
     data: dict[str, Any] = {"id": id}
     for f in facts:
         if f.field in _SCALARS and f.field not in data:
@@ -32,23 +47,9 @@ def build_profile(facts: list[Any], *, id: str | None = None) -> PatientProfile:
     if data.get("sex") == "male":
         data.pop("pregnant", None)
         data.pop("breastfeeding", None)
-    conditions = [f.value for f in facts if f.field == "diagnoses.condition"]
-    if conditions:
-        diagnosis: dict[str, Any] = {"condition": conditions[0]}
-        for f in facts:
-            if f.field == "stage" and "stage" not in diagnosis:
-                diagnosis["stage"] = f.value
-            elif f.field == "extent" and "extent" not in diagnosis:
-                diagnosis["extent"] = f.value
-        sites = [f.value for f in facts if f.field == "metastatic_sites"]
-        if sites:
-            diagnosis["metastatic_sites"] = sites
-            diagnosis.setdefault("extent", "metastatic")
-        first = _valid(Diagnosis, diagnosis) or Diagnosis(condition=conditions[0])
-        others = [
-            Diagnosis(condition=c) for c in dict.fromkeys(conditions[1:]) if c != conditions[0]
-        ]
-        data["diagnoses"] = [first, *others]
+    diagnoses = _diagnoses(facts, text)
+    if diagnoses:
+        data["diagnoses"] = diagnoses
     markers: dict[str, Biomarker] = {}
     for f in facts:
         if f.field == "biomarkers":
@@ -60,10 +61,12 @@ def build_profile(facts: list[Any], *, id: str | None = None) -> PatientProfile:
     labs = [_valid(Lab, f.value) for f in facts if f.field == "labs"]
     if any(labs):
         data["labs"] = [lab for lab in labs if lab is not None]
-    therapies = [_valid(Therapy, f.value) for f in facts if f.field == "therapies"]
+    therapies = _unique_therapies(
+        [_valid(Therapy, f.value) for f in facts if f.field == "therapies"]
+    )
     if any(therapies):
         data["therapies"] = [t for t in therapies if t is not None]
-    conds = list(dict.fromkeys(f.value for f in facts if f.field == "conditions"))
+    conds = _unique_conditions([f.value for f in facts if f.field == "conditions"])
     if conds:
         data["conditions"] = conds
     elif any(f.field == "conditions.none" for f in facts):
@@ -74,3 +77,69 @@ def build_profile(facts: list[Any], *, id: str | None = None) -> PatientProfile:
         # An inconsistent pair of facts (e.g. pregnant and male): keep the rest.
         data.pop("pregnant", None)
         return PatientProfile(**data)
+
+
+def _same_sentence(text: str | None, a: Any, b: Any) -> bool:
+    if text is None:
+        return True
+    lo, hi = min(a.start, b.start), max(a.end, b.end)
+    return not _BOUNDARY.search(text, lo, hi) or abs(a.start - b.start) < 3
+
+
+def _diagnoses(facts: list[Any], text: str | None) -> list[Diagnosis]:
+    """One diagnosis per cancer: a broader mention ("lymphoma") folds into a more specific one
+    ("Burkitt's lymphoma"); the first cancer named is the primary and takes stage and extent."""
+    found = [f for f in facts if f.field == "diagnoses.condition"]
+    kept: list[tuple[Any, list[str]]] = []
+    for f in found:
+        ids = vocab.cancer_ids(f.value)
+        same = next((i for i, (_, k) in enumerate(kept) if ids and _covers(k, ids)), None)
+        if same is None:
+            kept.append((f, ids))
+        elif _narrower(ids, kept[same][1]):
+            kept[same] = (f, ids)  # more specific than the one kept
+    out: list[Diagnosis] = []
+    for n, (f, _) in enumerate(kept):
+        dx: dict[str, Any] = {"condition": f.value}
+        histology = _HISTOLOGY.search(f.value)
+        if histology:
+            dx["histology"] = histology.group(1).lower()
+        if n == 0:
+            near = [g for d, _ in kept for g in facts if _same_sentence(text, d, g)]
+            for g in near:
+                if g.field in ("stage", "extent") and g.field not in dx:
+                    dx[g.field] = g.value
+            sites = list(dict.fromkeys(g.value for g in facts if g.field == "metastatic_sites"))
+            if sites:
+                dx["metastatic_sites"] = sites
+                dx.setdefault("extent", "metastatic")
+        out.append(_valid(Diagnosis, dx) or Diagnosis(condition=f.value))
+    return out
+
+
+def _covers(a: list[str], b: list[str]) -> bool:
+    """Whether the cancers ``a`` and ``b`` name one disease at two levels of detail."""
+    return any(vocab.cancer_is_a(x, y) or vocab.cancer_is_a(y, x) for x in a for y in b)
+
+
+def _narrower(a: list[str], b: list[str]) -> bool:
+    return any(x != y and vocab.cancer_is_a(x, y) for x in a for y in b)
+
+
+def _unique_conditions(values: list[str]) -> list[str]:
+    seen: set[str] = set()
+    out = []
+    for v in values:
+        key = vocab.canonical_comorbidity(v) or v.lower()
+        if key not in seen:
+            seen.add(key)
+            out.append(v)
+    return out
+
+
+def _unique_therapies(values: list[Therapy | None]) -> list[Therapy]:
+    seen: dict[tuple[str, str | None], Therapy] = {}
+    for t in values:
+        if t is not None:
+            seen.setdefault((t.name.lower(), t.start), t)
+    return list(seen.values())

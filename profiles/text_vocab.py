@@ -1,11 +1,178 @@
-"""Cancers, drugs and comorbidities found in a note through the shared vocabularies."""
+"""Cancers, drugs and comorbidities found in a note through the shared vocabularies.
+
+Mentions come from :mod:`rules.vocab` (token n-gram lexicons over curated aliases). A mention
+counts only when it is about the patient: not negated ("denies", "no history of", "HIV
+negative") and not a relative's history ("mother had breast cancer"). Each fact keeps the
+span of the words it was read from.
+"""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any
 
+from rules import vocab
+
+_FAMILY = re.compile(
+    r"\b(family history|fhx|mother|father|sister|brother|aunt|uncle|grand(?:mother|father|parent)s?"
+    r"|son|daughter|sibling|cousin|parents?)\b",
+    re.I,
+)
+_AFTER_NEGATIVE = re.compile(r"^\s*(?:\w+\s+)?(negative|neg\b|ruled out|was excluded)", re.I)
+#: A negation that scopes over a list: "no evidence of A, B or C".
+_LIST_NEGATION = re.compile(
+    r"\b(no (?:evidence|history|signs?|symptoms?) of|negative for|denies|denied|free of|"
+    r"absence of|ruled out|without|no)\b(?P<rest>[^.;:\n]*)$",
+    re.I,
+)
+_PIVOT = re.compile(
+    r"\b(but|however|although|though|with|presents?|presented|has|had|is|was|history|"
+    r"diagnosed|s/p|status post)\b",
+    re.I,
+)
+_SENTENCE_END = re.compile(r"[.;\n]")
+_MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+_DATE = re.compile(
+    r"\b(?:(?P<mon>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+)?"
+    r"(?P<year>(?:19[5-9]\d|20[0-2]\d))\b|\b(?P<iy>(?:19[5-9]\d|20[0-2]\d))-(?P<im>0[1-9]|1[0-2])\b",
+    re.I,
+)
+#: Drug class -> the profile's therapy kind (the first class that has one wins).
+_KIND = {
+    "radiotherapy": "radiotherapy",
+    "cellular_therapy": "cell therapy",
+    "chemotherapy": "chemotherapy",
+    "immunotherapy": "immunotherapy",
+    "endocrine_therapy": "hormone therapy",
+    "targeted_therapy": "targeted therapy",
+    "investigational_agent": "investigational",
+}
+#: Classes named alone that say a treatment was given (a bare "steroids" says little).
+_CLASS_THERAPY = {
+    "chemotherapy",
+    "immunotherapy",
+    "radiotherapy",
+    "targeted_therapy",
+    "endocrine_therapy",
+    "cellular_therapy",
+    "immune_checkpoint_inhibitor",
+    "platinum",
+    "taxane",
+    "anthracycline",
+    "anti_pd1",
+    "anti_pd_l1",
+    "egfr_tki",
+    "tki",
+    "adt",
+}
+
+
+def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
+    cut = max((m.end() for m in _SENTENCE_END.finditer(text, 0, start)), default=0)
+    stop = _SENTENCE_END.search(text, end)
+    return cut, stop.start() if stop else len(text)
+
+
+def about_patient(text: str, start: int, end: int) -> bool:
+    """Whether the mention at ``start:end`` is asserted for the patient (not negated, not a
+    relative's history).
+
+    >>> t = ("Denies diabetes. Mother had breast cancer. HIV negative. Has COPD. No evidence "
+    ...      "of alcoholic liver disease, bleeding from varices or autoimmune hepatitis.")
+    >>> [about_patient(t, t.index(w), t.index(w) + len(w)) for w in
+    ...  ("diabetes", "breast cancer", "HIV", "COPD", "autoimmune hepatitis")]
+    [False, False, False, True, False]
+    """
+    from profiles.text import negated
+
+    if negated(text, start):
+        return False
+    cut, _ = _sentence(text, start, end)
+    scoped = _LIST_NEGATION.search(text[cut:start])
+    if scoped and not _PIVOT.search(scoped.group("rest")):
+        return False
+    if _FAMILY.search(text[cut:start]):
+        return False
+    return not _AFTER_NEGATIVE.match(text[end : end + 25])
+
+
+def _date_near(text: str, start: int, end: int) -> str | None:
+    """A real calendar date (``YYYY`` or ``YYYY-MM``) in the mention's sentence, after it."""
+    _, stop = _sentence(text, start, end)
+    m = _DATE.search(text, end, stop)
+    if not m:
+        return None
+    if m.group("iy"):
+        return f"{m.group('iy')}-{m.group('im')}"
+    mon = m.group("mon")
+    return f"{m.group('year')}-{_MONTHS.index(mon.lower()[:3]) + 1:02d}" if mon else m.group("year")
+
+
+def _kind(classes: Iterable[str]) -> str | None:
+    found = set(classes)
+    for cls, kind in _KIND.items():
+        if cls in found:
+            return kind
+    return None
+
+
+def _therapy(text: str, m: Any) -> dict[str, Any] | None:
+    when = _date_near(text, m.start, m.end)
+    if m.type == "regimen":
+        drugs = vocab.regimen_drugs(m.id) or []
+        classes = {c for d in drugs for c in vocab.drug_classes(d)}
+        value = {"name": m.text, "drugs": drugs, "kind": _kind(classes)}
+    elif m.type == "drug":
+        value = {"name": m.id, "drugs": [m.id], "kind": _kind(vocab.drug_classes(m.id))}
+    elif m.id in _CLASS_THERAPY:
+        kinds = {m.id} | {c for c in _KIND if vocab.class_is_a(m.id, c)}
+        value = {"name": m.text, "kind": _kind(kinds)}
+    else:
+        return None
+    if when:
+        value["start"] = when
+    return value
+
+
+def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
+    return any(s < end and start < e for s, e in spans)
+
 
 def vocab_facts(text: str, taken: Iterable[Any], *, skip: set[str]) -> list[Any]:
-    """Facts from the vocabularies (diagnoses, therapies, conditions) not already taken."""
-    return []
+    """Facts from the vocabularies (diagnoses, therapies, conditions) not already taken.
+
+    ``skip`` names profile fields a questionnaire line already filled ("diagnoses",
+    "conditions"); they are not read again from the free text.
+
+    >>> fs = vocab_facts("62 yo with NSCLC, on Keytruda since 2024; denies HIV.", [], skip=set())
+    >>> [(f.field, f.text) for f in fs]
+    [('diagnoses.condition', 'NSCLC'), ('therapies', 'Keytruda')]
+    >>> fs[1].value["drugs"], fs[1].value["start"]
+    (['pembrolizumab'], '2024')
+    """
+    from profiles.text import Fact
+
+    spans = [(f.start, f.end) for f in taken]
+    facts: list[Any] = []
+
+    def add(field: str, value: Any, m: Any) -> None:
+        facts.append(Fact(field=field, value=value, text=m.text, start=m.start, end=m.end))
+        spans.append((m.start, m.end))
+
+    if "diagnoses" not in skip:
+        for m in vocab.find_cancers(text):
+            if about_patient(text, m.start, m.end) and not _overlaps(m.start, m.end, spans):
+                add("diagnoses.condition", m.text, m)
+    if "therapies" not in skip:
+        for m in vocab.find_drugs(text):
+            if not about_patient(text, m.start, m.end) or _overlaps(m.start, m.end, spans):
+                continue
+            value = _therapy(text, m)
+            if value is not None:
+                add("therapies", value, m)
+    if "conditions" not in skip:
+        for m in vocab.find_comorbidities(text):
+            if about_patient(text, m.start, m.end) and not _overlaps(m.start, m.end, spans):
+                add("conditions", m.text, m)
+    return facts

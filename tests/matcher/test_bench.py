@@ -79,3 +79,17 @@ def test_run_file_format(tmp_path):
         ["q", "Q0", "NCT2", "1", "0.900000", "eligible"],
         ["q", "Q0", "NCT1", "2", "0.100000", "ineligible"],
     ]
+
+
+def test_false_exclusions_are_traced_to_the_failed_criteria():
+    from matcher.exclusions import COLUMNS, false_exclusions, top_causes
+
+    bench = Benchmark.from_dir(TEST_DATA / "bench" / "trec-ct-2021")
+    found = false_exclusions(bench)
+    assert tuple(found.columns) == COLUMNS
+    eligible = set(bench.qrels.filter(pl.col("label") == 2).select("query_id", "nct_id").rows())
+    assert set(found.select("query_id", "nct_id").rows()) <= eligible
+    # each row is a criterion the engine judged failed, explained in plain words
+    assert found.height and all(found["explanation"].str.len_chars() > 10)
+    causes = top_causes(found)
+    assert causes["pairs"].sum() >= found.select("query_id", "nct_id").unique().height

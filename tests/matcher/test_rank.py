@@ -110,3 +110,33 @@ def test_split_criteria_on_a_real_trial():
     texts = [t.eligibility_criteria or "" for t in bench.trials.values()]
     split = [split_criteria(t) for t in texts if "Exclusion Criteria" in t]
     assert split and all(e.lower().startswith("exclusion") for _, e in split)
+
+
+def test_lost_exclusion_heading_still_splits_on_a_real_trial():
+    # Some dumps replaced "Exclusion Criteria:" with a bare ":" line (NCT02487394 and others)
+    bench = Benchmark.from_dir(TEST_DATA / "bench" / "trec-ct-2021")
+    bare = [t for t in bench.trials.values() if "\n: \n" in (t.eligibility_criteria or "")]
+    assert bare
+    for t in bare:
+        incl, excl = split_criteria(t.eligibility_criteria)
+        assert excl.lstrip().startswith(":") and "inclusion" in incl.lower()
+
+
+def test_rule_features_split_by_polarity_and_kind(table):
+    assert (table["rule_inclusion_met_condition"] + table["rule_exclusion_met_condition"]).sum() > 0
+    # every judged outcome is counted once in its polarity x status x kind cell
+    kinds = [c for c in table.columns if c.startswith("rule_inclusion_not_met_")]
+    kinds = [c for c in kinds if c != "rule_inclusion_not_met_conf"]
+    assert table.select(pl.sum_horizontal(kinds)).to_series().to_list() == pytest.approx(
+        table["rule_inclusion_not_met"].to_list()
+    )
+    ruled_out = table.filter(pl.col("verdict") == "ineligible")
+    assert ruled_out.height and (ruled_out["rule_not_met"] > 0).all()
+
+
+def test_vocabulary_features_are_present_and_informative(table):
+    assert {"vocab_condition_score", "concepts_inclusion", "concepts_exclusion"} <= set(
+        table.columns
+    )
+    # some patient has a condition the trial names among its exclusions
+    assert table["concepts_exclusion"].max() >= 1

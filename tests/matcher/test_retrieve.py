@@ -94,3 +94,27 @@ def test_limit_and_text(nsclc):
     p = PatientProfile(age=60)
     found = retrieve(p, nsclc, text="ALK rearranged lung cancer", limit=3)
     assert len(found) == 3 and all(c.bm25 is not None for c in found)
+
+
+@pytest.mark.parametrize(
+    ("patient", "trial_terms", "expected"),
+    [
+        ("NSCLC", ["Carcinoma, Non-Small-Cell Lung"], 1.0),
+        ("squamous NSCLC", ["Lung Neoplasms"], 1.0),  # under the trial's cancer
+        ("lung cancer", ["Carcinoma, Non-Small-Cell Lung"], 0.6),  # trial is a subtype
+        ("melanoma", ["Carcinoma, Non-Small-Cell Lung"], 0.0),
+        ("CHF", ["Heart Failure"], 1.0),
+        ("gout", ["Heart Failure"], None),
+    ],
+)
+def test_vocab_condition_match(patient, trial_terms, expected):
+    from matcher.retrieve import vocab_condition_match
+
+    trial = Trial(nct_id="NCT00000001", conditions=trial_terms)
+    assert vocab_condition_match([patient], trial) == expected
+
+
+def test_abbreviation_matches_mesh_heading_on_real_trials(nsclc):
+    # the real NSCLC records: "NSCLC" alone reaches most of them through the vocabulary
+    scores = [condition_match(["NSCLC"], t) for t in nsclc]
+    assert sum(s == 1.0 for s in scores) >= 60

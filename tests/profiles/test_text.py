@@ -124,3 +124,77 @@ def test_nothing_found_leaves_everything_unrecorded():
 def test_numbers_in_text_are_not_ages():
     assert extract_profile("Received 5 cycles over 12 weeks").profile.age is None
     assert re.search("age", "stage 4") and extract_profile("stage 4 disease").profile.age is None
+
+
+# ----- vocabulary facts (cancers, therapies, comorbidities) on real TREC CT 2021 notes -----
+
+
+def test_ct_note_cancer_therapies_and_conditions(ct):
+    x = extract_profile(ct["ct2021-1"])
+    p = x.profile
+    assert [(d.condition, d.histology) for d in p.diagnoses] == [
+        ("anaplastic astrocytoma", "anaplastic")
+    ]
+    names = [t.name for t in p.therapies]
+    # "CPT-11" is irinotecan, "Avastin" bevacizumab; the radiation is given once, not twice
+    assert names == ["radiation", "temozolomide", "irinotecan", "bevacizumab"]
+    assert [t.kind for t in p.therapies][:3] == ["radiotherapy", "chemotherapy", "chemotherapy"]
+    assert p.conditions == ["hypertension"]
+    cpt = next(f for f in x.facts if f.field == "therapies" and f.value["name"] == "irinotecan")
+    assert cpt.text == "CPT-11"
+
+
+def test_ct_note_regimen_and_leukemia(ct):
+    p = extract_profile(ct["ct2021-8"]).profile
+    assert [d.condition for d in p.diagnoses] == ["CLL"]
+    regimen = p.therapies[0]
+    assert regimen.name == "R-CVP" and "rituximab" in regimen.drugs
+
+
+def test_broader_mentions_fold_into_the_specific_diagnosis(ct):
+    # "Burkitt's lymphoma" ... "lymphoma" later: one diagnosis, the specific one
+    p = extract_profile(ct["ct2021-4"]).profile
+    assert [d.condition for d in p.diagnoses] == ["Burkitt's lymphoma"]
+
+
+def test_conditions_are_deduplicated_by_concept(ct):
+    p = extract_profile(ct["ct2021-7"]).profile
+    assert p.conditions == ["cirrhosis", "HCV", "HTN"]  # "Cirrhosis" again is not a 2nd one
+    assert [t.name for t in p.therapies] == ["interferon"]
+
+
+def test_non_oncology_note_has_no_diagnosis(ct):
+    p = extract_profile(ct["ct2021-2"]).profile
+    assert p.diagnoses is None and p.therapies is None
+    assert p.conditions == ["HTN", "aortic stenosis"]
+
+
+@pytest.mark.parametrize(
+    ("text", "field"),
+    [
+        ("No evidence of alcoholic liver disease, varices or autoimmune hepatitis.", "conditions"),
+        ("Her mother had breast cancer.", "diagnoses"),
+        ("HIV negative.", "conditions"),
+        ("Denies diabetes.", "conditions"),
+        ("Never received chemotherapy.", "therapies"),
+    ],
+)
+def test_negated_and_family_mentions_are_not_the_patients(text, field):
+    assert getattr(extract_profile(text).profile, field) is None
+
+
+def test_stage_only_describes_a_cancer_in_its_sentence():
+    p = extract_profile(
+        "Marginal zone lymphoma of the orbit.\nFungal esophagitis stage IV?"
+    ).profile
+    assert p.diagnoses[0].stage is None
+    p = extract_profile("68 yo man with stage IIIA lung adenocarcinoma.").profile
+    assert (p.diagnoses[0].stage, p.diagnoses[0].histology) == ("IIIA", "adenocarcinoma")
+
+
+def test_therapy_dates_are_real_calendar_dates_only():
+    p = extract_profile("Started pembrolizumab in March 2024. FOLFOX on [**2148-10-1**].").profile
+    assert [(t.name, t.start) for t in p.therapies] == [
+        ("pembrolizumab", "2024-03"),
+        ("FOLFOX", None),
+    ]
