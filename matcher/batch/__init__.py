@@ -10,12 +10,14 @@ from matcher.batch.adapter import MatcherEvaluator
 from matcher.batch.corpus import corpus_context
 from matcher.batch.partition import InputError, MatchContext, PartitionResult, match_partition
 from matcher.batch.prescreen import Patient, prescreen
+from matcher.batch.relevance import relevance_table, relevant_trials, trial_scope
 from matcher.batch.runner import build_context, read_cohort, run_batch, select_trials
-from matcher.batch.types import BatchOptions, BatchSummary, PairResult
+from matcher.batch.types import BatchOptions, BatchSummary, Evaluation, PairResult
 
 __all__ = [
     "BatchOptions",
     "BatchSummary",
+    "Evaluation",
     "InputError",
     "MatchContext",
     "MatcherEvaluator",
@@ -27,6 +29,9 @@ __all__ = [
     "match_partition",
     "prescreen",
     "read_cohort",
+    "relevance_table",
+    "relevant_trials",
     "run_batch",
     "select_trials",
+    "trial_scope",
 ]

@@ -4,6 +4,8 @@
 which pickle; the flattened :class:`matcher.index.PreparedTrials` is built lazily once per
 process (its proposition keys are process-local) and sliced per patient to the trials the
 pre-screen left, so each distinct proposition is evaluated once per patient over those.
+Only the kept trials (eligible / possibly eligible, top-k) are explained in full; the
+verdict counts and questions of the rest come from the matcher's arrays.
 """
 
 from __future__ import annotations
@@ -14,12 +16,14 @@ from datetime import date
 
 import numpy as np
 
-from matcher.batch.types import PairResult
+from matcher.batch.types import Evaluation, PairResult
 from profiles.model import PatientProfile
 from rules.criterion import Criterion
 from rules.trial import Trial
 
 _PREPARED: dict[str, object] = {}
+#: the verdicts a batch keeps (ineligible trials are only counted)
+KEPT = ("eligible", "possibly_eligible")
 
 
 class MatcherEvaluator:
@@ -72,20 +76,25 @@ class MatcherEvaluator:
         )
 
     def __call__(
-        self, profile: PatientProfile, nct_ids: Sequence[str], as_of: date
-    ) -> list[PairResult]:
+        self, profile: PatientProfile, nct_ids: Sequence[str], as_of: date, top_k: int
+    ) -> Evaluation:
+        """Judge ``profile`` against ``nct_ids``; explain only the kept top-k (fast path).
+
+        Verdict counts and the questions come from the matcher's arrays over every trial
+        judged; the full explained result is built only for the trials kept.
+        """
         from matcher.explain import question_text
         from matcher.facade import match
 
         if not nct_ids:
-            return []
-        report = match(profile, self.subset(nct_ids), as_of=as_of)
-        out = []
+            return Evaluation(kept=[], counts={})
+        report = match(profile, self.subset(nct_ids), as_of=as_of, statuses=KEPT, top_k=top_k)
+        kept = []
         for m in report.matches:
             counts = {"met": 0, "not_met": 0, "unknown": 0, "needs_clinician": 0}
             for o in m.outcomes:
                 counts[o.status] += 1
-            out.append(
+            kept.append(
                 PairResult(
                     nct_id=m.trial.nct_id,
                     verdict=m.verdict,
@@ -99,4 +108,5 @@ class MatcherEvaluator:
                     title=m.trial.title,
                 )
             )
-        return out
+        unlocks = [(n, q.question) for q in report.questions for n in q.nct_ids]
+        return Evaluation(kept=kept, counts=dict(report.counts), unlocks=unlocks)

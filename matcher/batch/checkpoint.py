@@ -104,6 +104,7 @@ class Checkpoint:
             "patients": result.patients.height,
             "errors": result.errors.height,
             "rows": result.rows.height,
+            "not_relevant": result.pairs_not_relevant,
             "prescreened": result.pairs_prescreened,
             "evaluated": result.pairs_evaluated,
         }

@@ -74,7 +74,8 @@ def cached_parse(trials: Sequence[Trial], *, data_dir: Path | None) -> dict[str,
     if found is not None and "parser_digest" in found.columns and found.height:
         ids = set(found["nct_id"].to_list())
         if found["parser_digest"][0] == digest and all(t.nct_id in ids for t in trials):
-            return parsed_of(found.filter(pl.col("id").is_not_null()).select(list(CRITERIA_SCHEMA)))
+            columns = [c for c in CRITERIA_SCHEMA if c in found.columns]
+            return parsed_of(found.filter(pl.col("id").is_not_null()).select(columns))
     parsed = parse_all(store.trials())
     table = table_of(parsed).with_columns(parser_digest=pl.lit(digest))
     # a trial without criteria still marks the cache as covering it
@@ -102,4 +103,5 @@ def corpus_context(
     chosen = select_trials(trials, options.statuses)
     evaluator = MatcherEvaluator.of(chosen, parsed)
     crits = dict(zip((t.nct_id for t in chosen), evaluator.criteria, strict=True))
-    return build_context(chosen, options=options, evaluate=evaluator, criteria=table_of(crits))
+    table = table_of(crits, trials=chosen)
+    return build_context(chosen, options=options, evaluate=evaluator, criteria=table)

@@ -42,7 +42,10 @@ CRITERIA_SCHEMA: dict[str, Any] = {
     "scale": pl.String,
     "sex_value": pl.String,
     "params": pl.String,
+    "doubt": pl.String,
 }
+#: the ``doubt`` of a criterion whose trial was not at hand to check it (never trusted)
+UNCHECKED = "unchecked"
 EMPTY_CRITERIA = pl.DataFrame(schema=CRITERIA_SCHEMA)
 TRIALS_SCHEMA: dict[str, Any] = {
     "nct_id": pl.String,
@@ -77,8 +80,13 @@ def trial_table(trials: Iterable[Trial]) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=TRIALS_SCHEMA)
 
 
-def criterion_row(nct_id: str, order: int, c: Criterion) -> dict[str, Any]:
+def criterion_row(
+    nct_id: str, order: int, c: Criterion, doubt: str | None = None
+) -> dict[str, Any]:
     """Flatten one criterion for the table.
+
+    ``doubt`` is the matcher's guard reason (``matcher.guards.doubts``): a doubted criterion
+    cannot rule a patient out, in the matcher or in the pre-screen.
 
     >>> c = Criterion(id="c1", polarity="inclusion", text="ECOG 0-1", start=0, end=8,
     ...     kind="performance_status", confidence=0.9, rule="ps.ecog",
@@ -119,6 +127,7 @@ def criterion_row(nct_id: str, order: int, c: Criterion) -> dict[str, Any]:
         "scale": p.get("scale") if c.kind == "performance_status" else None,
         "sex_value": p.get("sex") if c.kind == "sex" else None,
         "params": json.dumps(p, sort_keys=True, default=str),
+        "doubt": doubt,
     }
 
 
@@ -128,12 +137,27 @@ def _num(value: Any) -> float | None:
 
 def criteria_table(trials: Sequence[Trial], *, parse: Parse) -> pl.DataFrame:
     """Parse every trial once and return its criteria as one table (see module doc)."""
-    return table_of({t.nct_id: list(parse(t)) for t in trials})
+    return table_of({t.nct_id: list(parse(t)) for t in trials}, trials=trials)
 
 
-def table_of(parsed: dict[str, list[Criterion]]) -> pl.DataFrame:
-    """The criteria table of already parsed criteria, by NCT id."""
-    rows = [criterion_row(n, i, c) for n, cs in parsed.items() for i, c in enumerate(cs)]
+def table_of(
+    parsed: dict[str, list[Criterion]], *, trials: Iterable[Trial] | None = None
+) -> pl.DataFrame:
+    """The criteria table of already parsed criteria, by NCT id.
+
+    With ``trials``, each criterion's ``doubt`` is the matcher's guard reason for it (the
+    guards read the whole trial); without, every ``doubt`` is ``"unchecked"``.
+    """
+    from matcher.guards import doubts
+
+    by_id = {t.nct_id: t for t in trials} if trials is not None else {}
+    rows = []
+    for n, cs in parsed.items():
+        trial = by_id.get(n)
+        reasons = doubts(trial, cs) if trial is not None else [UNCHECKED] * len(cs)
+        rows.extend(
+            criterion_row(n, i, c, d) for i, (c, d) in enumerate(zip(cs, reasons, strict=True))
+        )
     return pl.DataFrame(rows, schema=CRITERIA_SCHEMA) if rows else EMPTY_CRITERIA.clone()
 
 

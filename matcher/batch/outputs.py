@@ -1,8 +1,8 @@
 """Write the results (Parquet, CSV or XLSX by extension) and the errors CSV, atomically.
 
 XLSX adds two sheets: ``patients`` (one summary row per patient) and ``screen_fails`` (per
-trial: how many patients it ruled out, the criterion that ruled out the most, and the missing
-fact that would unlock the most). Excel stops at 1,048,576 rows: a results table over
+trial: patients judged against it, ruled out in the pre-screen and by which criterion most
+often, and the missing fact that would unlock the most). Excel stops at 1,048,576 rows: a results table over
 :data:`~matcher.batch.types.EXCEL_MAX_ROWS` is refused with a clear message.
 """
 
@@ -51,9 +51,12 @@ def default_errors_path(out_path: Path) -> Path:
 
 
 def screen_fails(stats: pl.DataFrame, titles: pl.DataFrame) -> pl.DataFrame:
-    """Per trial: patients ruled out, the top ruling criterion, the top missing fact.
+    """Per trial: patients judged, ruled out in the pre-screen, the top pre-screen reason, and
+    the missing fact that would settle the most possibly-eligible patients.
 
-    ``stats`` rows are (nct_id, what in {rules_out, unlocks}, item, patients).
+    ``stats`` rows are (nct_id, what in {judged, rules_out, unlocks}, item, patients).
+    ``rules_out`` counts the vectorized pre-screen's sure failures only: the matcher's
+    own ineligible verdicts are counted per patient (``patients`` sheet), not per trial.
     """
     totals = stats.group_by("nct_id", "what", "item").agg(pl.col("patients").sum())
 
@@ -66,38 +69,39 @@ def screen_fails(stats: pl.DataFrame, titles: pl.DataFrame) -> pl.DataFrame:
             .select("nct_id", pl.col("item").alias(item), pl.col("patients").alias(count))
         )
 
-    ruled = (
-        totals.filter(pl.col("what") == "rules_out")
-        .group_by("nct_id")
-        .agg(pl.col("patients").sum().alias("patients_ruled_out"))
-    )
-    table = (
-        ruled.join(
-            top("rules_out", "top_ruling_criterion", "patients_it_rules_out"),
-            on="nct_id",
-            how="full",
-            coalesce=True,
+    def total(what: str, name: str) -> pl.DataFrame:
+        return (
+            totals.filter(pl.col("what") == what)
+            .group_by("nct_id")
+            .agg(pl.col("patients").sum().alias(name))
         )
-        .join(
-            top("unlocks", "top_missing_fact", "patients_it_would_unlock"),
-            on="nct_id",
-            how="full",
-            coalesce=True,
-        )
-        .join(titles, on="nct_id", how="left")
-    )
+
+    table = titles.select("nct_id")
+    for part in (
+        total("judged", "patients_judged"),
+        total("rules_out", "patients_ruled_out_in_prescreen"),
+        top("rules_out", "top_prescreen_reason", "patients_it_rules_out"),
+        top("unlocks", "top_missing_fact", "patients_it_would_unlock"),
+    ):
+        table = table.join(part, on="nct_id", how="left")
+    counts = ("patients_judged", "patients_ruled_out_in_prescreen")
     return (
-        table.with_columns(pl.col("patients_ruled_out").fill_null(0))
+        table.join(titles, on="nct_id", how="left")
+        .with_columns(pl.col(c).fill_null(0) for c in counts)
+        .filter(pl.col("patients_judged") > 0)
         .select(
             "nct_id",
             "title",
-            "patients_ruled_out",
-            "top_ruling_criterion",
+            *counts,
+            "top_prescreen_reason",
             "patients_it_rules_out",
             "top_missing_fact",
             "patients_it_would_unlock",
         )
-        .sort(["patients_ruled_out", "nct_id"], descending=[True, False])
+        .sort(
+            ["patients_ruled_out_in_prescreen", "patients_judged", "nct_id"],
+            descending=[True, True, False],
+        )
     )
 
 

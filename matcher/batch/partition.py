@@ -11,19 +11,20 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 import polars as pl
 
 from matcher.batch.prescreen import Patient, patient_table, prescreen
-from matcher.batch.types import NO_MATCH, PairResult
+from matcher.batch.relevance import EMPTY_RELEVANCE, patient_cancers, relevant_trials
+from matcher.batch.types import NO_MATCH, Evaluation, PairResult
 from profiles.model import PatientProfile
 from rules.trial import Trial
 
-#: judge one profile against the given trials (by NCT id), every pair explained
-Evaluate = Callable[[PatientProfile, Sequence[str], date], list[PairResult]]
+#: judge one profile against the given trials (by NCT id, reference date, top-k kept)
+Evaluate = Callable[[PatientProfile, Sequence[str], date, int], Evaluation]
 _VERDICT_ORDER = {"eligible": 0, "possibly_eligible": 1, "ineligible": 2}
 JOIN = " | "
 
@@ -46,6 +47,7 @@ PATIENT_SCHEMA: dict[str, Any] = {
     "position": pl.Int64,
     "patient_id": pl.String,
     "trials_considered": pl.Int64,
+    "not_relevant": pl.Int64,
     "eligible": pl.Int64,
     "possibly_eligible": pl.Int64,
     "ineligible": pl.Int64,
@@ -89,6 +91,8 @@ class MatchContext:
     evaluate: Evaluate
     as_of: date
     top_k: int
+    #: trial scopes for condition relevance (empty: every trial is relevant to everyone)
+    relevance: pl.DataFrame = field(default_factory=EMPTY_RELEVANCE.clone)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -97,6 +101,7 @@ class PartitionResult:
     patients: pl.DataFrame
     stats: pl.DataFrame
     errors: pl.DataFrame
+    pairs_not_relevant: int
     pairs_prescreened: int
     pairs_evaluated: int
 
@@ -105,8 +110,8 @@ def _sort_key(r: PairResult) -> tuple[int, float, str]:
     return (_VERDICT_ORDER[r.verdict], -r.score, r.nct_id)
 
 
-def _patient_rows(p: Patient, results: list[PairResult], ctx: MatchContext) -> list[dict]:
-    kept = sorted((r for r in results if r.verdict != "ineligible"), key=_sort_key)[: ctx.top_k]
+def _patient_rows(p: Patient, kept: list[PairResult], ctx: MatchContext) -> list[dict]:
+    kept = sorted(kept, key=_sort_key)[: ctx.top_k]
     if not kept:
         return [
             {
@@ -145,65 +150,91 @@ def _patient_rows(p: Patient, results: list[PairResult], ctx: MatchContext) -> l
     ]
 
 
-def _summary(p: Patient, results: list[PairResult], ruled_out: int, kept: int) -> dict:
-    counts = Counter(r.verdict for r in results)
-    best = min(results, key=_sort_key) if results else None
+def _summary(
+    p: Patient, ev: Evaluation, *, total: int, not_relevant: int, ruled_out: int, kept: int
+) -> dict:
+    best = min(ev.kept, key=_sort_key) if ev.kept else None
     return {
         "position": p.position,
         "patient_id": p.patient_id,
-        "trials_considered": len(results) + ruled_out,
-        "eligible": counts["eligible"],
-        "possibly_eligible": counts["possibly_eligible"],
-        "ineligible": counts["ineligible"] + ruled_out,
+        "trials_considered": total,
+        "not_relevant": not_relevant,
+        "eligible": ev.counts.get("eligible", 0),
+        "possibly_eligible": ev.counts.get("possibly_eligible", 0),
+        "ineligible": ev.counts.get("ineligible", 0) + ruled_out,
         "ruled_out_in_prescreen": ruled_out,
         "kept": kept,
-        "best_nct_id": best.nct_id if best and best.verdict != "ineligible" else None,
-        "best_verdict": best.verdict if best and best.verdict != "ineligible" else NO_MATCH,
-        "best_score": round(best.score, 6) if best and best.verdict != "ineligible" else None,
+        "best_nct_id": best.nct_id if best else None,
+        "best_verdict": best.verdict if best else NO_MATCH,
+        "best_score": round(best.score, 6) if best else None,
     }
 
 
+def _failed(p: Patient, exc: Exception) -> InputError:
+    return InputError(
+        p.position,
+        p.where,
+        p.patient_id,
+        f"matching failed ({type(exc).__name__}: {exc}); please report it",
+    )
+
+
 def match_partition(records: Sequence[Patient | InputError], ctx: MatchContext) -> PartitionResult:
-    """Match the valid records of one partition against the corpus in ``ctx``."""
+    """Match the valid records of one partition against the corpus in ``ctx``.
+
+    Per patient: the trials studying other conditions are set aside (not relevant), the
+    vectorized pre-screen rules out the sure failures, and the matcher judges the rest.
+    """
     patients = [r for r in records if isinstance(r, Patient)]
     errors = [r for r in records if isinstance(r, InputError)]
     out = pl.DataFrame(schema=ROW_SCHEMA).to_dicts()
     summaries: list[dict] = []
     stats: Counter[tuple[str, str, str]] = Counter()
-    evaluated = 0
+    evaluated = not_relevant_pairs = prescreened = 0
+    cancers: dict[int, tuple[str, ...]] = {}
+    for p in patients:
+        try:
+            cancers[p.position] = patient_cancers(p.profile, as_of=ctx.as_of)
+        except Exception:  # judged against every trial; the matcher reports the problem
+            cancers[p.position] = ()
+    relevant = relevant_trials(cancers, ctx.relevance)
     ruled = prescreen(patient_table(patients, as_of=ctx.as_of), ctx.trial_table, ctx.criteria)
     by_patient: dict[int, dict[str, str]] = {}
     for position, nct_id, reason in ruled.iter_rows():
         by_patient.setdefault(position, {})[nct_id] = reason
     all_ids = ctx.trial_table["nct_id"].to_list()
     for p in patients:
-        out_here = by_patient.get(p.position, {})
+        candidates = relevant.get(p.position, all_ids)
+        fails = by_patient.get(p.position, {})
+        out_here = {n: fails[n] for n in candidates if n in fails}
         try:
-            results = ctx.evaluate(p.profile, [n for n in all_ids if n not in out_here], ctx.as_of)
-        except Exception as exc:  # one patient's failure must not lose the others
-            errors.append(
-                InputError(
-                    p.position,
-                    p.where,
-                    p.patient_id,
-                    f"matching failed ({type(exc).__name__}: {exc}); please report it",
-                )
+            ev = ctx.evaluate(
+                p.profile, [n for n in candidates if n not in out_here], ctx.as_of, ctx.top_k
             )
+        except Exception as exc:  # one patient's failure must not lose the others
+            errors.append(_failed(p, exc))
             continue
-        evaluated += len(results)
+        evaluated += ev.judged
+        prescreened += len(out_here)
+        not_relevant_pairs += len(all_ids) - len(candidates)
+        for nct_id in candidates:
+            stats[(nct_id, "judged", "")] += 1
         for nct_id, reason in out_here.items():
             stats[(nct_id, "rules_out", reason)] += 1
-        for r in results:
-            if r.verdict == "ineligible":
-                for item in r.ruling[:1]:
-                    stats[(r.nct_id, "rules_out", item)] += 1
-            elif r.verdict == "possibly_eligible":
-                for item in r.questions:
-                    stats[(r.nct_id, "unlocks", item)] += 1
-        rows = _patient_rows(p, results, ctx)
+        for nct_id, question in ev.unlocks:
+            stats[(nct_id, "unlocks", question)] += 1
+        rows = _patient_rows(p, ev.kept, ctx)
         out.extend(rows)
-        kept = sum(1 for row in rows if row["nct_id"] is not None)
-        summaries.append(_summary(p, results, len(out_here), kept))
+        summaries.append(
+            _summary(
+                p,
+                ev,
+                total=len(all_ids),
+                not_relevant=len(all_ids) - len(candidates),
+                ruled_out=len(out_here),
+                kept=sum(1 for row in rows if row["nct_id"] is not None),
+            )
+        )
     return PartitionResult(
         rows=pl.DataFrame(out, schema=ROW_SCHEMA),
         patients=pl.DataFrame(summaries, schema=PATIENT_SCHEMA),
@@ -215,6 +246,7 @@ def match_partition(records: Sequence[Patient | InputError], ctx: MatchContext) 
             schema=STATS_SCHEMA,
         ),
         errors=pl.DataFrame([e.__dict__ for e in errors], schema=ERROR_SCHEMA).sort("position"),
-        pairs_prescreened=sum(len(by_patient.get(p.position, {})) for p in patients),
+        pairs_not_relevant=not_relevant_pairs,
+        pairs_prescreened=prescreened,
         pairs_evaluated=evaluated,
     )

@@ -5,7 +5,8 @@ out too (docs/criteria.md semantics, safety first): a known patient value that f
 
 * the trial's structured minimum / maximum age or sex (from the record's eligibility module);
 * a top-level, sure (``confidence >= 0.8``), unconditional, non-composite criterion of kind
-  ``age``, ``sex`` or ``performance_status`` in the parsed criteria table.
+  ``age``, ``sex`` or ``performance_status`` in the parsed criteria table that no guard of
+  ``matcher.guards`` doubts (the matcher would not rule out on a doubted reading either).
 
 Anything unknown (no age, no ECOG, sex ``other``) never rules a trial out. The pairs left are
 evaluated one by one with explanations.
@@ -127,6 +128,7 @@ def _criteria_fails(people: pl.DataFrame, criteria: pl.DataFrame) -> pl.DataFram
         & ~pl.col("composite")
         & ~pl.col("conditional")
         & (pl.col("confidence") >= SURE)
+        & pl.col("doubt").is_null()
     ).select(
         "nct_id",
         "order",

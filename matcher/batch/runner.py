@@ -18,7 +18,7 @@ import polars as pl
 
 from matcher.batch import engines
 from matcher.batch.checkpoint import Checkpoint, cohort_fingerprint, parts_dir
-from matcher.batch.criteria import Parse, criteria_table, trial_table
+from matcher.batch.criteria import Parse, criteria_table, parsed_of, trial_table
 from matcher.batch.outputs import (
     default_errors_path,
     out_format,
@@ -37,6 +37,7 @@ from matcher.batch.partition import (
     PartitionResult,
 )
 from matcher.batch.prescreen import Patient
+from matcher.batch.relevance import EMPTY_RELEVANCE, relevance_table
 from matcher.batch.types import NO_MATCH, BatchOptions, BatchSummary
 from rules.errors import ConfigError
 from rules.trial import Trial
@@ -74,20 +75,33 @@ def build_context(
     evaluate: Evaluate,
     criteria: pl.DataFrame | None = None,
     parse: Parse | None = None,
+    relevance: bool = True,
 ) -> MatchContext:
-    """The corpus side of a run: trials, their table and parsed criteria (computed once)."""
+    """The corpus side of a run: trials, their table, parsed criteria and condition scopes
+    (computed once). ``relevance=False`` judges every patient against every trial."""
     if criteria is None:
         if parse is None:
             raise ConfigError("build_context needs the criteria table or a parse function")
         criteria = criteria_table(trials, parse=parse)
     ids = [t.nct_id for t in trials]
+    criteria = criteria.filter(pl.col("nct_id").is_in(ids))
+    scopes = EMPTY_RELEVANCE.clone()
+    if relevance:
+        inclusion = criteria.filter(
+            pl.col("parent").is_null()
+            & (pl.col("polarity") == "inclusion")
+            & ~pl.col("negated")
+            & ~pl.col("rule").str.starts_with("ctgov:")
+        )
+        scopes = relevance_table(trials, parsed_of(inclusion))
     return MatchContext(
         trials={t.nct_id: t for t in trials},
         trial_table=trial_table(trials),
-        criteria=criteria.filter(pl.col("nct_id").is_in(ids)),
+        criteria=criteria,
         evaluate=evaluate,
         as_of=options.as_of,
         top_k=options.top_k,
+        relevance=scopes,
     )
 
 
@@ -175,6 +189,7 @@ def _assemble(ckpt: Checkpoint, out: Path, errors_file: Path, ctx: MatchContext)
         error_rows=errors.height,
         result_rows=rows.height,
         patients_without_match=rows.filter(pl.col("verdict") == NO_MATCH).height,
+        pairs_not_relevant=sum(v.get("not_relevant", 0) for v in ckpt.done.values()),
         pairs_prescreened=sum(v["prescreened"] for v in ckpt.done.values()),
         pairs_evaluated=sum(v["evaluated"] for v in ckpt.done.values()),
         out_path=out,

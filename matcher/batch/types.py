@@ -59,6 +59,25 @@ class PairResult:
     title: str | None = None
 
 
+@dataclass(frozen=True, kw_only=True)
+class Evaluation:
+    """What the matcher says about one patient against the trials it was asked to judge.
+
+    ``kept``: the eligible then possibly eligible trials, best first, at most top-k, each
+    explained; ``counts``: trials judged per verdict (all of them, kept or not);
+    ``unlocks``: (NCT id, question) for each question that would settle an unknown of a
+    possibly eligible trial.
+    """
+
+    kept: list[PairResult]
+    counts: dict[str, int]
+    unlocks: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def judged(self) -> int:
+        return sum(self.counts.values())
+
+
 @dataclass(kw_only=True)
 class BatchSummary:
     """Counts that must reconcile: ``input_rows == matched_patients + error_rows``."""
@@ -71,6 +90,7 @@ class BatchSummary:
     trials: int = 0
     partitions: int = 0
     resumed_partitions: int = 0
+    pairs_not_relevant: int = 0
     pairs_prescreened: int = 0
     pairs_evaluated: int = 0
     seconds: float = 0.0

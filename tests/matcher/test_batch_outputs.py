@@ -16,6 +16,9 @@ from rules.errors import ConfigError
 
 STATS = pl.DataFrame(
     [
+        ("NCT06532617", "judged", "", 7),
+        ("NCT06532617", "judged", "", 3),  # another partition
+        ("NCT02576665", "judged", "", 4),
         ("NCT06532617", "rules_out", "ECOG PS 0-1", 3),
         ("NCT06532617", "rules_out", "Age 18-80", 1),
         ("NCT06532617", "rules_out", "ECOG PS 0-1", 2),  # another partition
@@ -31,11 +34,13 @@ TITLES = pl.DataFrame({"nct_id": ["NCT06532617", "NCT02576665"], "title": ["Cado
 def test_screen_fails_sums_partitions_and_picks_the_top_items():
     table = screen_fails(STATS, TITLES)
     assert table.to_dicts() == [
-        {"nct_id": "NCT06532617", "title": "Cadonilimab", "patients_ruled_out": 6,
-         "top_ruling_criterion": "ECOG PS 0-1", "patients_it_rules_out": 5,
+        {"nct_id": "NCT06532617", "title": "Cadonilimab", "patients_judged": 10,
+         "patients_ruled_out_in_prescreen": 6,
+         "top_prescreen_reason": "ECOG PS 0-1", "patients_it_rules_out": 5,
          "top_missing_fact": "ecog", "patients_it_would_unlock": 4},
-        {"nct_id": "NCT02576665", "title": "B", "patients_ruled_out": 0,
-         "top_ruling_criterion": None, "patients_it_rules_out": None,
+        {"nct_id": "NCT02576665", "title": "B", "patients_judged": 4,
+         "patients_ruled_out_in_prescreen": 0,
+         "top_prescreen_reason": None, "patients_it_rules_out": None,
          "top_missing_fact": "histology", "patients_it_would_unlock": 2},
     ]  # fmt: skip
 
@@ -63,8 +68,10 @@ def test_every_format_round_trips(tmp_path: Path, suffix: str):
         book = openpyxl.load_workbook(out, read_only=True)
         assert book.sheetnames == ["results", "patients", "screen_fails"]
         fails = list(book["screen_fails"].values)
-        assert fails[0][:3] == ("nct_id", "title", "patients_ruled_out")
-        assert fails[1][:3] == ("NCT06532617", "Cadonilimab", 6)
+        assert fails[0][:4] == (
+            "nct_id", "title", "patients_judged", "patients_ruled_out_in_prescreen"
+        )  # fmt: skip
+        assert fails[1][:4] == ("NCT06532617", "Cadonilimab", 10, 6)
         values = list(book["results"].values)
         back = pl.DataFrame([dict(zip(values[0], v, strict=True)) for v in values[1:]])
     assert back["patient_id"].to_list() == ["p0", "p1", "p2"]

@@ -170,4 +170,44 @@ def test_negated_exclusion_and_composites(seed_trial):
     ruled = prescreen(
         _people(PatientProfile(age=40, ecog=3), PatientProfile(age=40, ecog=1)), table, crit
     )
+    # an exclusion with "no" is a double negative the matcher's guards doubt: it cannot rule
+    # out there, so it must not here; the composite is never pre-screened
+    assert crit["doubt"].to_list() == ["double_negative", None]
+    assert ruled.is_empty()
+    # the same ECOG as a plain inclusion rules out ECOG 3 only
+    plain = crit.with_columns(
+        polarity=pl.lit("inclusion"), negated=pl.lit(False), doubt=pl.lit(None, pl.String)
+    )
+    ruled = prescreen(
+        _people(PatientProfile(age=40, ecog=3), PatientProfile(age=40, ecog=1)), table, plain
+    )
     assert ruled.rows() == [(1, "NCT06532617", "ECOG PS 0-1")]
+
+
+def test_a_criterion_the_guards_doubt_never_rules_out(seed_trial):
+    def parse(t):
+        return [
+            _criterion(
+                t,
+                "Age 18-80",
+                id="sex",
+                polarity="inclusion",
+                kind="sex",
+                confidence=0.95,
+                params={"sex": "female"},
+            ),
+        ]
+
+    # guards.doubts caches per (trial, criteria count): a fresh id keeps other tests' out
+    seed_trial = seed_trial.model_copy(update={"nct_id": "NCT99999901"})
+    crit = criteria_table([seed_trial], parse=parse)
+    assert crit["doubt"].to_list() == ["text_sex"]
+    ruled = prescreen(_people(PatientProfile(sex="male")), trial_table([seed_trial]), crit)
+    assert ruled.is_empty()
+    trusted = crit.with_columns(doubt=pl.lit(None, pl.String))
+    ruled = prescreen(_people(PatientProfile(sex="male")), trial_table([seed_trial]), trusted)
+    assert ruled.rows() == [(1, "NCT99999901", "Age 18-80")]
+    unchecked = crit.with_columns(doubt=pl.lit("unchecked"))
+    assert prescreen(
+        _people(PatientProfile(sex="male")), trial_table([seed_trial]), unchecked
+    ).is_empty()

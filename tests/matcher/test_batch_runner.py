@@ -41,7 +41,9 @@ def context():
     trials = select_trials(bundled_trials(), DEFAULT_STATUSES)
     evaluator = MatcherEvaluator.of(trials, _parsed(trials))
     crits = dict(zip([t.nct_id for t in trials], evaluator.criteria, strict=True))
-    return build_context(trials, options=OPTIONS, evaluate=evaluator, criteria=table_of(crits))
+    return build_context(
+        trials, options=OPTIONS, evaluate=evaluator, criteria=table_of(crits, trials=trials)
+    )
 
 
 def _bad_lines() -> dict[int, str]:
@@ -180,12 +182,20 @@ def test_xlsx_has_results_patients_and_screen_fail_sheets(tmp_path: Path, contex
     assert len(patients) - 1 == summary.matched_patients
     fails = list(book["screen_fails"].values)
     header = fails[0]
-    assert header[:3] == ("nct_id", "title", "patients_ruled_out")
-    counts = [r[2] for r in fails[1:]]
+    assert header[:4] == ("nct_id", "title", "patients_judged", "patients_ruled_out_in_prescreen")
+    counts = [r[3] for r in fails[1:]]
     assert counts == sorted(counts, reverse=True)
-    # the ruled-out counts add up to the patients' ineligible counts
-    ineligible = sum(r[patients[0].index("ineligible")] for r in patients[1:])
-    assert sum(counts) == ineligible
+    # per trial and per patient, the same pairs: pre-screen failures and judged pairs
+    head = patients[0]
+    col = head.index
+    assert sum(counts) == sum(r[col("ruled_out_in_prescreen")] for r in patients[1:]) > 0
+    judged = sum(r[2] for r in fails[1:])
+    assert judged == sum(r[col("trials_considered")] - r[col("not_relevant")] for r in patients[1:])
+    # every trial of the corpus is in exactly one bucket for every patient
+    for r in patients[1:]:
+        buckets = ("not_relevant", "eligible", "possibly_eligible", "ineligible")
+        assert sum(r[col(b)] for b in buckets) == r[col("trials_considered")]
+        assert r[col("kept")] <= min(5, r[col("eligible")] + r[col("possibly_eligible")])
 
 
 def test_copy_of_cohort_folder_is_fingerprinted(tmp_path: Path):
