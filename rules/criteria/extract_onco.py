@@ -9,6 +9,7 @@ from rules import vocab
 from rules.criteria.numbers import combine, number, numeric, to_days
 
 Params = dict[str, Any] | None
+HISTOLOGY_ONLY_CONFIDENCE = 0.7
 _HISTO = re.compile(
     r"(?i)\b(?:histolog\w*|cytolog\w*|patholog\w*|biopsy[- ]proven|"
     r"histopatholog\w*|tissue[- ]confirmed)"
@@ -101,15 +102,21 @@ def condition(m: re.Match[str], text: str, polarity: str) -> Params:
     mentions = vocab.find_cancers(text)
     if not mentions:
         return None
+    ids = list(dict.fromkeys(x.id for x in mentions))
+    sites = [i for i in ids if not vocab.is_histology(i)]
     params: dict[str, Any] = {
-        "cancers": list(dict.fromkeys(x.id for x in mentions)),
+        "cancers": sites or ids,
         "mentions": [x.text for x in mentions],
         "_anchor": (mentions[0].start, mentions[0].end),
     }
+    if sites and len(sites) < len(ids):
+        params["histology"] = [i for i in ids if i not in sites]
     if _HISTO.search(text):
         params["histologically_confirmed"] = True
     else:
         params["_confidence"] = 0.8
+    if not sites:  # "adenocarcinoma" alone: the site is elsewhere (title, other items)
+        params["_confidence"] = HISTOLOGY_ONLY_CONFIDENCE
     return params
 
 

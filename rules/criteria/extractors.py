@@ -71,8 +71,28 @@ def pregnancy(m: re.Match[str], text: str, polarity: str) -> Params:
     return params
 
 
+_AGE_UNIT_AFTER = re.compile(r"(?i)^\s*(?:years?|yrs?|months?|y\b|yo\b|old\b|of age)")
+_LAB_UNIT = re.compile(r"(?i)mg/dl|g/dl|µmol|umol|mmol|[ul]ln\b|/l\b|/mm")
+_NOT_AGE_AFTER = re.compile(
+    r"(?i)^\s*(?:%|x\b|×|\*|mg|g\b|g/|mmol|µ|umol|u/l|iu|[ul]ln\b|unl\b|ml|cm|mm|kg|/|"
+    r"drinks?|cigarettes?|packs?|units?|times|fold|doses?|cycles?|lesions?|weeks?|days?|hours?)"
+)
+
+
 def age(m: re.Match[str], text: str, polarity: str) -> Params:
     g = m.groupdict()
+    for key in ("v", "hi"):
+        if g.get(key) and _NOT_AGE_AFTER.match(text, m.end(key)):
+            return None  # "> 300 mg/m2", "AST >= 2.5 X ULN": a dose or a lab, not an age
+    if re.search(r"\(\s*$", text[: m.start()]) and _LAB_UNIT.search(text, 0, m.start()):
+        return None  # "No greater than 1.0 mg/dL (6-9 years of age)": a row of a lab table
+    if (
+        not re.search(r"(?i)\bage[ds]?\b", m.group())
+        and g.get("v")
+        and not g.get("unit")
+        and not _AGE_UNIT_AFTER.match(text, m.end("v"))
+    ):
+        return None  # "for men or >14 drinks": only "age" itself may omit the unit
     lo, hi = number(g.get("lo") or ""), number(g.get("hi") or "")
     if lo is not None and hi is not None:
         if not 0 <= lo < hi <= 120:
@@ -88,6 +108,36 @@ def age(m: re.Match[str], text: str, polarity: str) -> Params:
     if unit.startswith("month"):
         v = round(v / 12, 3)
     return {"age": numeric(op, v, "years")}
+
+
+def age_bounds(m: re.Match[str], text: str, polarity: str) -> Params:
+    """Two age bounds in one phrase: "older than 6 months and younger than 80 years",
+    "Age < 18 years or > 80 year". A lower and an upper bound joined by "and" are a range;
+    "or" (or two outer bounds joined by "and") is either."""
+    g = m.groupdict()
+    v1, v2 = number(g["v1"]), number(g["v2"])
+    op1, op2 = combine(g["c1"], None, ""), combine(g["c2"], None, "")
+    if v1 is None or v2 is None or op1 in ("", "=") or op2 in ("", "="):
+        return None
+    u2 = g["u2"].lower()
+    u1 = (g.get("u1") or u2).lower()
+    a1 = round(v1 / 12, 3) if u1.startswith("month") else v1
+    a2 = round(v2 / 12, 3) if u2.startswith("month") else v2
+    if not (0 <= a1 <= 120 and 0 <= a2 <= 120):
+        return None
+    lower1, lower2 = op1.startswith(">"), op2.startswith(">")
+    if g["conj"].lower() == "and" and lower1 and not lower2 and a1 < a2:
+        return {"age": numeric("between", a1, "years", a2)}
+    if g["conj"].lower() == "and" and lower2 and not lower1 and a2 < a1:
+        return {"age": numeric("between", a2, "years", a1)}
+    if lower1 == lower2:
+        return None
+    return {
+        "any_of": [
+            {"kind": "age", "params": {"age": numeric(op1, a1, "years")}},
+            {"kind": "age", "params": {"age": numeric(op2, a2, "years")}},
+        ]
+    }
 
 
 def sex(m: re.Match[str], text: str, polarity: str) -> Params:

@@ -41,6 +41,7 @@ class Item:
 @dataclass(frozen=True)
 class _Rules:
     headers: list[tuple[re.Pattern[str], str, str]]
+    after_inclusion: frozenset[str]  # header ids only valid right after an inclusion section
     subheaders: list[tuple[re.Pattern[str], str | None, bool, str]]
     bullet: re.Pattern[str]
     inline_items: re.Pattern[str]
@@ -57,6 +58,7 @@ def rules() -> _Rules:
     d: dict[str, Any] = load_data("patterns/sections.json")
     return _Rules(
         headers=[(re.compile(h["regex"]), h["polarity"], h["id"]) for h in d["headers"]],
+        after_inclusion=frozenset(h["id"] for h in d["headers"] if h.get("after_inclusion")),
         subheaders=[
             (re.compile(h["regex"]), h.get("polarity"), bool(h.get("permissive")), h["id"])
             for h in d["subheaders"]
@@ -82,7 +84,7 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
 def _headers(text: str) -> list[tuple[int, int, str, str | None]]:
     """Inclusion/exclusion headers: (start, end, polarity, section) in text order."""
     found = []
-    for regex, polarity, _ in rules().headers:
+    for regex, polarity, ident in rules().headers:
         for m in regex.finditer(text):
             line_start = text.rfind("\n", 0, m.start()) + 1
             prefix = text[line_start : m.start()]
@@ -90,13 +92,16 @@ def _headers(text: str) -> list[tuple[int, int, str, str | None]]:
             if not (at_line_start or m.group().rstrip().endswith(":")):
                 continue
             section = m.groupdict().get("section")
-            found.append((m.start(), m.end(), polarity, section.strip() if section else None))
+            weak = ident in rules().after_inclusion
+            found.append((m.start(), m.end(), polarity, section.strip() if section else None, weak))
     found.sort()
     out: list[tuple[int, int, str, str | None]] = []
-    for h in found:
-        if out and h[0] < out[-1][1]:
+    for start, end, polarity, section, weak in found:
+        if out and start < out[-1][1]:
             continue
-        out.append(h)
+        if weak and not (out and out[-1][2] == "inclusion"):
+            continue  # a ":" line is a lost "Exclusion Criteria:" only after inclusion items
+        out.append((start, end, polarity, section))
     return out
 
 

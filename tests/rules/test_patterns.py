@@ -34,7 +34,12 @@ def _subset(expected, actual) -> bool:
 def test_pattern_examples(pattern):
     assert pattern.examples, f"{pattern.id} has no examples"
     for ex in pattern.examples:
-        kind, params, _conf, rule = classify(ex["text"], ex.get("polarity", "inclusion"))
+        kind, params, conf, rule = classify(ex["text"], ex.get("polarity", "inclusion"))
+        if "max_confidence" in ex:
+            assert conf <= ex["max_confidence"], f"{ex['text']!r}: confidence {conf} ({rule})"
+        if "kind_not" in ex:  # a phrasing that once gave this kind wrongly
+            assert kind != ex["kind_not"], f"{ex['text']!r}: read as {kind} ({rule}) {params}"
+            continue
         assert kind == ex["kind"], f"{ex['text']!r}: kind {kind} ({rule}), expected {ex['kind']}"
         if "params" in ex:
             assert _subset(ex["params"], params), f"{ex['text']!r}: {params} lacks {ex['params']}"

@@ -31,6 +31,9 @@ def _cases():
 @pytest.mark.parametrize(("entry", "finder"), list(_cases()))
 def test_vocab_entry_examples(entry, finder):
     examples = entry.get("examples", {})
+    if entry.get("lookup_only"):  # never found in running text: examples are lookups
+        assert examples.get("lookup"), f"{entry['id']} has no lookup example"
+        return
     assert examples.get("match"), f"{entry['id']} has no match example"
     for text in examples["match"]:
         ids = [m.id for m in finder(text)]
@@ -61,7 +64,57 @@ def test_drug_references_resolve():
 
 def test_every_cancer_has_a_category():
     for e in load_data("vocab/cancers.json")["entries"]:
+        if e.get("covers_all"):  # the generic root "cancer" is neither
+            assert vocab.cancer_category(e["id"]) is None
+            continue
         assert vocab.cancer_category(e["id"]) in ("solid", "haematological"), e["id"]
+
+
+def _lookup_cases():
+    for e in load_data("vocab/cancers.json")["entries"]:
+        ex = e.get("examples", {})
+        for name, ids in ex.get("lookup", {}).items():
+            yield pytest.param(name, ids, id=f"{e['id']}:{name}")
+        for name in ex.get("no_lookup", []):
+            yield pytest.param(name, [], id=f"{e['id']}:not:{name}")
+
+
+@pytest.mark.parametrize(("name", "ids"), list(_lookup_cases()))
+def test_cancer_lookup_examples(name, ids):
+    assert vocab.cancer_ids(name) == ids
+
+
+@pytest.mark.parametrize(
+    ("name", "ids"),
+    [
+        # histology words named no site: they gave lung/pancreas ids (matcher request, issue 4)
+        ("adenocarcinoma", ["adenocarcinoma"]),
+        ("squamous cell carcinoma", ["squamous_cell_carcinoma"]),
+        ("carcinoma", ["carcinoma"]),
+        ("ductal carcinoma", ["carcinoma"]),
+        ("Cancer", ["cancer"]),
+        ("Neoplasms", ["cancer"]),
+        ("Prolymphocytic Leukemia", ["prolymphocytic_leukemia"]),
+        ("T-cell Leukemia", ["t_cell_leukemia"]),
+        ("Leukemia, Myeloid, Acute", ["aml"]),
+        ("Carcinoma, Non-Small-Cell Lung", ["nsclc"]),
+        ("Lymphoma, Large B-Cell, Diffuse", ["dlbcl"]),
+        ("pancreatic ductal adenocarcinom", ["pdac"]),  # a typo still found
+    ],
+)
+def test_cancer_ids_regressions_from_matcher(name, ids):
+    assert vocab.cancer_ids(name) == ids
+
+
+def test_generic_cancer_contains_every_cancer_and_histology_its_members():
+    ids = [e["id"] for e in load_data("vocab/cancers.json")["entries"]]
+    assert all(vocab.cancer_is_a(i, "cancer") for i in ids)
+    assert not vocab.cancer_is_a("cancer", "solid_tumor")
+    assert vocab.cancer_is_a("pdac", "adenocarcinoma")
+    assert vocab.cancer_is_a("squamous_nsclc", "squamous_cell_carcinoma")
+    assert vocab.cancer_is_a("lung_adenocarcinoma", "carcinoma")
+    assert not vocab.cancer_is_a("aml", "carcinoma")
+    assert "adenocarcinoma" not in vocab.cancer_ancestors("pdac")  # retrieval unchanged
 
 
 @pytest.mark.parametrize(
