@@ -4,7 +4,7 @@ The public entry points: :func:`match`, :func:`evaluate_trial`, :func:`prepare`.
 """
 
 from matcher.facade import MatchReport, TrialMatch, evaluate_trial, match
-from matcher.index import PreparedTrials, prepare, structured_criteria
+from matcher.index import PreparedTrials, from_criteria, prepare, structured_criteria
 from matcher.outcome import STATUSES, VERDICTS, Finding, Question
 
 __all__ = [
@@ -16,6 +16,7 @@ __all__ = [
     "Question",
     "TrialMatch",
     "evaluate_trial",
+    "from_criteria",
     "match",
     "prepare",
     "structured_criteria",

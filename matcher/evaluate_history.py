@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import cache
 from typing import Any
 
 from matcher import knowledge as kb
@@ -231,10 +232,7 @@ def comorbidity(params: dict[str, Any], facts: PatientFacts) -> Finding:
     """Patient has one of the conditions or classes (active / recent when the criterion says)."""
     ids = list(params.get("conditions") or [])
     classes = list(params.get("classes") or [])
-    names = [str(m) for m in params.get("mentions") or []] or [
-        kb.entry_name("comorbidities", c) or c.replace("_", " ") for c in ids + classes
-    ]
-    want = " or ".join(dict.fromkeys(_display(n) for n in names)) or "the condition"
+    want = _condition_words(tuple(ids), tuple(classes), tuple(params.get("mentions") or ()))
     facts_: dict[str, Any] = {"want": want, "active": params.get("active")}
     fields = ("conditions",)
     if not ids and not classes:
@@ -269,6 +267,16 @@ def comorbidity(params: dict[str, Any], facts: PatientFacts) -> Finding:
         facts_,
         question=(question or "conditions") if value is None else None,
     )
+
+
+@cache
+def _condition_words(
+    ids: tuple[str, ...], classes: tuple[str, ...], mentions: tuple[Any, ...]
+) -> str:
+    names = [str(m) for m in mentions] or [
+        kb.entry_name("comorbidities", c) or c.replace("_", " ") for c in ids + classes
+    ]
+    return " or ".join(dict.fromkeys(_display(n) for n in names)) or "the condition"
 
 
 def _condition_hit(

@@ -17,7 +17,7 @@ from matcher.evaluate import evaluate
 from matcher.explain import question_text
 from matcher.facts import PatientFacts
 from matcher.guards import doubts
-from matcher.index import PreparedTrials, criteria_for, prepare, proposition
+from matcher.index import PreparedTrials, criteria_for, prepare, proposition, proposition_key
 from matcher.outcome import VERDICTS, Finding, Question, Verdict
 from matcher.verdict import (
     MIN_CONFIDENCE,
@@ -188,18 +188,29 @@ def match(
         prepared.trial_of, weights=(status == _NOT_MET) & prepared.temporary, minlength=n
     )
     verdicts, scores = _verdicts(counts, temp_fail)
-    order = sorted(range(n), key=lambda i: (-scores[i], prepared.trials[i].nct_id))
+    order = np.lexsort((prepared.id_rank(), -np.asarray(scores, dtype=float))).tolist()
     chosen = [i for i in order if verdicts[i] in wanted][: top_k or None]
     row_start = np.searchsorted(prepared.trial_of, np.arange(n + 1))
     matches = []
+    full: dict[int, Finding] = {}  # findings with the trial's words, for explanations
     for i in chosen:
-        rows = range(int(row_start[i]), int(row_start[i + 1]))
-        keys = [int(prepared.key[r]) for r in rows]
-        outcomes = _outcomes(prepared.trials[i], prepared.criteria[i], findings, keys, facts)
+        rows = slice(int(row_start[i]), int(row_start[i + 1]))
+        keys = _full_keys(prepared, i, rows)
+        for k in keys:
+            if k not in full:
+                full[k] = _safe_evaluate(*proposition(k), facts)
+        outcomes = _outcomes(prepared.trials[i], prepared.criteria[i], full, keys, facts)
         matches.append(TrialMatch(prepared.trials[i], outcomes, decide(outcomes)))
     questions = _rank_questions(prepared, status, codes, verdicts, findings)
     tally = {v: int(sum(1 for x in verdicts if x == v)) for v in VERDICTS}
     return MatchReport(matches, questions, as_of, tally)
+
+
+def _full_keys(prepared: PreparedTrials, i: int, rows: slice) -> list[int]:
+    """Keys of trial ``i``'s criteria with their full params (their own words)."""
+    if prepared.full_key is not None:
+        return prepared.full_key[rows].tolist()
+    return [proposition_key(c.kind, c.params) for c in prepared.criteria[i]]
 
 
 def _check_statuses(statuses: Iterable[str] | None) -> set[str]:

@@ -152,6 +152,59 @@ def proposition(key: int) -> tuple[str, dict[str, Any]]:
     return _KEY_ITEMS[key]
 
 
+# params keys that only carry the trial's words or notes for the explanation and guards:
+# no evaluator reads them for a value, a question or a clinician flag (docs/criteria.md,
+# "Extra keys"; ``condition`` is a conditional's text, read by the guards at prepare time).
+DISPLAY_ONLY = frozenset(
+    {
+        "mentions",
+        "condition",
+        "ambiguous_negation",
+        "topic",
+        "history",
+        "refractory",
+        "regimens",
+        "leptomeningeal",
+        "or_evaluable",
+        "tnm",
+        "alteration",
+    }
+)
+
+
+def value_params(params: dict[str, Any]) -> dict[str, Any]:
+    """``params`` without the display-only keys (composite items included, their
+    ``negated`` kept): what decides a finding's value and question.
+
+    >>> value_params({"conditions": ["hiv"], "mentions": ["HIV"], "negated": True})
+    {'conditions': ['hiv'], 'negated': True}
+    """
+    out: dict[str, Any] = {}
+    for k, v in params.items():
+        if k in DISPLAY_ONLY:
+            continue
+        if k in ("any_of", "all_of") and isinstance(v, list):
+            v = [
+                {**item, "params": value_params(item.get("params") or {})}
+                if isinstance(item, dict)
+                else item
+                for item in v
+            ]
+        out[k] = v
+    return out
+
+
+def value_key(kind: str, params: dict[str, Any]) -> int:
+    """The proposition key of the value-deciding params: criteria that differ only in their
+    words share one evaluation per profile.
+
+    >>> a = value_key("comorbidity", {"conditions": ["hiv"], "classes": [], "mentions": ["HIV"]})
+    >>> a == value_key("comorbidity", {"conditions": ["hiv"], "classes": [], "mentions": ["AIDS"]})
+    True
+    """
+    return proposition_key(kind, value_params(params))
+
+
 @dataclass(slots=True)
 class PreparedTrials:
     """Trials with their criteria and flat arrays (one row per criterion)."""
@@ -159,10 +212,21 @@ class PreparedTrials:
     trials: list[Trial]
     criteria: list[list[Criterion]]
     trial_of: np.ndarray  # int32, trial position of each row
-    key: np.ndarray  # int32, proposition key of each row
+    key: np.ndarray  # int32, value proposition key of each row (see value_key)
     required: np.ndarray  # bool, the value P must take
     confident: np.ndarray  # bool, confidence >= 0.8
     temporary: np.ndarray  # bool, failure can pass later
+    nct_rank: np.ndarray | None = None  # int, position of each trial in NCT id order (lazy)
+    full_key: np.ndarray | None = None  # int32, key of the full params (explanations); optional
+
+    def id_rank(self) -> np.ndarray:
+        """Each trial's position in NCT id order (computed once; ties in score sort by id)."""
+        if self.nct_rank is None or len(self.nct_rank) != len(self.trials):
+            ids = np.asarray([t.nct_id for t in self.trials], dtype=object)
+            rank = np.empty(len(ids), dtype=np.int64)
+            rank[np.argsort(ids, kind="stable")] = np.arange(len(ids))
+            self.nct_rank = rank
+        return self.nct_rank
 
     @property
     def keys(self) -> np.ndarray:
@@ -200,12 +264,13 @@ def from_criteria(trials: Sequence[Trial], crits: Sequence[list[Criterion]]) -> 
         list(cs) if _has_structured(cs) else structured_criteria(t) + list(cs)
         for t, cs in zip(trials, crits, strict=True)
     ]
-    trial_of, key, required, confident, temporary = [], [], [], [], []
+    trial_of, key, full, required, confident, temporary = [], [], [], [], [], []
     for i, cs in enumerate(crits):
         doubt = guards.doubts(trials[i], cs)
         for c, why in zip(cs, doubt, strict=True):
             trial_of.append(i)
-            key.append(proposition_key(c.kind, c.params))
+            key.append(value_key(c.kind, c.params))
+            full.append(proposition_key(c.kind, c.params))
             required.append((c.polarity == "inclusion") != bool(c.params.get("negated")))
             confident.append(c.confidence >= 0.8 and why is None)
             temporary.append(c.kind in temporary_kinds)
@@ -217,4 +282,5 @@ def from_criteria(trials: Sequence[Trial], crits: Sequence[list[Criterion]]) -> 
         required=np.asarray(required, dtype=bool),
         confident=np.asarray(confident, dtype=bool),
         temporary=np.asarray(temporary, dtype=bool),
+        full_key=np.asarray(full, dtype=np.int32),
     )

@@ -198,6 +198,7 @@ def classes_of_drugs(drugs: set[str]) -> set[str]:
     return out
 
 
+@cache
 def class_is_a(child: str, ancestor: str) -> bool:
     return bool(vocab.class_is_a(child, ancestor))
 
