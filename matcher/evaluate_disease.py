@@ -14,8 +14,22 @@ _DX = ("diagnoses[0].condition", "diagnoses[0].histology")
 
 
 def condition(params: dict[str, Any], facts: PatientFacts) -> Finding:
-    """Patient has one of the trial's cancers (hierarchy-aware: NSCLC is a lung cancer)."""
+    """Patient has one of the trial's cancers (hierarchy-aware: NSCLC is a lung cancer).
+
+    A patient under a cancer the trial names only coarsely (``coarse``, see
+    :mod:`matcher.studied`) is unknown, not met; the registered conditions of a non-cancer
+    trial (``studied``, ``healthy``) are judged by :mod:`matcher.studied`.
+    """
+    if "studied" in params or "healthy" in params:
+        from matcher import studied
+
+        return (
+            studied.healthy(params, facts)
+            if params.get("healthy")
+            else studied.studied(params, facts)
+        )
     wanted = list(params.get("cancers") or [])
+    coarse = set(params.get("coarse") or ())
     mentions = list(params.get("mentions") or [])
     facts_: dict[str, Any] = {"want": wanted, "mentions": mentions}
     if facts.cancers is None:
@@ -29,15 +43,20 @@ def condition(params: dict[str, Any], facts: PatientFacts) -> Finding:
     value: bool | None = False
     for have in facts.cancers:
         for want in wanted:
-            if kb.cancer_is_a(have, want):
+            if kb.cancer_is_a(have, want) and want in coarse:
+                value = None if value is False else value  # named more finely than we know
+                facts_.setdefault("coarse", want)
+            elif kb.cancer_is_a(have, want):
                 value = True
                 facts_["matched"] = want
                 break
-            if kb.cancer_is_a(want, have):
+            elif kb.cancer_is_a(want, have):
                 value = None  # the patient's diagnosis is broader: which subtype?
                 facts_["broader"] = want
         if value:
             break
+    if value is None and "coarse" in facts_ and "broader" not in facts_:
+        return Finding(None, "condition.coarse", _DX, facts_)
     if value and params.get("histologically_confirmed"):
         confirmed = dx[0].histologically_confirmed if dx else None
         if confirmed is not True:

@@ -37,7 +37,7 @@ def explain(o: CriterionOutcome) -> str:
     if c.rule == "ctgov:conditions":
         studied = requirement(c.kind, c.params, f).removeprefix("a diagnosis of ")
         text = f"The trial studies {studied}; {patient_side(f)}."
-        if o.low_confidence:
+        if o.low_confidence or f.mismatch or f.code == "condition.coarse":
             text += (
                 " The listed conditions describe whom the trial is for but do not by "
                 "themselves exclude you: check with the trial team."
@@ -90,6 +90,8 @@ def requirement(kind: str, params: dict[str, Any], f: Finding) -> str:
         state = x.get("state") or "any"
         words = "brain or CNS metastases" if state == "any" else f"{state} brain or CNS metastases"
         return words + (f" (unless {' and '.join(x['allowed'])})" if x.get("allowed") else "")
+    if kind == "condition" and ("studied" in params or "healthy" in params):
+        return _w(x.get("want")) if not params.get("mentions") else _w(params["mentions"])
     if kind == "condition":
         names = x.get("mentions") or [_name("cancers", w) for w in x.get("want") or []]
         return "a diagnosis of " + (" or ".join(names) or "the cancer studied")
@@ -218,6 +220,27 @@ def _condition(f: Finding) -> str:
     return f"your diagnosis is {x['patient']}"
 
 
+def _coarse(f: Finding) -> str:
+    x = f.facts
+    return (
+        f"your diagnosis, {x['patient']}, is a form of {_name('cancers', x['coarse'])}, but the "
+        "trial names a more specific kind than we can check"
+    )
+
+
+def _studied(f: Finding) -> str:
+    x = f.facts
+    if f.value:
+        return f"your record lists {x['matched']}"
+    if f.code == "studied.healthy":
+        if f.value is False:
+            return f"your record lists {_w(x['patient'])}, so you are not a healthy volunteer"
+        return "your record does not say whether you have any medical conditions"
+    if not x.get("patient"):
+        return "your record does not list it"
+    return f"your record ({_w(x['patient'])}) does not list it"
+
+
 def _confirmation(f: Finding) -> str:
     if f.facts.get("confirmation") is False:
         return "your diagnosis is recorded as not confirmed by histology"
@@ -302,6 +325,9 @@ _HANDLERS = {
     "measurable": _measurable,
     "condition": _condition,
     "condition.confirmation": _confirmation,
+    "condition.coarse": _coarse,
+    "studied": _studied,
+    "studied.healthy": _studied,
     "stage": _stage,
     "biomarker": _biomarker,
     "biomarker.equivalent": _equivalent,
@@ -343,6 +369,8 @@ def question_text(key: str) -> str:
     'What is your ECOG performance status (0-5)?'
     >>> question_text("condition_active:rheumatoid_arthritis")
     'Is your rheumatoid arthritis currently active?'
+    >>> question_text("condition:covid19")
+    'Do you have COVID-19?'
     """
     if key in _QUESTIONS:
         return _QUESTIONS[key]
@@ -358,6 +386,8 @@ def question_text(key: str) -> str:
         return f"What is your most recent {name} result?"
     if head == "therapy_end":
         return f"When did you receive the last dose of {rest}?"
+    if head == "condition" and rest:
+        return f"Do you have {kb.entry_name('comorbidities', rest) or rest_words}?"
     if head == "condition_active":
         return f"Is your {rest_words} currently active?"
     if head == "condition_when":

@@ -172,24 +172,32 @@ def match(
     prepared = prepare(trials)
     facts = PatientFacts.of(profile, as_of)
     findings: dict[int, Finding] = {}
-    unique = prepared.keys
-    codes = np.full(int(unique.max()) + 1 if len(unique) else 1, 2, dtype=np.int8)
-    for k in unique.tolist():
-        kind, params = proposition(k)
-        f = _safe_evaluate(kind, params, facts)
-        findings[k] = f
+    unique = prepared.keys.tolist()
+    size = (max(unique) + 1) if unique else 1
+    codes = np.full(size, 2, dtype=np.int8)
+    mismatch = np.zeros(size, dtype=bool)
+    for k in unique:
+        f = findings[k] = _safe_evaluate(*proposition(k), facts)
         codes[k] = (
             4 if f.assumed else (3 if f.clinician and f.value is None else _VALUE_CODE[f.value])
         )
-    status = _statuses(codes[prepared.key], prepared)
+        if f.mismatch:
+            mismatch[k] = True
+    row_code = codes[prepared.key]
+    status = _statuses(row_code, prepared)
+    doubted = (status == _UNKNOWN) & (
+        ((row_code <= 1) & ~prepared.confident) | mismatch[prepared.key]
+    )
     n = len(prepared)
     counts = np.bincount(prepared.trial_of * 4 + status, minlength=n * 4).reshape(n, 4)
     temp_fail = np.bincount(
         prepared.trial_of, weights=(status == _NOT_MET) & prepared.temporary, minlength=n
     )
-    verdicts, scores = _verdicts(counts, temp_fail)
-    order = np.lexsort((prepared.id_rank(), -np.asarray(scores, dtype=float))).tolist()
-    chosen = [i for i in order if verdicts[i] in wanted][: top_k or None]
+    n_doubted = np.bincount(prepared.trial_of, weights=doubted, minlength=n)
+    verdict_code, scores = _verdicts(counts, temp_fail, n_doubted)
+    order = np.lexsort((prepared.id_rank(), -scores))
+    keep = np.isin(verdict_code[order], [VERDICTS.index(v) for v in wanted])  # type: ignore[arg-type]
+    chosen = order[keep][: top_k or None].tolist()
     row_start = np.searchsorted(prepared.trial_of, np.arange(n + 1))
     matches = []
     full: dict[int, Finding] = {}  # findings with the trial's words, for explanations
@@ -201,8 +209,8 @@ def match(
                 full[k] = _safe_evaluate(*proposition(k), facts)
         outcomes = _outcomes(prepared.trials[i], prepared.criteria[i], full, keys, facts)
         matches.append(TrialMatch(prepared.trials[i], outcomes, decide(outcomes)))
-    questions = _rank_questions(prepared, status, codes, verdicts, findings)
-    tally = {v: int(sum(1 for x in verdicts if x == v)) for v in VERDICTS}
+    questions = _rank_questions(prepared, status, row_code, verdict_code, findings)
+    tally = dict(zip(VERDICTS, np.bincount(verdict_code, minlength=3).tolist(), strict=True))
     return MatchReport(matches, questions, as_of, tally)
 
 
@@ -233,39 +241,45 @@ def _statuses(code: np.ndarray, p: PreparedTrials) -> np.ndarray:
     return status.astype(np.int64)
 
 
-def _verdicts(counts: np.ndarray, temp_fail: np.ndarray) -> tuple[list[str], list[float]]:
-    """Same rules and score as ``verdict.decide``, over count arrays."""
+def _verdicts(
+    counts: np.ndarray, temp_fail: np.ndarray, doubted: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Same rules and score as ``verdict.decide``, over count arrays: verdict codes (index
+    in ``VERDICTS``) and scores."""
     met, not_met, unknown, clinician = (counts[:, j].astype(float) for j in range(4))
     total = np.maximum(1, counts.sum(axis=1))
     inel = 0.3 * (met / total) * np.where(temp_fail == not_met, 1.0, 0.5)
-    poss = 0.4 + 0.3 * met / np.maximum(1, met + unknown)
+    share = met / np.maximum(1, met + unknown)
+    poss = 0.4 + 0.3 * share * 0.5 ** np.minimum(doubted, 3)
     elig = 1.0 - 0.2 * clinician / total
     score = np.where(not_met > 0, inel, np.where(unknown > 0, poss, elig)).round(4)
-    verdict = np.where(
-        not_met > 0, "ineligible", np.where(unknown > 0, "possibly_eligible", "eligible")
-    )
-    return verdict.tolist(), score.tolist()
+    verdict = np.where(not_met > 0, 2, np.where(unknown > 0, 1, 0))
+    return verdict, score
 
 
 def _rank_questions(
     p: PreparedTrials,
     status: np.ndarray,
-    codes: np.ndarray,
-    verdicts: list[str],
+    row_code: np.ndarray,
+    verdicts: np.ndarray,
     findings: dict[int, Finding],
 ) -> list[Question]:
     """A question counts for a trial when it is among the unknowns of a possibly eligible trial."""
-    possible = np.asarray([v == "possibly_eligible" for v in verdicts], dtype=bool)
+    possible = verdicts == 1
     if not possible.any():
         return []
-    rows = np.nonzero((status == _UNKNOWN) & (codes[p.key] == 2) & possible[p.trial_of])[0]
-    pairs = (
-        np.unique(np.stack([p.key[rows], p.trial_of[rows]], axis=1), axis=0) if len(rows) else []
-    )
+    rows = np.nonzero((status == _UNKNOWN) & (row_code == 2) & possible[p.trial_of])[0]
+    if not len(rows):
+        return []
+    pairs = np.unique(np.stack([p.key[rows], p.trial_of[rows]], axis=1), axis=0)
+    bounds = np.flatnonzero(np.diff(pairs[:, 0])) + 1
     trials_of: dict[str, set[int]] = {}
-    for key, trial in pairs:
-        for q in findings[int(key)].questions():
-            trials_of.setdefault(q, set()).add(int(trial))
+    for group in np.split(pairs, bounds):
+        keys = findings[int(group[0, 0])].questions()
+        if keys:
+            ts = group[:, 1].tolist()
+            for q in keys:
+                trials_of.setdefault(q, set()).update(ts)
     ranked = sorted(trials_of.items(), key=lambda kv: (-len(kv[1]), kv[0]))
     return [
         Question(k, question_text(k), tuple(sorted(p.trials[t].nct_id for t in ts)))

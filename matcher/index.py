@@ -85,34 +85,15 @@ def structured_criteria(trial: Trial) -> list[Criterion]:
 
 
 def condition_criterion(trial: Trial) -> Criterion | None:
-    """The trial's registered conditions as a low-confidence ``condition`` criterion.
+    """The trial's registered conditions as a low-confidence ``condition`` criterion
+    (see :func:`matcher.studied.conditions_criterion`).
 
-    The conditions field names whom the trial studies; it is evidence, not an eligibility
-    rule, so the criterion has confidence 0.5 (it can never rule a patient out by itself: a
-    mismatch is an "unknown" to check) and only cancers the vocabulary recognises count.
-
-    >>> t = Trial(nct_id="NCT00000001", conditions=["NSCLC", "Healthy"])
-    >>> c = condition_criterion(t)
-    >>> c.text, c.params["cancers"], c.confidence, c.rule
-    ('Conditions studied: NSCLC, Healthy', ['nsclc'], 0.5, 'ctgov:conditions')
+    >>> condition_criterion(Trial(nct_id="NCT00000001", conditions=["NSCLC"])).params["cancers"]
+    ['nsclc']
     """
-    cancers: list[str] = []
-    for text in [*trial.conditions, *(m.term for m in trial.condition_meshes)]:
-        cancers.extend(c for c in kb.cancer_ids(text) if c not in cancers)
-    if not cancers:
-        return None
-    return Criterion(
-        id="ctgov-conditions",
-        polarity="inclusion",
-        text="Conditions studied: " + ", ".join(trial.conditions),
-        start=0,
-        end=0,
-        kind="condition",
-        params={"cancers": cancers, "mentions": list(trial.conditions)},
-        confidence=0.5,
-        rule="ctgov:conditions",
-        section="structured",
-    )
+    from matcher.studied import conditions_criterion
+
+    return conditions_criterion(trial)
 
 
 def _default_parser() -> Parser:

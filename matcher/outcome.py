@@ -19,7 +19,8 @@ class Finding:
     """What the profile says about a criterion's proposition P (before polarity/negation).
 
     ``code`` and ``facts`` are what the explanation is built from (in ``matcher.explain``);
-    ``question`` is the key of the fact that would settle an unknown.
+    ``question`` is the key of the fact that would settle an unknown. ``mismatch`` marks a
+    trial whose registered conditions do not match the patient's record (it ranks lower).
     """
 
     value: Tri
@@ -32,6 +33,7 @@ class Finding:
     ready_on: date | None = None
     parts: tuple[Finding, ...] = ()
     mode: Literal["any", "all"] | None = None
+    mismatch: bool = False  # the trial studies something the patient is not recorded to have
 
     def questions(self) -> list[str]:
         """Question keys of this finding and its unknown parts, in order, without repeats."""

@@ -47,6 +47,11 @@ def status_of(finding: Finding, *, required: bool, confidence: float) -> tuple[S
     return "unknown", True
 
 
+def is_doubted(o: CriterionOutcome) -> bool:
+    """An unknown that is a failure we did not trust, or a trial studying something else."""
+    return o.low_confidence or o.finding.mismatch
+
+
 def required_of(criterion: Criterion) -> bool:
     """The value P must take: inclusion wants P, exclusion wants not P; ``negated`` flips."""
     return (criterion.polarity == "inclusion") != bool(criterion.params.get("negated"))
@@ -121,7 +126,8 @@ def decide(outcomes: list[CriterionOutcome]) -> TrialVerdict:
 
     Score (transparent, in [0, 1], until the ranking model lands): eligible 0.8-1.0 (less
     when many criteria need a clinician), possibly eligible 0.4-0.7 (share of checkable
-    criteria met), ineligible 0-0.3 (share met, halved when the failure is permanent).
+    criteria met, halved for each doubted failure or condition mismatch, up to three),
+    ineligible 0-0.3 (share met, halved when the failure is permanent).
     """
     counts = {"met": 0, "not_met": 0, "unknown": 0, "needs_clinician": 0}
     for o in outcomes:
@@ -137,5 +143,7 @@ def decide(outcomes: list[CriterionOutcome]) -> TrialVerdict:
         return TrialVerdict("ineligible", round(score, 4), ruling, eligible_from, temporary)
     if counts["unknown"]:
         share = counts["met"] / max(1, counts["met"] + counts["unknown"])
-        return TrialVerdict("possibly_eligible", round(0.4 + 0.3 * share, 4))
+        doubted = sum(1 for o in outcomes if o.status == "unknown" and is_doubted(o))
+        score = 0.4 + 0.3 * share * 0.5 ** min(doubted, 3)
+        return TrialVerdict("possibly_eligible", round(score, 4))
     return TrialVerdict("eligible", round(1.0 - 0.2 * counts["needs_clinician"] / total, 4))
