@@ -8,6 +8,7 @@ exclusion list is more likely excluded; one whose cancer is in its inclusion lis
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from profiles.model import PatientProfile
@@ -64,3 +65,26 @@ def concept_hits(mine: frozenset[str], inclusion: str, exclusion: str) -> dict[s
         "concepts_exclusion": float(len(mine & text_concepts(exclusion))),
         "concepts_patient": float(len(mine)),
     }
+
+
+def gene_hits(profile: PatientProfile, texts: dict[str, str]) -> dict[str, float]:
+    """How many of the patient's tested genes each text names (whole words, any case).
+
+    Genes outside the biomarker vocabulary (CDK4, NF2) count too: the name is the concept.
+
+    >>> p = PatientProfile(biomarkers=[{"name": "CDK4", "result": "positive"}])
+    >>> gene_hits(p, {"topic": "CDK4 inhibitor in liposarcoma", "exclusion": "prior CDK4/6i"})
+    {'genes_topic': 1.0, 'genes_exclusion': 1.0}
+    """
+    names = {b.name for b in profile.biomarkers or [] if len(b.name) >= 2}
+    names |= {vocab.canonical_biomarker(n) or n for n in names}
+    out = {}
+    for key, text in texts.items():
+        found = sum(bool(_word(n).search(text)) for n in names)
+        out[f"genes_{key}"] = float(found)
+    return out
+
+
+@lru_cache(maxsize=4096)
+def _word(name: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<![A-Za-z0-9]){re.escape(name)}(?![A-Za-z])", re.I)

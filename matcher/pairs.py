@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-from matcher.concepts import concept_hits, patient_concepts
+from matcher.concepts import concept_hits, gene_hits, patient_concepts
 from matcher.retrieve import (
     Bm25Index,
     age_fit,
@@ -30,6 +30,7 @@ from rules.trial import Trial
 
 # Some dumps replaced the "Exclusion Criteria:" heading by a line holding only ":".
 _EXCLUSION = re.compile(r"\bexclusion\s+criteria\b|\bexclusions?\s*:|\n[ \t]*:[ \t]*\n", re.I)
+_QUESTIONNAIRE = re.compile(r"^\s*(disease|diagnosis|gene|demographic)\s*:", re.I | re.M)
 _PHASES = {"EARLY_PHASE1": 0.5, "PHASE1": 1, "PHASE2": 2, "PHASE3": 3, "PHASE4": 4}
 _OPEN = ("RECRUITING", "NOT_YET_RECRUITING", "ENROLLING_BY_INVITATION")
 
@@ -81,6 +82,10 @@ class TrialIndexes:
         )
 
 
+def _topic(trial: Trial) -> str:
+    return "\n".join([trial.title, *trial.conditions, *trial.keywords])
+
+
 def _num(value: float | None) -> float:
     return float("nan") if value is None else float(value)
 
@@ -115,9 +120,12 @@ def pair_row(profile: PatientProfile, text: str | None, trial: Trial) -> dict[st
     incl, excl = split_criteria(trial.eligibility_criteria)
     return {
         **concept_hits(patient_concepts(profile), incl, excl),
+        **gene_hits(profile, {"topic": _topic(trial), "inclusion": incl, "exclusion": excl}),
         "condition_score": condition_match(terms, trial) if terms else float("nan"),
         "vocab_condition_score": _num(vocab_condition_match(terms, trial)),
         "text_condition_score": text_condition_match(text, trial) if text else float("nan"),
+        # a free-text note (vs "Disease: ..." fields): its facts are partial, its words many
+        "note_input": float(bool(text) and not _QUESTIONNAIRE.search(text or "")),
         "age_fit": _flag(age_fit(profile, trial)),
         "sex_fit": _flag(sex_fit(profile, trial)),
         "age_above_min": age - lo if age is not None and lo is not None else float("nan"),

@@ -2,8 +2,8 @@
 
 :class:`PairFeatures` turns the raw pair table of :mod:`matcher.pairs` into a numeric matrix,
 adding per-patient relative features (a BM25 score only means something next to the same
-patient's other trials). :class:`TrialRanker` is a HistGradientBoosting regressor of the
-grade (0/1/2) over those features. The verdict rules stay in charge of ``ineligible``; the
+patient's other trials). :class:`TrialRanker` is two HistGradientBoosting classifiers over
+those features: is the trial relevant, and if so is the patient eligible or excluded. The verdict rules stay in charge of ``ineligible``; the
 model only orders. Models are saved with skops (never pickle) and loaded with an explicit
 list of trusted types.
 """
@@ -16,8 +16,8 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 import skops.io as sio
-from sklearn.base import BaseEstimator, RegressorMixin, TransformerMixin
-from sklearn.ensemble import HistGradientBoostingRegressor
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.model_selection import GroupKFold
 from threadpoolctl import threadpool_limits
 
@@ -101,13 +101,19 @@ class PairFeatures(TransformerMixin, BaseEstimator):
         return table.drop(GROUP).to_numpy().astype(float)[:, self.keep_]
 
 
-class TrialRanker(RegressorMixin, BaseEstimator):
-    """Gradient-boosted regressor of the grade over :class:`PairFeatures` (higher = better).
+class TrialRanker(BaseEstimator):
+    """Two gradient-boosted stages over :class:`PairFeatures` (higher score = better).
+
+    A *relevance* classifier (grade > 0: the trial is about this patient) and an
+    *eligibility* classifier fitted on the relevant pairs only (grade 2 vs 1: eligible vs
+    excluded). The score is ``p_relevant * (1 + eligibility_weight * p_eligible)``, so an
+    eligible trial outranks an excluded one on the same topic.
 
     >>> raw = pl.DataFrame({"query_id": ["a"] * 4 + ["b"] * 4, "nct_id": list("ABCDEFGH"),
     ...                     "bm25": [1.0, 2, 3, 4, 1, 2, 3, 4]})
-    >>> r = TrialRanker(max_iter=20, min_samples_leaf=1).fit(raw, [0, 0, 2, 2, 0, 0, 2, 2])
-    >>> bool(r.predict(raw)[3] > r.predict(raw)[0])
+    >>> r = TrialRanker(max_iter=20, min_samples_leaf=1).fit(raw, [0, 1, 2, 2, 0, 1, 2, 2])
+    >>> s = r.predict(raw)
+    >>> bool(s[3] > s[1] > s[0])
     True
     """
 
@@ -119,6 +125,7 @@ class TrialRanker(RegressorMixin, BaseEstimator):
         max_leaf_nodes: int = 15,
         min_samples_leaf: int = 20,
         l2_regularization: float = 1.0,
+        eligibility_weight: float = 3.0,
         random_state: int = 0,
     ):
         self.max_iter = max_iter
@@ -126,29 +133,54 @@ class TrialRanker(RegressorMixin, BaseEstimator):
         self.max_leaf_nodes = max_leaf_nodes
         self.min_samples_leaf = min_samples_leaf
         self.l2_regularization = l2_regularization
+        self.eligibility_weight = eligibility_weight
         self.random_state = random_state
 
-    def fit(self, X: pl.DataFrame, y: Sequence[float]) -> TrialRanker:
-        self.features_ = PairFeatures().fit(X)
-        # One thread: on small tables OpenMP threads only contend (10x slower on 2 busy cores).
-        with threadpool_limits(1):
-            self.model_ = self._fit(X, y)
-        self.training_queries_: list[str] = []
-        return self
-
-    def _fit(self, X: pl.DataFrame, y: Sequence[float]) -> HistGradientBoostingRegressor:
-        return HistGradientBoostingRegressor(
-            max_iter=self.max_iter,
+    def _classifier(self, *, max_iter: int) -> HistGradientBoostingClassifier:
+        return HistGradientBoostingClassifier(
+            max_iter=max_iter,
             learning_rate=self.learning_rate,
             max_leaf_nodes=self.max_leaf_nodes,
             min_samples_leaf=self.min_samples_leaf,
             l2_regularization=self.l2_regularization,
             random_state=self.random_state,
-        ).fit(self.features_.transform(X), np.asarray(y, dtype=float))
+        )
+
+    def fit(self, X: pl.DataFrame, y: Sequence[float]) -> TrialRanker:
+        grade = np.asarray(y, dtype=float)
+        self.features_ = PairFeatures().fit(X)
+        M = self.features_.transform(X)
+        relevant = grade > 0
+        if relevant.all() or not relevant.any():
+            raise ConfigError("training needs both relevant (1, 2) and not relevant (0) pairs")
+        # One thread: on small tables OpenMP threads only contend (10x slower on 2 busy cores).
+        with threadpool_limits(1):
+            self.relevance_ = self._classifier(max_iter=self.max_iter).fit(M, relevant)
+            eligible = grade[relevant] == 2
+            sub = M[relevant]
+            # a column with no value among the relevant pairs carries nothing (and breaks binning)
+            self.eligibility_columns_ = ~np.all(np.isnan(sub), axis=0)
+            self.eligibility_ = (
+                self._classifier(max_iter=max(1, self.max_iter // 2)).fit(
+                    sub[:, self.eligibility_columns_], eligible
+                )
+                if 0 < eligible.sum() < eligible.size
+                else None
+            )
+        self.training_queries_: list[str] = []
+        return self
+
+    def predict_matrix(self, M: np.ndarray) -> np.ndarray:
+        """Scores of an already transformed feature matrix (for permutation importance)."""
+        with threadpool_limits(1):
+            rel = self.relevance_.predict_proba(M)[:, 1]
+            if self.eligibility_ is None:
+                return rel
+            eligible = self.eligibility_.predict_proba(M[:, self.eligibility_columns_])[:, 1]
+            return rel * (1 + self.eligibility_weight * eligible)
 
     def predict(self, X: pl.DataFrame) -> np.ndarray:
-        with threadpool_limits(1):
-            return self.model_.predict(self.features_.transform(X))
+        return self.predict_matrix(self.features_.transform(X))
 
 
 def out_of_fold(

@@ -140,3 +140,28 @@ def test_vocabulary_features_are_present_and_informative(table):
     )
     # some patient has a condition the trial names among its exclusions
     assert table["concepts_exclusion"].max() >= 1
+
+
+def test_two_stages_relevance_then_eligibility(table):
+    X, y = table.drop(["label", "verdict"]), table["label"].to_numpy()
+    r = TrialRanker(max_iter=30).fit(X, y)
+    assert r.eligibility_ is not None
+    s = r.predict(X)
+    # in-sample sanity: judged pairs above not relevant ones, eligible above excluded
+    assert s[y == 2].mean() > s[y == 1].mean() > s[y == 0].mean()
+    flat = TrialRanker(max_iter=30, eligibility_weight=0.0).fit(X, y).predict(X)
+    assert np.allclose(flat, r.relevance_.predict_proba(r.features_.transform(X))[:, 1])
+
+
+def test_training_without_relevant_pairs_is_a_clear_error(table):
+    X = table.drop(["label", "verdict"])
+    with pytest.raises(ConfigError, match="relevant"):
+        TrialRanker(max_iter=5).fit(X, np.zeros(table.height))
+
+
+def test_small_folds_with_a_column_empty_among_relevant_pairs_still_fit():
+    # regression: the PM 2018 slice in 3 folds left a feature all-missing among the
+    # relevant pairs of a fold, which broke the eligibility stage's binning
+    table = pair_table(Benchmark.from_dir(TEST_DATA / "bench" / "trec-pm-2018"))
+    run = model_run(table, cv=3, seed_params={"max_iter": 30})
+    assert run.height == 78 and run["score"].is_finite().all()

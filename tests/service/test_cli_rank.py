@@ -74,3 +74,19 @@ def test_train_without_benchmarks_fails_clearly(tmp_path):
     )
     assert result.exit_code == 2
     assert "no benchmark sets" in result.output
+
+
+def test_benchmark_with_the_shipped_model_says_it_saw_these_patients(tmp_path):
+    # the shipped model must fit today's feature columns (retrain when they change)
+    run = tmp_path / "run.tsv"
+    args = ["benchmark", "--run-out", str(run), "--cv", "0"]
+    for name, f in (
+        ("queries", "queries.jsonl"),
+        ("trials", "trials.jsonl.gz"),
+        ("qrels", "qrels.tsv"),
+    ):
+        args += [f"--{name}", str(SLICE / f)]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert len(run.read_text().splitlines()) == 78
+    assert "not an honest score" in result.output
