@@ -296,9 +296,12 @@ def _free_genes(text: str, taken: list[Fact]) -> list[Fact]:
 
 def _body(text: str) -> list[Fact]:
     facts: list[Fact] = []
+    from profiles.text_vocab import post_negated
+
     for field in ("pregnant", "breastfeeding"):
         for p, m in _find(field, text):
-            facts.append(_group_fact(field, not negated(text, m.start()), text, p, m))
+            said = not negated(text, m.start()) and not post_negated(text, m.end(p.group))
+            facts.append(_group_fact(field, said, text, p, m))
             break
     for _p, m in _find("lab", text):
         name, value = m.group(1), float(m.group(2))

@@ -19,7 +19,18 @@ _FAMILY = re.compile(
     r"|son|daughter|sibling|cousin|parents?)\b",
     re.I,
 )
-_AFTER_NEGATIVE = re.compile(r"^\s*(?:\w+\s+)?(negative|neg\b|ruled out|was excluded)", re.I)
+_AFTER_NEGATIVE = re.compile(r"^\s*(?:\w+\s+){0,3}(negative|neg\b|ruled out|was excluded)", re.I)
+_FAMILY_AFTER = re.compile(
+    r"^[^.;\n]{0,12}\b(?:in|of)\s+(?:his|her|the)\s+(?:mother|father|sister|brother|parents?|"
+    r"aunt|uncle|son|daughter|grand\w+)",
+    re.I,
+)
+#: Treatment not yet given: "a candidate for ... prior to chemotherapy", "will start FOLFOX".
+_PLANNED = re.compile(
+    r"\b(candidate for|planned|plans? (?:to|for)|will (?:start|receive|begin|undergo)|"
+    r"scheduled for|before starting|to start|referred for|consider(?:ing|ed)? for)\b",
+    re.I,
+)
 #: A negation that scopes over a list: "no evidence of A, B or C".
 _LIST_NEGATION = re.compile(
     r"\b(no (?:evidence|history|signs?|symptoms?) of|negative for|denies|denied|free of|"
@@ -27,7 +38,7 @@ _LIST_NEGATION = re.compile(
     re.I,
 )
 _PIVOT = re.compile(
-    r"\b(but|however|although|though|with|presents?|presented|has|had|is|was|history|"
+    r"\b(but|however|although|though|with|presents?|presented|has|had|is|was|"
     r"diagnosed|s/p|status post)\b",
     re.I,
 )
@@ -79,10 +90,11 @@ def about_patient(text: str, start: int, end: int) -> bool:
     relative's history).
 
     >>> t = ("Denies diabetes. Mother had breast cancer. HIV negative. Has COPD. No evidence "
-    ...      "of alcoholic liver disease, bleeding from varices or autoimmune hepatitis.")
+    ...      "of alcoholic liver disease, bleeding from varices or autoimmune hepatitis. "
+    ...      "MI in his father.")
     >>> [about_patient(t, t.index(w), t.index(w) + len(w)) for w in
-    ...  ("diabetes", "breast cancer", "HIV", "COPD", "autoimmune hepatitis")]
-    [False, False, False, True, False]
+    ...  ("diabetes", "breast cancer", "HIV", "COPD", "autoimmune hepatitis", "MI")]
+    [False, False, False, True, False, False]
     """
     from profiles.text import negated
 
@@ -92,9 +104,24 @@ def about_patient(text: str, start: int, end: int) -> bool:
     scoped = _LIST_NEGATION.search(text[cut:start])
     if scoped and not _PIVOT.search(scoped.group("rest")):
         return False
-    if _FAMILY.search(text[cut:start]):
+    if _FAMILY.search(text[cut:start]) or _FAMILY_AFTER.match(text[end:]):
         return False
-    return not _AFTER_NEGATIVE.match(text[end : end + 25])
+    return not post_negated(text, end)
+
+
+def post_negated(text: str, end: int) -> bool:
+    """Whether a negative result follows the mention ending at ``end`` ("test is negative").
+
+    >>> t = "Her pregnancy test is negative."
+    >>> post_negated(t, t.index("pregnancy") + 9), post_negated("HIV positive", 3)
+    (True, False)
+    """
+    return bool(_AFTER_NEGATIVE.match(text[end : end + 30]))
+
+
+def _planned(text: str, start: int, end: int) -> bool:
+    cut, _ = _sentence(text, start, end)
+    return bool(_PLANNED.search(text[cut:start]))
 
 
 def _date_near(text: str, start: int, end: int) -> str | None:
@@ -166,7 +193,11 @@ def vocab_facts(text: str, taken: Iterable[Any], *, skip: set[str]) -> list[Any]
                 add("diagnoses.condition", m.text, m)
     if "therapies" not in skip:
         for m in vocab.find_drugs(text):
-            if not about_patient(text, m.start, m.end) or _overlaps(m.start, m.end, spans):
+            if (
+                not about_patient(text, m.start, m.end)
+                or _planned(text, m.start, m.end)
+                or _overlaps(m.start, m.end, spans)
+            ):
                 continue
             value = _therapy(text, m)
             if value is not None:

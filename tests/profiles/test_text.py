@@ -198,3 +198,23 @@ def test_therapy_dates_are_real_calendar_dates_only():
         ("pembrolizumab", "2024-03"),
         ("FOLFOX", None),
     ]
+
+
+def test_negative_pregnancy_test_is_not_pregnant():
+    # regression (TREC CT 2021 ct2021-57): "Her pregnancy test is negative" read as pregnant
+    p = extract_profile("41-year-old woman. Her pregnancy test is negative.").profile
+    assert p.pregnant is False
+
+
+def test_planned_treatment_is_not_a_prior_therapy():
+    # regression (ct2021-61): "agrees to resection prior to chemotherapy" is not chemo given
+    text = "She is a candidate for tumor resection and agrees to do so prior to chemotherapy."
+    assert extract_profile(text).profile.therapies is None
+
+
+def test_relatives_conditions_after_the_mention_are_not_the_patients():
+    # regression (ct2021-48): "hyperlipidemia in her mother and MI in her father"
+    p = extract_profile(
+        "No positive history for any underlying disease such as DM. MI in his father."
+    )
+    assert p.profile.conditions is None
