@@ -250,7 +250,8 @@ def _verdicts(
     total = np.maximum(1, counts.sum(axis=1))
     inel = 0.3 * (met / total) * np.where(temp_fail == not_met, 1.0, 0.5)
     share = met / np.maximum(1, met + unknown)
-    poss = 0.4 + 0.3 * share * 0.5 ** np.minimum(doubted, 3)
+    doubt_score = 0.4 + 0.1 * share * 0.5 ** np.clip(doubted - 1, 0, 2)
+    poss = np.where(doubted > 0, doubt_score, 0.5 + 0.2 * share)
     elig = 1.0 - 0.2 * clinician / total
     score = np.where(not_met > 0, inel, np.where(unknown > 0, poss, elig)).round(4)
     verdict = np.where(not_met > 0, 2, np.where(unknown > 0, 1, 0))

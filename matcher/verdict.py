@@ -106,6 +106,8 @@ class CriterionOutcome:
         }
         if self.finding.assumed:
             out["assumed"] = True
+        if self.status == "unknown" and is_doubted(self):
+            out["doubted"] = True  # a failure not trusted, or a trial for another condition
         key = self.question
         if key:
             out["question"] = {"key": key, "question": question_text(key)}
@@ -125,9 +127,10 @@ def decide(outcomes: list[CriterionOutcome]) -> TrialVerdict:
     """Verdict, score, ruling criteria, and when a washout-only failure ends.
 
     Score (transparent, in [0, 1], until the ranking model lands): eligible 0.8-1.0 (less
-    when many criteria need a clinician), possibly eligible 0.4-0.7 (share of checkable
-    criteria met, halved for each doubted failure or condition mismatch, up to three),
-    ineligible 0-0.3 (share met, halved when the failure is permanent).
+    when many criteria need a clinician), possibly eligible 0.5-0.7 by the share of
+    checkable criteria met, or 0.4-0.5 when a failure was only doubted or the trial studies a
+    condition the patient is not recorded to have (the share halved again for each further
+    one, up to three), ineligible 0-0.3 (share met, halved when the failure is permanent).
     """
     counts = {"met": 0, "not_met": 0, "unknown": 0, "needs_clinician": 0}
     for o in outcomes:
@@ -144,6 +147,6 @@ def decide(outcomes: list[CriterionOutcome]) -> TrialVerdict:
     if counts["unknown"]:
         share = counts["met"] / max(1, counts["met"] + counts["unknown"])
         doubted = sum(1 for o in outcomes if o.status == "unknown" and is_doubted(o))
-        score = 0.4 + 0.3 * share * 0.5 ** min(doubted, 3)
+        score = 0.5 + 0.2 * share if not doubted else 0.4 + 0.1 * share * 0.5 ** min(doubted - 1, 2)
         return TrialVerdict("possibly_eligible", round(score, 4))
     return TrialVerdict("eligible", round(1.0 - 0.2 * counts["needs_clinician"] / total, 4))

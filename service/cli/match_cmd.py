@@ -99,7 +99,13 @@ def _why(m: object) -> tuple[str, str]:
         if d.get("eligible_from"):
             why += f" (eligible from {d['eligible_from']})"
     elif unknown:
-        why = f"Nothing rules you out; {len(unknown)} criteria need an answer."
+        doubted = [c["explanation"] for c in crit if c["status"] == "unknown" and c.get("doubted")]
+        n = len(unknown)
+        why = f"Nothing rules you out; {n} {'criterion needs' if n == 1 else 'criteria need'} an answer."
+        if doubted:
+            why = "Not ruled out, but check this first: " + doubted[0]
+            if n > 1:
+                why += f" ({n - 1} more to answer)"
     else:
         met = sum(1 for c in crit if c["status"] == "met")
         why = f"All {met} checkable criteria are met."

@@ -117,3 +117,15 @@ def test_ecog2_table_names_the_criterion_and_the_patients_score():
     md = invoke("match", str(profile), "--trials", str(SEED), "--as-of", "2026-11-20",
                 "--format", "markdown")  # fmt: skip
     assert "| not_met | ECOG PS 0-1 | The trial requires ECOG 0-1; your ECOG is 2. |" in md.stdout
+
+
+def test_markdown_ranks_the_relevant_trial_first_and_names_a_condition_mismatch():
+    result = invoke(
+        "match", str(EXAMPLE), "--as-of", "2026-11-20", "--format", "markdown", "--top-k", "5"
+    )
+    assert result.exit_code == 0, result.output
+    heads = [line for line in result.stdout.splitlines() if line.startswith("## ")]
+    assert heads[0].startswith("## POSSIBLY ELIGIBLE: NCT06532617")
+    assert "Nothing rules you out; 1 criterion needs an answer." in result.stdout
+    # the other trials study other diseases: said first, not hidden behind a count
+    assert "Not ruled out, but check this first: The trial studies " in result.stdout
