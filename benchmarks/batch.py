@@ -79,7 +79,7 @@ def full(trials, args) -> None:
         f"{time.perf_counter() - started:.1f} s"
     )
     runs = {}
-    for engine in ("local", "dask"):
+    for engine in args.engines.split(","):
         opts = BatchOptions(**base, engine=engine, workers=args.workers)
         summary = run_batch(cohort, work / f"{engine}.parquet", context=ctx, options=opts)
         runs[engine] = summary
@@ -87,13 +87,15 @@ def full(trials, args) -> None:
         print(
             f"{engine}: {summary.matched_patients} patients ({summary.error_rows} errors) in "
             f"{summary.seconds:.1f} s = {summary.patients_per_second:.1f} patients/s; "
-            f"pairs pre-screened {summary.pairs_prescreened:,}, evaluated "
+            f"pairs not relevant {summary.pairs_not_relevant:,}, "
+            f"pre-screened {summary.pairs_prescreened:,}, evaluated "
             f"{summary.pairs_evaluated:,}; peak RSS driver {me:.0f} MB, workers {kids:.0f} MB"
         )
-    print(
-        f"dask speed-up with {args.workers} workers: "
-        f"{runs['local'].seconds / runs['dask'].seconds:.2f}x"
-    )
+    if "local" in runs and "dask" in runs:
+        print(
+            f"dask speed-up with {args.workers} workers: "
+            f"{runs['local'].seconds / runs['dask'].seconds:.2f}x"
+        )
 
 
 def main() -> None:
@@ -104,6 +106,7 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--partition-size", type=int, default=200)
     ap.add_argument("--status", default="any", help="'any' or comma-separated statuses")
+    ap.add_argument("--engines", default="local,dask", help="comma-separated: local, dask")
     ap.add_argument("--prescreen-only", action="store_true")
     args = ap.parse_args()
     from rules.corpus import dedupe, read_trials

@@ -43,7 +43,7 @@ def run_dask(todo: Todo, ctx: MatchContext, on_done: OnDone, *, options: BatchOp
             n_workers=options.workers,
             threads_per_worker=1,
             processes=True,
-            dashboard_address=None,
+            dashboard_address=":0",
             silence_logs=40,
         )
         client = Client(cluster)

@@ -42,7 +42,8 @@ def batch(
     status: str = typer.Option(
         "RECRUITING,NOT_YET_RECRUITING",
         "--status",
-        help="Comma-separated trial statuses, or 'any'.",
+        help="Comma-separated trial statuses, or 'any' (records without a status are "
+        "included only with 'any').",
     ),
     as_of: str | None = typer.Option(
         None, "--as-of", help="Reference date YYYY-MM-DD (default: today)."
@@ -114,7 +115,10 @@ def batch(
         f"{summary.error_rows} errors; {summary.result_rows} result rows "
         f"({summary.patients_without_match} patients without a kept trial) against "
         f"{summary.trials} trials in {summary.seconds:.1f} s "
-        f"({summary.patients_per_second:.1f} patients/s)"
+        f"({summary.patients_per_second:.1f} patients/s); patient-trial pairs: "
+        f"{summary.pairs_not_relevant:,} not relevant (other conditions), "
+        f"{summary.pairs_prescreened:,} ruled out in the pre-screen, "
+        f"{summary.pairs_evaluated:,} judged by the matcher"
         + (
             f"; resumed {summary.resumed_partitions} of {summary.partitions} partitions"
             if summary.resumed_partitions
