@@ -369,6 +369,8 @@ def question_text(key: str) -> str:
     'What is your ECOG performance status (0-5)?'
     >>> question_text("condition_active:rheumatoid_arthritis")
     'Is your rheumatoid arthritis currently active?'
+    >>> question_text("lab:total_bilirubin:mg/dL")
+    'What is your most recent total bilirubin result?'
     >>> question_text("condition:covid19")
     'Do you have COVID-19?'
     """
@@ -380,7 +382,9 @@ def question_text(key: str) -> str:
         name, _, scoring = rest.partition(":")
         return f"What was the {name} {scoring} result?".replace("  ", " ")
     if head == "lab":
-        name, _, unit = rest.partition(":")
+        ident, _, unit = rest.partition(":")
+        name = kb.entry_name("labs", ident) or ident.replace("_", " ")
+        name = name if len(name) > 1 and name[1].isupper() else name[:1].lower() + name[1:]
         if "uln" in unit.lower() or "lln" in unit.lower():
             return f"What is your most recent {name} result, and the lab's normal range?"
         return f"What is your most recent {name} result?"
