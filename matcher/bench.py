@@ -230,7 +230,7 @@ def model_run(
     from matcher.rank import TrialRanker, out_of_fold
 
     if cv:
-        scores = out_of_fold(table, k=cv, ranker=TrialRanker(**(seed_params or {})))
+        scores = out_of_fold(table, k=cv, ranker=TrialRanker(**(seed_params or {})))  # type: ignore[arg-type]
     elif isinstance(ranker, TrialRanker):
         scores = ranker.predict(table.drop([c for c in ("label", "verdict") if c in table.columns]))
     else:

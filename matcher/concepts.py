@@ -29,9 +29,9 @@ def patient_concepts(profile: PatientProfile) -> frozenset[str]:
         for cid in vocab.cancer_ids(dx.condition):
             out |= {cid, *vocab.cancer_ancestors(cid)}
     for text in profile.conditions or []:
-        cid = vocab.canonical_comorbidity(text)
-        if cid:
-            out |= {cid, *vocab.comorbidity_classes(cid)}
+        comorbidity = vocab.canonical_comorbidity(text)
+        if comorbidity:
+            out |= {comorbidity, *vocab.comorbidity_classes(comorbidity)}
     for t in profile.therapies or []:
         for name in [t.name, *t.drugs]:
             drug = vocab.canonical_drug(name)

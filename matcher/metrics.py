@@ -153,9 +153,9 @@ def evaluate_run(run: pl.DataFrame) -> RunMetrics:
     labels = run["label"].to_list()
     patient_auc = table["auroc"].drop_nulls()
     return RunMetrics(
-        ndcg_10=float(table["ndcg_10"].mean() or 0.0),
-        p_10=float(table["p_10"].mean() or 0.0),
-        mrr=float(table["rr"].mean() or 0.0),
+        ndcg_10=float(table["ndcg_10"].mean() or 0.0),  # type: ignore[arg-type]
+        p_10=float(table["p_10"].mean() or 0.0),  # type: ignore[arg-type]
+        mrr=float(table["rr"].mean() or 0.0),  # type: ignore[arg-type]
         auroc=auroc_eligible_vs_excluded(run["score"].to_list(), labels),
         auroc_per_patient=float(patient_auc.mean()) if len(patient_auc) else None,  # type: ignore[arg-type]
         false_exclusion=false_exclusion_rate(verdicts, labels) if verdicts else None,

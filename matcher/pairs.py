@@ -161,7 +161,7 @@ def pair_frame(
                 "bm25_exclusion": idx.exclusion.score_array(text),
             }
         at = idx.ids[nct]
-        row = {name: float(scores[at]) for name, scores in cache[qid].items()}
+        row: dict[str, object] = {name: float(scores[at]) for name, scores in cache[qid].items()}
         row.update(pair_row(profiles[qid], texts[qid], trials[nct]))
         if rules:
             row.update(rule_row(profiles[qid], trials[nct]))

@@ -230,7 +230,7 @@ def _oncology(text: str) -> list[Fact]:
             )
             facts.append(_group_fact("extent", extent, text, p, m))
             break
-    sites = {}
+    sites: dict[str, Fact] = {}
     for p, m in _find("metastatic_site", text):
         if not negated(text, m.start()):
             sites.setdefault(
