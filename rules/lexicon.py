@@ -135,29 +135,31 @@ class Lexicon:
     def find(self, text: str) -> list[Mention]:
         """Longest non-overlapping alias mentions, left to right."""
         toks = tokenize(text)
+        starts = self.sorted_lengths
+        candidates = [k for k, t in enumerate(toks) if t[0] in starts]
+        if not candidates:
+            return []
+        norms = [t[0] for t in toks]
         out: list[Mention] = []
-        i, n = 0, len(toks)
-        while i < n:
-            lengths = self.sorted_lengths.get(toks[i][0])
-            step = 1
-            if lengths:
-                for size in lengths:
-                    if i + size > n:
-                        continue
-                    key = tuple(t[0] for t in toks[i : i + size])
-                    hits = self.table.get(key)
-                    if not hits:
-                        continue
-                    start, end = toks[i][1], toks[i + size - 1][2]
-                    exact = text[start:end]
-                    plural = exact[:-1] if exact.endswith("s") else exact
-                    found = [h for h in hits if h[2] is None or h[2] in (exact, plural)]
-                    if found:
-                        for ident, kind in dict.fromkeys((h[0], h[1]) for h in found):
-                            if kind == BLOCK:
-                                continue  # a listed non-term ("albumin-bound") hides its words
-                            out.append(Mention(ident, start, end, text[start:end], kind))
-                        step = size
-                        break
-            i += step
+        n, free = len(toks), 0  # free: the first token not inside an earlier mention
+        for i in candidates:
+            if i < free:
+                continue
+            for size in starts[norms[i]]:
+                if i + size > n:
+                    continue
+                hits = self.table.get(tuple(norms[i : i + size]))
+                if not hits:
+                    continue
+                start, end = toks[i][1], toks[i + size - 1][2]
+                exact = text[start:end]
+                plural = exact[:-1] if exact.endswith("s") else exact
+                found = [h for h in hits if h[2] is None or h[2] in (exact, plural)]
+                if found:
+                    for ident, kind in dict.fromkeys((h[0], h[1]) for h in found):
+                        if kind == BLOCK:
+                            continue  # a listed non-term ("albumin-bound") hides its words
+                        out.append(Mention(ident, start, end, exact, kind))
+                    free = i + size
+                    break
         return out

@@ -39,13 +39,25 @@ class _Rule:
     category: str
     direction: str
     regex: re.Pattern[str]
+    prefilter: tuple[str, ...] = ()  # lower-case words, one of which must occur (or none)
+
+    def may_apply(self, lower: str) -> bool:
+        """Cheap test before the regex: one of the prefilter words is in the lower-case text."""
+        return not self.prefilter or any(w in lower for w in self.prefilter)
 
 
 @cache
 def _rules() -> tuple[list[_Rule], re.Pattern[str], int]:
     data: dict[str, Any] = load_data("patterns/context.json")
     rules = [
-        _Rule(r["id"], r["category"], r["direction"], re.compile(r["regex"])) for r in data["rules"]
+        _Rule(
+            r["id"],
+            r["category"],
+            r["direction"],
+            re.compile(r["regex"]),
+            tuple(w.lower() for w in r.get("prefilter", ())),
+        )
+        for r in data["rules"]
     ]
     return rules, re.compile(data["terminators"]), int(data["max_distance"])
 
@@ -76,7 +88,10 @@ def context(text: str, start: int, end: int) -> Context:
     rules, term, max_dist = _rules()
     left, right = _clause_bounds(text, start, end, term)
     out = Context()
+    lower = text.lower()
     for rule in rules:
+        if not rule.may_apply(lower):
+            continue
         if rule.direction == "forward":
             lo, hi = max(left, start - max_dist - 40), start
         elif rule.direction == "backward":

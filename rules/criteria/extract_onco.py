@@ -29,9 +29,16 @@ _EXTENTS = (
     ("extensive stage", r"extensive[- ]stage"),
     ("refractory", r"refractory"),
 )
+_STAGE_TOKEN = (
+    r"(?:T\d[a-c]?N\d[a-c]?(?:M\d[a-c]?)?\s*)?(?P<base>0|IV|I{1,3}V?|[1-4])(?P<sub>[A-Ca-c]?[0-9]?)"
+    r"(?![A-Za-z])(?P<alts>(?:/[A-Ca-c](?![A-Za-z]))*)"
+)
+_STAGE_TOKEN_RE = re.compile("(?i)" + _STAGE_TOKEN)
 _STAGE = re.compile(
-    r"(?i)\bstages?\s*(?P<s>(?:0|I{1,3}V?|IV|[1-4])[A-Ca-c]?[0-9]?)"
-    r"(?P<more>(?:\s*(?:-|–|to|or|and|/|,|and/or)\s*(?:stage\s*)?(?:I{1,3}V?|IV|[1-4])[A-Ca-c]?[0-9]?)*)"
+    r"(?i)\bstages?\s*(?:is|was|of|:)?\s*(?P<s>" + _STAGE_TOKEN.replace("?P<", "?P<s_") + ")"
+    r"(?P<more>(?:\s*(?:-|–|to|or|and/or|and|/|,)\s*(?:stage\s*)?"
+    + re.sub(r"\(\?P<\w+>", "(?:", _STAGE_TOKEN)
+    + ")*)"
 )
 _ROMAN = {"1": "I", "2": "II", "3": "III", "4": "IV"}
 _SETTINGS = (
@@ -57,6 +64,43 @@ _THERAPY_CUE = re.compile(
     r"(?i)\b(?:received|receiving|treated with|treatment with|therapy with|prior|previous|"
     r"exposure to|exposed to|use of|administration of)\b"
 )
+_FAMILY = re.compile(
+    r"(?i)\b(?:family (?:medical )?history|(?:first|second)[- ]degree relatives?|family members?|"
+    r"relatives? (?:with|of|who)|parents?|siblings?)\b"
+)
+_CLAUSE_END = re.compile(r"[;]|\.(?=\s|$)")
+_PLANNED = re.compile(
+    r"(?i)\b(?:to be treated|to receive|will (?:be )?(?:receive|treated|undergo)|scheduled (?:to|for)|"
+    r"planned (?:to|for)|plans? to (?:receive|undergo|start)|candidates?\b|eligible for (?:treatment|therapy)|"
+    r"intend\w* to (?:receive|start|treat)|about to (?:receive|start)|indicated for|considered for)"
+)
+_NOT_THERAPY = re.compile(
+    r"(?i)\b(?:toxicit\w*|adverse (?:events?|effects?|reactions?)|side[- ]effects?|recover\w*|"
+    r"hypersensitiv\w*|allerg\w*|intoleran\w*|contraindicat\w*|due to|caused by|effects? of|"
+    r"induced by|secondary to|related to|attributed to)\b"
+)
+_NON_RESPONSE = re.compile(
+    r"(?i)\bnon-?respon\w*|\bno response to|\bfail\w* to respond|\black of response"
+)
+_INDICATION = re.compile(
+    r"(?i)\bfor (?:the )?(?:treatment|therapy|management) of\s+(?:\w+\s+){0,3}$"
+)
+_CARVE_OUT_CANCERS = frozenset(
+    {
+        "basal_cell_carcinoma",
+        "cutaneous_scc",
+        "skin_cancer",
+        "carcinoma_in_situ",
+        "squamous_cell_carcinoma",
+    }
+)
+_TREATED = re.compile(
+    r"(?i)\b(?:effectively|adequately|curatively|successfully|completely|radically)\s+"
+    r"(?:treated|resected|excised|removed)|\btreated by surgery|\b(?:treated|resected) "
+    r"(?:with curative intent|curatively)|\bthat has been (?:effectively )?treated"
+)
+_EXCEPT = re.compile(r"(?i)\b(?:except(?:ion)?|excluding|other than|with the exception of)\b")
+_SENTENCE_END = re.compile(r"[;]|\.(?=\s|$)")
 _NEG_BEFORE = re.compile(r"(?i)\b(?:no|not|without|absence of|lack of|negative for|free of)\b")
 
 
@@ -64,13 +108,12 @@ def _facet_stage(text: str) -> dict[str, Any]:
     params: dict[str, Any] = {}
     stages: list[str] = []
     for m in _STAGE.finditer(text):
-        for tok in re.findall(
-            r"(?i)\b(?:0|I{1,3}V?|IV|[1-4])[A-Ca-c]?[0-9]?\b",
-            m.group("s") + (m.group("more") or ""),
-        ):
-            t = tok.upper()
-            t = _ROMAN.get(t[0], t[0]) + t[1:] if t[0].isdigit() and t != "0" else t
-            stages.append(t)
+        for tok in _STAGE_TOKEN_RE.finditer(m.group("s") + (m.group("more") or "")):
+            base = tok.group("base").upper()
+            base = _ROMAN.get(base, base)
+            stages.append(base + tok.group("sub").upper())
+            # "IIIB/C": the letters after "/" are sub-stages of the same stage
+            stages += [base + a.upper() for a in re.findall(r"[A-Ca-c]", tok.group("alts"))]
     if stages:
         params["stages"] = list(dict.fromkeys(stages))
     extents = [name for name, rx in _EXTENTS if re.search(rf"(?i)\b(?:{rx})", text)]
@@ -93,16 +136,37 @@ def _facet_stage(text: str) -> dict[str, Any]:
     return params
 
 
+def not_family(text: str, mentions: list[vocab.Mention]) -> list[vocab.Mention]:
+    """Mentions that are not a relative's ("Family history of ... colon cancer")."""
+    spans = []
+    for f in _FAMILY.finditer(text):
+        end = _CLAUSE_END.search(text, f.end())
+        spans.append((f.start(), end.start() if end else len(text)))
+    return [x for x in mentions if not any(s <= x.start < e for s, e in spans)]
+
+
 def stage(m: re.Match[str], text: str, polarity: str) -> Params:
     params = _facet_stage(text)
     return params or None
 
 
 def condition(m: re.Match[str], text: str, polarity: str) -> Params:
-    mentions = vocab.find_cancers(text)
+    found = vocab.find_cancers(text)
+    mentions = not_family(text, found)
     if not mentions:
+        if found:  # "Family history of ... colon cancer": a relative's, not the patient's
+            return {"_kind": "other", "topic": "family_history", "_confidence": 0.5}
         return None
+    first = mentions[0]
+    if _INDICATION.search(text[max(0, first.start - 40) : first.start]) and _THERAPY_CUE.search(
+        text[: first.start]
+    ):
+        return None  # "previous treatment with poziotinib for treatment of NSCLC": the indication
     ids = list(dict.fromkeys(x.id for x in mentions))
+    if set(ids) <= _CARVE_OUT_CANCERS and _TREATED.search(text):
+        # "Effectively treated squamous or basal cell skin cancer": the usual exceptions to
+        # "no other malignancy", never a required diagnosis
+        return {"_kind": "other", "topic": "exception", "_confidence": 0.5}
     sites = [i for i in ids if not vocab.is_histology(i)]
     params: dict[str, Any] = {
         "cancers": sites or ids,
@@ -117,6 +181,9 @@ def condition(m: re.Match[str], text: str, polarity: str) -> Params:
         params["_confidence"] = 0.8
     if not sites:  # "adenocarcinoma" alone: the site is elsewhere (title, other items)
         params["_confidence"] = HISTOLOGY_ONLY_CONFIDENCE
+    if re.search(r"(?i)\bmixed\b", text[max(0, first.start - 40) : first.start]):
+        params["mixed"] = True  # "Mixed small cell and non small-cell lung cancer": both at once
+        params["_confidence"] = min(params.get("_confidence", 0.9), 0.6)
     return params
 
 
@@ -139,9 +206,14 @@ def biomarker(m: re.Match[str], text: str, polarity: str) -> Params:
     ]  # "anti-PD-L1" is a drug class
     if not found:
         return None
+    cut = _EXCEPT.search(text, found[0].end)
+    if cut:  # "Except for ..., coexisting with other EGFR mutations such as T790M": not asked
+        found = [x for x in found if x.start < cut.start()] or found[:1]
+    list_negated = _list_negated(text, found)
     items = []
-    for mention in found:
-        item = _one_biomarker(text, mention)
+    for i, mention in enumerate(found):
+        stop = found[i + 1].start if i + 1 < len(found) else len(text)
+        item = _one_biomarker(text, mention, stop=stop, negated=list_negated)
         if item and item not in items:
             items.append(item)
     if not items:
@@ -157,13 +229,30 @@ def biomarker(m: re.Match[str], text: str, polarity: str) -> Params:
     return {conj: [{"kind": "biomarker", "params": p} for p in items]}
 
 
-def _one_biomarker(text: str, mention: vocab.Mention) -> dict[str, Any] | None:
+def _list_negated(text: str, found: list[vocab.Mention]) -> bool:
+    """ "Patients must not have EGFR ..., ALK ..., and ROS 1 ...": a negation before the first
+    of several biomarkers, with no clause break in the list, covers each of them."""
+    if len(found) < 2:
+        return False
+    before = text[max(0, found[0].start - 40) : found[0].start]
+    span = text[found[0].start : found[-1].end]
+    return bool(_NEG_BEFORE.search(before)) and not re.search(r"[;]|\.\s", span)
+
+
+def _one_biomarker(
+    text: str, mention: vocab.Mention, *, stop: int, negated: bool = False
+) -> dict[str, Any] | None:
     ident = mention.id
     params: dict[str, Any] = {"biomarker": ident}
     window = text[mention.start : mention.end + 80]
+    # variants are read up to the next biomarker or the end of the sentence, so a neighbour's
+    # "exon 20 insertion" is not this gene's, and "Ex19del or L858R" 90 characters on is
+    sentence = _SENTENCE_END.search(text, mention.end)
+    limit = min(stop, sentence.start() if sentence else len(text), mention.end + 160)
+    variant_window = text[mention.start : limit]
     raw = _result_after(text, mention.end) or _result_in_mention(mention.text)
     pre = _PRE_RESULT.search(text[max(0, mention.start - 60) : mention.start])
-    negated = bool(_NEG_BEFORE.search(text[max(0, mention.start - 40) : mention.start]))
+    negated = negated or bool(_NEG_BEFORE.search(text[max(0, mention.start - 40) : mention.start]))
     if ident == "PD-L1":
         return _pdl1(text, mention, params)
     if ident == "HER2" and re.search(
@@ -191,7 +280,7 @@ def _one_biomarker(text: str, mention: vocab.Mention) -> dict[str, Any] | None:
     alteration = _alteration(raw, near)
     if alteration:
         params["alteration"] = alteration
-    variants = vocab.biomarker_variants(ident, window)
+    variants = vocab.biomarker_variants(ident, variant_window)
     variants = [v for v in variants if v not in ("fusion", "amplification", "mutation")]
     if variants:
         params["variants"] = variants
@@ -337,6 +426,20 @@ def prior_therapy(m: re.Match[str], text: str, polarity: str) -> Params:
     ):
         return None
     anchor = params.get("_anchor", (0, 0))[0]
+    if _PLANNED.search(text[:anchor] or text):  # "to be treated with", "candidate for"
+        return {"_kind": "other", "topic": "planned_treatment", "planned": True, "_confidence": 0.5}
+    cue = _NOT_THERAPY.search(text[:anchor])
+    if cue:  # toxicity of, allergy to, "not due to" a therapy: not "has received it"
+        word = cue.group().lower()
+        if word.startswith(("hypersens", "allerg", "intoler")):
+            return {"_kind": "other", "topic": "allergy", "_confidence": 0.5}
+        if word.startswith(("toxic", "adverse", "side", "recover")):
+            return {"_kind": "other", "topic": "toxicity_recovery", "_confidence": 0.5}
+        if word.startswith("contraind"):
+            return {"_kind": "other", "topic": "contraindication", "_confidence": 0.5}
+        return None
+    if _NON_RESPONSE.search(text):
+        params["refractory"] = True
     ill = vocab.find_comorbidities(text[:anchor])
     if ill and not _THERAPY_CUE.search(text[max(0, anchor - 35) : anchor]):
         return None  # "ILD ..., radiation pneumonitis requiring steroids": a comorbidity
@@ -346,6 +449,12 @@ def prior_therapy(m: re.Match[str], text: str, polarity: str) -> Params:
 
 
 def treatment_naive(m: re.Match[str], text: str, polarity: str) -> Params:
+    if m.group().lower() == "untreated" and not re.match(
+        r"(?i)\s+(?:\w+\s+){0,3}?(?:patients?|subjects?|participants?|disease|cancer|carcinoma|"
+        r"tumou?rs?|malignan\w*|adenocarcinoma|nsclc|sclc|lymphoma|leuka?emia|myeloma|mds|aml|cll)\b",
+        text[m.end() : m.end() + 60],
+    ):
+        return None  # "untreated spinal cord compression": a state of something else
     params = _therapy_params(text)
     params["any_anticancer"] = not (params["drugs"] or params["classes"])
     params["negated"] = True
@@ -370,7 +479,32 @@ def washout(m: re.Match[str], text: str, polarity: str) -> Params:
     ):
         return None
     params["within"] = numeric("<=", days, "days")
+    if _minimum_interval(text, m):
+        # "at least 2 weeks since radiotherapy", "Time since WBRT is >= 21 days": the patient
+        # must NOT have received it within that time
+        if polarity == "inclusion":
+            params["negated"] = True
+        else:
+            params["_confidence"] = 0.7
     return params
+
+
+_MIN_BEFORE = re.compile(
+    r"(?i)(?:at least|more than|greater than|longer than|over|minimum(?: of)?|≥|>=|\\?>|"
+    r"no (?:less|fewer) than|not less than|a minimum of)\s*$"
+)
+_MIN_WORDS = re.compile(
+    r"(?i)\btime (?:since|from)\b|\b(?:must have |have |has )?(?:elapsed|passed)\b|"
+    r"\bsince (?:the )?(?:last|prior|previous|completion|end)\b"
+)
+
+
+def _minimum_interval(text: str, m: re.Match[str]) -> bool:
+    """The time is a minimum gap ("at least 4 weeks since ..."), not a window ("within")."""
+    if re.match(r"(?i)\s*(?:within|in the|during)", m.group()):
+        return False
+    start = m.start("v")
+    return bool(_MIN_BEFORE.search(text[max(0, start - 25) : start]) or _MIN_WORDS.search(text))
 
 
 def lines_of_therapy(m: re.Match[str], text: str, polarity: str) -> Params:

@@ -17,6 +17,7 @@ from rules.criteria.extract_onco import (  # noqa: F401  (re-exported for the en
     condition,
     lines_of_therapy,
     lines_ordinal,
+    not_family,
     prior_therapy,
     stage,
     treatment_naive,
@@ -63,7 +64,16 @@ def contraception(m: re.Match[str], text: str, polarity: str) -> Params:
     return {}
 
 
+_PREG_ADVICE = re.compile(
+    r"(?i)\b(?:should|if|in case|in the event)\s+(?:a |the |any )?(?:woman|women|she|female|patient|"
+    r"participant|subject|partner)\w*\s+(?:\w+\s+){0,2}?(?:become|becomes|becoming|is|suspects?)\s+pregnant|"
+    r"\binform (?:her|his|their|the) (?:treating |study )?(?:physician|doctor|investigator)"
+)
+
+
 def pregnancy(m: re.Match[str], text: str, polarity: str) -> Params:
+    if _PREG_ADVICE.search(text):  # "Should a woman become pregnant ..., she should inform ..."
+        return {"_kind": "other", "topic": "pregnancy_advice", "_confidence": 0.5}
     params: dict[str, Any] = {"breastfeeding": bool(_BREAST.search(text))}
     if re.match(r"(?i)pregnancy test", m.group()) or "test" in m.group().lower():
         params["negated"] = True  # "negative pregnancy test": not pregnant
@@ -116,7 +126,7 @@ def age_bounds(m: re.Match[str], text: str, polarity: str) -> Params:
     "or" (or two outer bounds joined by "and") is either."""
     g = m.groupdict()
     v1, v2 = number(g["v1"]), number(g["v2"])
-    op1, op2 = combine(g["c1"], None, ""), combine(g["c2"], None, "")
+    op1, op2 = combine(cmp_before(text, m.start()), None, ""), combine(g["c2"], None, "")
     if v1 is None or v2 is None or op1 in ("", "=") or op2 in ("", "="):
         return None
     u2 = g["u2"].lower()
@@ -230,9 +240,16 @@ def cns_metastases(m: re.Match[str], text: str, polarity: str) -> Params:
 
 
 def comorbidity(m: re.Match[str], text: str, polarity: str) -> Params:
-    mentions = vocab.find_comorbidities(text)
-    if not mentions:
+    found = vocab.find_comorbidities(text)
+    if not found:
         return None
+    mentions = _specific_infections(text, not_family(text, found))
+    if not mentions:
+        if len(not_family(text, found)) < len(found):
+            return {"_kind": "other", "topic": "family_history", "_confidence": 0.5}
+        return {"_kind": "other", "topic": "unlisted_condition", "_confidence": 0.5}
+    if _CONTROLLED.search(text):  # "with a history of hypertension must be well-controlled"
+        return {"_kind": "other", "topic": "controlled_comorbidity", "_confidence": 0.5}
     ids = list(dict.fromkeys(x.id for x in mentions))
     if "hypersensitivity" in ids and len(ids) == 1:
         return {"_kind": "other", "topic": "allergy", "_confidence": 0.5}
@@ -253,6 +270,34 @@ def comorbidity(m: re.Match[str], text: str, polarity: str) -> Params:
     if within:
         params["within"] = within
     return params
+
+
+_CONTROLLED = re.compile(
+    r"(?i)\b(?:must|should|has to|have to|needs? to) be (?:well[- ]|adequately |medically |"
+    r"optimally |clinically )?(?:controlled|stable|stabili[sz]ed)\b|\bis (?:well[- ]|adequately )controlled"
+)
+_INFECTION_QUALIFIER = re.compile(
+    r"(?i)\b(?:active|serious|severe|uncontrolled|systemic|acute|chronic|any|ongoing|significant|"
+    r"bacterial|viral|fungal|opportunistic|current|recurrent|intercurrent|concurrent|unresolved|"
+    r"known|other|an?|or|and|of|with|no|including|untreated|evidence|requiring|major|"
+    r"clinically|history|documented|suspected|confirmed|latent|invasive|severe|post)\W*$"
+)
+
+
+def _specific_infections(text: str, mentions: list[vocab.Mention]) -> list[vocab.Mention]:
+    """Drop the head noun "infection" of a named infection ("tuberculosis infection",
+    "dermatophytic infection of toe nails"): it is not "any infection"."""
+    out = []
+    for i, x in enumerate(mentions):
+        if x.id == "infection" and x.start > 0:
+            before = text[max(0, x.start - 40) : x.start]
+            prev_adjacent = i > 0 and not text[mentions[i - 1].end : x.start].strip(" -")
+            if prev_adjacent or (before.strip() and not _INFECTION_QUALIFIER.search(before)):
+                if before.rstrip().endswith((",", ":", "(")):
+                    out.append(x)
+                continue
+        out.append(x)
+    return out
 
 
 def other_malignancy(m: re.Match[str], text: str, polarity: str) -> Params:
@@ -308,7 +353,7 @@ def age_loose(m: re.Match[str], text: str, polarity: str) -> Params:
 @cache
 def _cmp_before_re() -> re.Pattern[str]:
     cmp = vocab.load_data("patterns/common.json")["defs"]["CMP"]
-    return re.compile(rf"(?i)({cmp})\s*$")
+    return re.compile(rf"(?i)({cmp}|older than|younger than)\s*$")
 
 
 def cmp_before(text: str, pos: int) -> str | None:

@@ -14,6 +14,9 @@ from dataclasses import replace
 from rules.criteria.segment import Item, _subheader, _trim, rules
 
 _MIN_SENTENCE_SPLIT = 600
+# Literal clues one of which every inline numbered list holds (checked before the regex).
+_NUMBER_CLUES = ("1.", "2.", "1)", "2)", "(1", "(2", "•", "▪", "●", "■")
+_DASH_CLUE = re.compile(r"[.;:]\s?-")
 
 
 def _numbered_cuts(
@@ -24,6 +27,12 @@ def _numbered_cuts(
     ``own`` is the item's own leading number ("1."), already cut off the span: then a lone
     "2." inside the item starts the sequence.
     """
+    if (
+        not own
+        and not any(text.find(c, start, end) >= 0 for c in _NUMBER_CLUES)
+        and not (text.find("-", start, end) >= 0 and _DASH_CLUE.search(text, start, end))
+    ):
+        return []  # no "1." / "2)" / "(1" / bullet / ". -" at all: nothing to cut (speed)
     cuts: list[tuple[int, int]] = []
     expected = None
     own_digits = re.sub(r"\D", "", own or "")
@@ -45,6 +54,8 @@ def _numbered_cuts(
 
 
 def _letter_cuts(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    if text.find("a.", start, end) < 0 and text.find("a)", start, end) < 0:
+        return []  # a lettered list starts with "a." or "a)" (speed)
     cuts: list[tuple[int, int]] = []
     want = "a"
     for m in rules().inline_letters.finditer(text, start, end):
@@ -56,6 +67,8 @@ def _letter_cuts(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 
 def _label_cuts(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    if text.find(":", start, end) < 0:
+        return []
     cuts = [(m.start(), m.start()) for m in rules().pdq_labels.finditer(text, start, end)]
     return [c for c in cuts if c[0] > start]
 
@@ -130,6 +143,7 @@ def _expand_one(text: str, item: Item, parent: int | None, out: list[Item]) -> i
                 item,
                 alternatives=flags[0] or item.alternatives,
                 definition=flags[1] or item.definition,
+                exception=flags[2] or item.exception,
             )
             _expand_letters(text, child, sp, head, out)
         return head
@@ -140,10 +154,11 @@ def _expand_one(text: str, item: Item, parent: int | None, out: list[Item]) -> i
     return last if last is not None else _add(out, item, (s, e), parent)
 
 
-def _flags(lead_text: str) -> tuple[bool, bool]:
+def _flags(lead_text: str) -> tuple[bool, bool, bool]:
     return (
         bool(rules().alternatives_parent.search(lead_text)),
         bool(rules().definition_parent.search(lead_text)),
+        bool(rules().exception_parent.search(lead_text)),
     )
 
 
@@ -162,10 +177,13 @@ def _expand_letters(
             last = _add(out, item, sp, parent)
         return last if last is not None else _add(out, item, (s, e), parent)
     head = _add(out, item, lead, parent)
-    alt, defn = _flags(text[lead[0] : lead[1]])
+    alt, defn, exc = _flags(text[lead[0] : lead[1]])
     for sp in rest:
         child = replace(
-            item, alternatives=alt or item.alternatives, definition=defn or item.definition
+            item,
+            alternatives=alt or item.alternatives,
+            definition=defn or item.definition,
+            exception=exc or item.exception,
         )
         _add(out, child, sp, head)
     return head

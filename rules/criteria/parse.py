@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from rules.criteria import engine
@@ -31,6 +32,7 @@ FACET_ORDER = ("condition", "stage", "biomarker", "lines_of_therapy", "prior_the
 NO_HEADER_CONFIDENCE = 0.75
 CHILD_OF_LIST_CONFIDENCE = 0.6
 CONDITIONAL_CONFIDENCE = 0.7
+CACHE_SIZE = 65_536
 
 
 def classify(text: str, polarity: str) -> tuple[str, dict[str, Any], float, str]:
@@ -41,6 +43,23 @@ def classify(text: str, polarity: str) -> tuple[str, dict[str, Any], float, str]
     >>> classify("Adequate organ function", "inclusion")[0]
     'other'
     """
+    kind, params, conf, rule = _classify(text, polarity)
+    return kind, _copy(params), conf, rule
+
+
+def _copy(value: Any) -> Any:
+    """A deep copy of JSON-like params (faster than ``copy.deepcopy``)."""
+    if isinstance(value, dict):
+        return {k: _copy(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_copy(v) for v in value]
+    return value
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def _classify(text: str, polarity: str) -> tuple[str, dict[str, Any], float, str]:
+    """:func:`classify`, cached: about a fifth of the items of a large corpus are
+    boilerplate repeated word for word across trials. Callers get a copy of the params."""
     hits = engine.run(text, polarity)
     if not hits:
         return "other", {}, 0.5, "unstructured"
@@ -122,6 +141,52 @@ def parse_items(text: str) -> list[Criterion]:
             ids.get(item.parent) if item.parent is not None else None,
             n_children=len(item.children),
         )
+    return _disease_lists(out)
+
+
+SHORT_DISEASE_ITEM = 80
+
+
+def _bare_disease(c: Criterion) -> bool:
+    p = c.params
+    return (
+        c.kind == "condition"
+        and c.polarity == "inclusion"
+        and len(c.text) <= SHORT_DISEASE_ITEM
+        and "cancers" in p
+        and not p.get("negated")
+        and not p.get("condition")
+    )
+
+
+def _disease_lists(crits: list[Criterion]) -> list[Criterion]:
+    """Consecutive sibling inclusion items that each just name a disease ("Mantle cell
+    lymphoma (MCL)", "Follicular lymphoma (FL)", ...) list the diseases the trial takes: the
+    patient needs one of them, not all. Each item of such a run gets the run's ``any_of``."""
+    out = list(crits)
+    i = 0
+    while i < len(out):
+        j = i
+        while (
+            j + 1 < len(out)
+            and _bare_disease(out[i])
+            and _bare_disease(out[j + 1])
+            and out[j + 1].parent == out[i].parent
+            and out[j + 1].section == out[i].section
+        ):
+            j += 1
+        run = out[i : j + 1]
+        if len(run) > 1 and len({tuple(c.params["cancers"]) for c in run}) == len(run):
+            alts = [{"kind": "condition", "params": _copy(c.params)} for c in run]
+            group = [c.id for c in run]
+            for k, c in enumerate(run):
+                out[i + k] = c.model_copy(
+                    update={
+                        "params": {"any_of": _copy(alts), "group": group},
+                        "rule": f"{c.rule}+disease-list",
+                    }
+                )
+        i = j + 1
     return out
 
 
@@ -147,6 +212,10 @@ def _criteria_for(
     kind, params, conf, rule = classify(own, item.polarity)
     if item.permissive and kind != "other":
         kind, params, conf, rule = "other", {"topic": "permissive"}, 0.5, f"{rule}+permissive"
+    if item.exception and kind in ("condition", "comorbidity"):
+        # "EXCEPTIONS: ... eligible even if ...:" / "no other malignancy except:" - each child
+        # is a carve-out of the parent (a treated skin cancer), never a required diagnosis
+        kind, params, conf, rule = "other", {"topic": "exception"}, 0.5, f"{rule}+exception"
     conf = _adjust(conf, item)
     base = dict(polarity=item.polarity, section=item.section, parent=parent)
     subs = thresholds(own) if kind == "lab" else []

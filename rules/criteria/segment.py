@@ -34,6 +34,7 @@ class Item:
     parent: int | None = None  # index into the item list
     alternatives: bool = False  # parent says "one of the following"
     definition: bool = False  # parent says "defined as" / "the following"
+    exception: bool = False  # parent says "except:" / "EXCEPTIONS:" (children are carve-outs)
     children: list[int] = field(default_factory=list)
     marker: str | None = None  # the bullet or number the line started with
 
@@ -42,6 +43,7 @@ class Item:
 class _Rules:
     headers: list[tuple[re.Pattern[str], str, str]]
     after_inclusion: frozenset[str]  # header ids only valid right after an inclusion section
+    anchors: dict[str, tuple[str, ...]]  # header id -> words every match contains (speed)
     subheaders: list[tuple[re.Pattern[str], str | None, bool, str]]
     bullet: re.Pattern[str]
     inline_items: re.Pattern[str]
@@ -50,6 +52,7 @@ class _Rules:
     sentence_break: re.Pattern[str]
     definition_parent: re.Pattern[str]
     alternatives_parent: re.Pattern[str]
+    exception_parent: re.Pattern[str]
 
 
 @cache
@@ -58,6 +61,7 @@ def rules() -> _Rules:
     d: dict[str, Any] = load_data("patterns/sections.json")
     return _Rules(
         headers=[(re.compile(h["regex"]), h["polarity"], h["id"]) for h in d["headers"]],
+        anchors={h["id"]: tuple(h.get("anchors", ())) for h in d["headers"]},
         after_inclusion=frozenset(h["id"] for h in d["headers"] if h.get("after_inclusion")),
         subheaders=[
             (re.compile(h["regex"]), h.get("polarity"), bool(h.get("permissive")), h["id"])
@@ -70,6 +74,7 @@ def rules() -> _Rules:
         sentence_break=re.compile(d["sentence_break"]),
         definition_parent=re.compile(d["definition_parent"]),
         alternatives_parent=re.compile(d["alternatives_parent"]),
+        exception_parent=re.compile(d["exception_parent"]),
     )
 
 
@@ -85,7 +90,7 @@ def _headers(text: str) -> list[tuple[int, int, str, str | None]]:
     """Inclusion/exclusion headers: (start, end, polarity, section) in text order."""
     found = []
     for regex, polarity, ident in rules().headers:
-        for m in regex.finditer(text):
+        for m in _header_matches(regex, rules().anchors.get(ident, ()), text):
             line_start = text.rfind("\n", 0, m.start()) + 1
             prefix = text[line_start : m.start()]
             at_line_start = prefix.strip(" \t*#-•>_") == ""
@@ -103,6 +108,31 @@ def _headers(text: str) -> list[tuple[int, int, str, str | None]]:
             continue  # a ":" line is a lost "Exclusion Criteria:" only after inclusion items
         out.append((start, end, polarity, section))
     return out
+
+
+_BEFORE_ANCHOR, _AFTER_ANCHOR = 80, 240
+
+
+def _header_matches(
+    regex: re.Pattern[str], anchors: tuple[str, ...], text: str
+) -> list[re.Match[str]]:
+    """The regex's matches, searched only in windows around its anchor words: a header
+    regex starting with optional words cannot use the fast literal scan of ``re``."""
+    if not anchors:
+        return list(regex.finditer(text))
+    lower, n = text.lower(), len(text)
+    out: dict[int, re.Match[str]] = {}
+    for word in anchors:
+        pos = lower.find(word)
+        while pos >= 0:
+            lo, hi = max(0, pos - _BEFORE_ANCHOR), min(n, pos + _AFTER_ANCHOR)
+            for m in regex.finditer(text, lo, hi):
+                if hi < n and m.end() >= hi - 1:
+                    continue  # cut by the window ("$" matches at its end): not a real match
+                if m.start() not in out or m.end() > out[m.start()].end():
+                    out[m.start()] = m
+            pos = lower.find(word, pos + 1)
+    return [out[k] for k in sorted(out)]
 
 
 @dataclass
@@ -237,4 +267,5 @@ def _attach(text: str, items: list[Item], parent: int, child: Item, index: int) 
     child.parent, child.depth = parent, p.depth + 1
     child.alternatives = bool(rules().alternatives_parent.search(ptext)) or p.alternatives
     child.definition = bool(rules().definition_parent.search(ptext)) or p.definition
+    child.exception = bool(rules().exception_parent.search(ptext)) or p.exception
     p.children.append(index)

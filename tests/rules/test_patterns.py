@@ -84,3 +84,31 @@ def test_sectioning_rules_compile():
     r = section_rules()
     assert r.bullet.match("* item") and r.bullet.match("12. item") and r.bullet.match("(a) x")
     assert not r.bullet.match("1.5 mg")
+
+
+def _all_example_texts() -> list[str]:
+    texts = [ex["text"] for p in patterns() for ex in p.examples]
+    texts += [ex["text"] for ex in load_data("patterns/context.json")["examples"]]
+    return texts
+
+
+def test_prefilters_never_hide_a_regex_hit():
+    """The literal prefilters are only for speed: on every example text, wherever a pattern's
+    or a context rule's regex matches, its prefilter lets it through."""
+    from rules.criteria.context import _rules
+    from rules.criteria.engine import _passes
+
+    texts = _all_example_texts()
+    hidden = [
+        (p.id, t)
+        for p in patterns()
+        for t in texts
+        if p.regex.search(t) and not _passes(p.prefilter, t.lower())
+    ]
+    hidden += [
+        (r.id, t)
+        for r in _rules()[0]
+        for t in texts
+        if r.regex.search(t) and not r.may_apply(t.lower())
+    ]
+    assert hidden == []
