@@ -27,6 +27,10 @@ KINDS = (
     "prior_therapy",
     "comorbidity",
     "lab",
+    "pregnancy",
+    "washout",
+    "lines_of_therapy",
+    "cns_metastases",
     "other",
 )
 VERDICT_CODE = {"ineligible": 0.0, "possibly_eligible": 1.0, "eligible": 2.0}
