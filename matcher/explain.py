@@ -467,6 +467,8 @@ def describe_criterion(criterion: Any) -> str:
     if kind == "sex" and params.get("sex") in ("female", "male"):
         who = "women" if params["sex"] == "female" else "men"
         return f"This trial is for {who} only." if required else f"This trial is not for {who}."
+    if criterion.rule == "ctgov:conditions":
+        return f"The trial is for people with {_studied_words(params)}."
     phrase = _have(kind, params)
     if required or kind in ("consent", "contraception"):  # "unable to consent" reads the same
         return f"You must {phrase}."
@@ -480,6 +482,36 @@ def describe_criterion(criterion: Any) -> str:
 def _second_person(phrase: str) -> str:
     """ "be pregnant and have HIV" -> "are pregnant and have HIV"."""
     return re.sub(r"(^| and | or )(not )?be ", r"\1\2are ", phrase).replace("not are", "are not")
+
+
+def _age_words(numeric: dict[str, Any]) -> str:
+    """ "18 to 80 years old", "80 years old or younger", "older than 65 years"."""
+    numeric = dict(numeric)
+    unit = numeric.get("unit") or "years"
+    value = float(numeric.get("value") or 0)
+    if unit == "years" and value < 1 and numeric.get("op") != "between":
+        value, unit = round(value * 12, 1), "months"  # "0.0833 years" is one month
+        numeric["value"] = value
+    op, a = numeric.get("op"), _num(value)
+    unit = numeric["unit"] = unit[:-1] if a == "1" else unit
+    if op == "<=":
+        return f"{a} {unit} old or younger"
+    if op == "<":
+        return f"younger than {a} {unit}"
+    if op == ">":
+        return f"older than {a} {unit}"
+    return f"{_amount(numeric, unit=unit)} old"
+
+
+def _studied_words(params: dict[str, Any]) -> str:
+    """The registered conditions, by vocabulary name when known ("pancreatic cancer")."""
+    if params.get("healthy"):
+        return "no health problems (healthy volunteers)"
+    names = [_name("cancers", c) for c in params.get("cancers") or []]
+    names += [str(s.get("text") or s.get("id")) for s in params.get("studied") or []]
+    names = names or [str(m) for m in params.get("mentions") or []]
+    words = [" ".join(w.lower() if w[1:].islower() else w for w in n.split()) for n in names]
+    return _join(list(dict.fromkeys(words)) or ["the conditions listed"], "or")
 
 
 def _stage_of(items: list[dict[str, Any]]) -> str | None:
@@ -513,7 +545,7 @@ def _have(kind: str, params: dict[str, Any], *, stage: str | None = None) -> str
         ]
         return _join(list(dict.fromkeys(parts)), "and" if params.get("all_of") else "or")
     if kind == "age" and params.get("age"):
-        return f"be {_amount(params['age'], unit='years')} old"
+        return "be " + _age_words(params["age"])
     if kind == "sex":
         return f"be {params.get('sex', 'of the sex the trial names')}"
     if kind == "condition":

@@ -45,16 +45,6 @@ def _engine_call(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         raise
 
 
-def plain_clause(explanation: str) -> str:
-    """The first clause of a matcher explanation, as a sentence.
-
-    >>> plain_clause("The trial requires ECOG 0-1; no ECOG is recorded.")
-    'The trial requires ECOG 0-1.'
-    """
-    head = explanation.split("; ", 1)[0].rstrip(".")
-    return head + "." if head.startswith("The trial ") else explanation
-
-
 def profile_point(profile: PatientProfile) -> Point | None:
     loc = profile.location
     if loc is None:
@@ -105,13 +95,14 @@ class Engine:
     def plain_criteria(self, trial: Trial) -> list[tuple[Criterion, str]]:
         """Each criterion (structured fields included) with its plain-English rendering.
 
-        The rendering is the matcher's own explanation for a profile with nothing recorded,
-        cut to its first clause ("The trial requires ECOG 0-1"), so no wording is written here.
+        The registry's structured fields (ages, sex, conditions studied) come first, then the
+        parsed free text; the words are the matcher's ``describe_criterion`` (none written here).
         """
-        self.criteria(trial)  # a clear 501 when the parser is missing
-        evaluate = need("matcher", "evaluate_trial", "plain-English criteria")
-        judged = _engine_call(evaluate, PatientProfile(), trial)
-        return [(o.criterion, plain_clause(o.explanation)) for o in judged.outcomes]
+        parsed = self.criteria(trial)  # a clear 501 when the parser is missing
+        structured = need("matcher", "structured_criteria", "plain-English criteria")
+        describe = need("matcher.explain", "describe_criterion", "plain-English criteria")
+        crits = list(_engine_call(structured, trial)) + parsed
+        return [(c, _engine_call(describe, c)) for c in crits]
 
     # -- matching -------------------------------------------------------------------------
 

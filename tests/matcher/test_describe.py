@@ -191,3 +191,30 @@ def test_every_bundled_criterion_reads_as_a_sentence(name: str) -> None:
                 assert not _BAD.search(text), (t.nct_id, c.id, text)
                 assert "meet this criterion" not in text, (t.nct_id, c.id, c.params)
     assert seen > 20
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        (
+            {"age": {"op": ">=", "value": 1 / 12, "unit": "years"}},
+            "You must be at least 1 month old.",
+        ),
+        ({"age": {"op": ">=", "value": 1.0, "unit": "years"}}, "You must be at least 1 year old."),
+        (
+            {"age": {"op": "<=", "value": 80.0, "unit": "years"}},
+            "You must be 80 years old or younger.",
+        ),
+    ],
+)
+def test_registry_ages_read_naturally(params: dict, expected: str) -> None:
+    assert describe_criterion(_crit("age", params)) == expected
+
+
+def test_registered_conditions_say_whom_the_trial_is_for() -> None:
+    from matcher import structured_criteria
+
+    studied = [c for c in structured_criteria(trial(SEED)) if c.rule == "ctgov:conditions"]
+    assert [describe_criterion(c) for c in studied] == [
+        "The trial is for people with pancreatic cancer."
+    ]

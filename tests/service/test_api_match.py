@@ -113,7 +113,13 @@ def test_trial_detail_has_record_criteria_and_plain_english(client: TestClient) 
     for c in parsed:
         assert text[c["start"] : c["end"]] == c["text"]
         assert c["plain"]
-    assert any("pancreatic" in c["plain"] for c in body["criteria"])
+    plain = {c["id"]: c["plain"] for c in body["criteria"]}
+    assert (
+        plain["inc-3"] == "You must have pancreatic ductal adenocarcinoma (confirmed by a biopsy)."
+    )
+    assert plain["exc-9"] == "You must not be pregnant or breastfeeding."
+    studied = [c["plain"] for c in body["criteria"] if c["rule"] == "ctgov:conditions"]
+    assert studied == ["The trial is for people with pancreatic cancer."]
 
 
 def test_drug_view_finds_cadonilimab_by_its_code(client: TestClient) -> None:

@@ -145,6 +145,11 @@ def test_trial_page_shows_plain_english_beside_the_original(client: TestClient) 
     html = r.text
     assert "Who may be eligible (plain English)" in html
     assert "Histopathologically confirmed pancreatic ductal adenocarcinoma" in html
+    # the matcher's describe_criterion, beside the trial's words
+    assert "You must be 18 to 80 years old." in html
+    assert "ECOG performance status 0 or 1: you are up and about and able to do light work." in html
+    assert "No active autoimmune disease." in html
+    assert "The trial requires" not in html
     assert "Phase 2 studies check whether a treatment works" in html
     assert "Shanghai General Hospital" in html and "recruiting" in html
     assert "not medical advice" in html
