@@ -40,6 +40,7 @@ class _Rule:
     direction: str
     regex: re.Pattern[str]
     prefilter: tuple[str, ...] = ()  # lower-case words, one of which must occur (or none)
+    max_distance: int | None = None  # overrides the rule set's (0: the trigger touches it)
 
     def may_apply(self, lower: str) -> bool:
         """Cheap test before the regex: one of the prefilter words is in the lower-case text."""
@@ -56,6 +57,7 @@ def _rules() -> tuple[list[_Rule], re.Pattern[str], int]:
             r["direction"],
             re.compile(r["regex"]),
             tuple(w.lower() for w in r.get("prefilter", ())),
+            r.get("max_distance"),
         )
         for r in data["rules"]
     ]
@@ -100,7 +102,8 @@ def context(text: str, start: int, end: int) -> Context:
             lo, hi = 0, len(text)
         for m in rule.regex.finditer(text, lo, hi):
             if rule.direction == "forward":
-                ok = left <= m.start() and m.end() <= start and start - m.end() <= max_dist
+                limit = max_dist if rule.max_distance is None else rule.max_distance
+                ok = left <= m.start() and m.end() <= start and start - m.end() <= limit
             elif rule.direction == "backward":
                 ok = m.start() >= end and m.end() <= right + len(m.group()) and m.start() <= right
             else:

@@ -31,6 +31,7 @@ class Pattern:
     confidence: float
     examples: tuple[dict[str, Any], ...]
     prefilter: tuple[str, ...] = ()  # lower-case words, one of which must occur (or none)
+    needs_digit: bool = False  # the regex cannot match text without a digit
 
 
 @dataclass
@@ -45,6 +46,7 @@ class Hit:
     end: int
 
 
+_DIGIT = re.compile(r"\d")
 Extractor = Callable[[re.Match[str], str, str], dict[str, Any] | None]
 
 
@@ -98,6 +100,7 @@ def patterns() -> tuple[Pattern, ...]:
                     float(p.get("confidence", 0.9)),
                     tuple(p.get("examples", [])),
                     _prefilter(p.get("prefilter", ())),
+                    bool(p.get("needs_digit")),
                 )
             )
     return tuple(out)
@@ -124,10 +127,11 @@ def run(text: str, polarity: str) -> list[Hit]:
     facets = facet_kinds()
     seen: set[str] = set()
     lower = text.lower()
+    has_digit = _DIGIT.search(text) is not None
     for p in patterns():
         if hits and (p.kind not in facets or p.kind in seen):
             continue
-        if not _passes(p.prefilter, lower):
+        if (p.needs_digit and not has_digit) or not _passes(p.prefilter, lower):
             continue
         m = p.regex.search(text)
         if m is None:

@@ -1,8 +1,11 @@
 """Extractors: a pattern's match (and the item's text) to the params of docs/criteria.md.
 
 An extractor returns params, or None to refuse the match (the engine then tries the next
-pattern). It may set ``_kind`` / ``_confidence`` to override the pattern's. Therapy,
-biomarker and disease extractors live in :mod:`rules.criteria.extract_onco`.
+pattern). It may set ``_kind`` / ``_confidence`` to override the pattern's. Disease and
+stage extractors live in :mod:`rules.criteria.extract_onco`, biomarkers in
+:mod:`rules.criteria.extract_biomarker`, therapy history in
+:mod:`rules.criteria.extract_therapy`, comorbidities in
+:mod:`rules.criteria.extract_comorbidity`; the engine finds them all here.
 """
 
 from __future__ import annotations
@@ -12,12 +15,12 @@ from functools import cache
 from typing import Any
 
 from rules import vocab
+from rules.criteria.extract_comorbidity import comorbidity, other_malignancy  # noqa: F401
 from rules.criteria.extract_onco import (  # noqa: F401  (re-exported for the engine)
     biomarker,
     condition,
     lines_of_therapy,
     lines_ordinal,
-    not_family,
     prior_therapy,
     stage,
     treatment_naive,
@@ -239,102 +242,8 @@ def cns_metastases(m: re.Match[str], text: str, polarity: str) -> Params:
     return params
 
 
-def comorbidity(m: re.Match[str], text: str, polarity: str) -> Params:
-    found = vocab.find_comorbidities(text)
-    if not found:
-        return None
-    mentions = _specific_infections(text, not_family(text, found))
-    if not mentions:
-        if len(not_family(text, found)) < len(found):
-            return {"_kind": "other", "topic": "family_history", "_confidence": 0.5}
-        return {"_kind": "other", "topic": "unlisted_condition", "_confidence": 0.5}
-    if _CONTROLLED.search(text):  # "with a history of hypertension must be well-controlled"
-        return {"_kind": "other", "topic": "controlled_comorbidity", "_confidence": 0.5}
-    ids = list(dict.fromkeys(x.id for x in mentions))
-    if "hypersensitivity" in ids and len(ids) == 1:
-        return {"_kind": "other", "topic": "allergy", "_confidence": 0.5}
-    classes = [i for i in ids if _has_children(i)]
-    params: dict[str, Any] = {
-        "conditions": [i for i in ids if i not in classes],
-        "classes": classes,
-        "mentions": [x.text for x in mentions],
-        "_anchor": (mentions[0].start, mentions[0].end),
-    }
-    if re.search(
-        r"(?i)\b(?:active|uncontrolled|current(?:ly)?|ongoing|untreated|unstable|"
-        r"requiring (?:systemic )?(?:treatment|therapy)|clinically significant)\b",
-        text,
-    ):
-        params["active"] = True
-    within = _within_years(text)
-    if within:
-        params["within"] = within
-    return params
-
-
-_CONTROLLED = re.compile(
-    r"(?i)\b(?:must|should|has to|have to|needs? to) be (?:well[- ]|adequately |medically |"
-    r"optimally |clinically )?(?:controlled|stable|stabili[sz]ed)\b|\bis (?:well[- ]|adequately )controlled"
-)
-_INFECTION_QUALIFIER = re.compile(
-    r"(?i)\b(?:active|serious|severe|uncontrolled|systemic|acute|chronic|any|ongoing|significant|"
-    r"bacterial|viral|fungal|opportunistic|current|recurrent|intercurrent|concurrent|unresolved|"
-    r"known|other|an?|or|and|of|with|no|including|untreated|evidence|requiring|major|"
-    r"clinically|history|documented|suspected|confirmed|latent|invasive|severe|post)\W*$"
-)
-
-
-def _specific_infections(text: str, mentions: list[vocab.Mention]) -> list[vocab.Mention]:
-    """Drop the head noun "infection" of a named infection ("tuberculosis infection",
-    "dermatophytic infection of toe nails"): it is not "any infection"."""
-    out = []
-    for i, x in enumerate(mentions):
-        if x.id == "infection" and x.start > 0:
-            before = text[max(0, x.start - 40) : x.start]
-            prev_adjacent = i > 0 and not text[mentions[i - 1].end : x.start].strip(" -")
-            if prev_adjacent or (before.strip() and not _INFECTION_QUALIFIER.search(before)):
-                if before.rstrip().endswith((",", ":", "(")):
-                    out.append(x)
-                continue
-        out.append(x)
-    return out
-
-
-def other_malignancy(m: re.Match[str], text: str, polarity: str) -> Params:
-    params: dict[str, Any] = {"conditions": ["other_malignancy"], "classes": []}
-    within = _within_years(text)
-    if within:
-        params["within"] = within
-    if re.search(r"(?i)\b(?:active|current|concurrent|ongoing|requiring treatment)\b", text):
-        params["active"] = True
-    return params
-
-
 def other(m: re.Match[str], text: str, polarity: str) -> Params:
     return {"topic": m.lastgroup or "unspecified"} if m.lastgroup else {}
-
-
-def _within_years(text: str) -> dict[str, Any] | None:
-    w = re.search(
-        r"(?i)\b(?:within|in|during)\s+(?:the\s+)?(?:(?:past|last|previous|preceding)\s+)?"
-        r"(\d+(?:\.\d+)?|one|two|three|four|five|ten)\s*(years?|months?)\b",
-        text,
-    )
-    if not w:
-        w = re.search(r"(?i)\b(\d+|one|two|three|five)\s*(years?)\s*(?:before|prior)", text)
-    if not w:
-        return None
-    v = number(w.group(1)) or 0.0
-    years = v if w.group(2).lower().startswith("y") else round(v / 12, 2)
-    return numeric("<=", years, "years")
-
-
-@cache
-def _has_children(comorbidity_id: str) -> bool:
-    return any(
-        comorbidity_id in vocab.comorbidity_classes(e["id"])
-        for e in vocab.load_data("vocab/comorbidities.json")["entries"]
-    )
 
 
 def age_loose(m: re.Match[str], text: str, polarity: str) -> Params:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from rules.criteria.segment import Item, _subheader, _trim, rules
+from rules.criteria.segment import Item, _subheader, _trim, is_exception_parent, rules
 
 _MIN_SENTENCE_SPLIT = 600
 # Literal clues one of which every inline numbered list holds (checked before the regex).
@@ -158,7 +158,7 @@ def _flags(lead_text: str) -> tuple[bool, bool, bool]:
     return (
         bool(rules().alternatives_parent.search(lead_text)),
         bool(rules().definition_parent.search(lead_text)),
-        bool(rules().exception_parent.search(lead_text)),
+        is_exception_parent(lead_text),
     )
 
 

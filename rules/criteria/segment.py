@@ -53,6 +53,7 @@ class _Rules:
     definition_parent: re.Pattern[str]
     alternatives_parent: re.Pattern[str]
     exception_parent: re.Pattern[str]
+    exception_context: re.Pattern[str]
 
 
 @cache
@@ -75,6 +76,7 @@ def rules() -> _Rules:
         definition_parent=re.compile(d["definition_parent"]),
         alternatives_parent=re.compile(d["alternatives_parent"]),
         exception_parent=re.compile(d["exception_parent"]),
+        exception_context=re.compile(d["exception_context"]),
     )
 
 
@@ -185,6 +187,13 @@ def _subheader(line: str, *, bulleted: bool) -> tuple[str | None, bool, str] | N
     return None
 
 
+def is_exception_parent(text: str) -> bool:
+    """The item carves out exceptions to a malignancy rule ("EXCEPTIONS: ... malignancies are
+    eligible even if ...:", "no other cancer, except:"): its children are not requirements."""
+    r = rules()
+    return bool(r.exception_parent.search(text) and r.exception_context.search(text))
+
+
 def _marker_class(marker: str | None) -> str:
     if marker is None:
         return "none"
@@ -267,5 +276,5 @@ def _attach(text: str, items: list[Item], parent: int, child: Item, index: int) 
     child.parent, child.depth = parent, p.depth + 1
     child.alternatives = bool(rules().alternatives_parent.search(ptext)) or p.alternatives
     child.definition = bool(rules().definition_parent.search(ptext)) or p.definition
-    child.exception = bool(rules().exception_parent.search(ptext)) or p.exception
+    child.exception = is_exception_parent(ptext) or p.exception
     p.children.append(index)

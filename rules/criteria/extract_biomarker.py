@@ -1,0 +1,223 @@
+"""Biomarker extraction: marker, result, alteration, variants, PD-L1 scoring and threshold."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from rules import vocab
+from rules.criteria.numbers import combine, numeric
+
+Params = dict[str, Any] | None
+_RESULT_WORDS = re.compile(
+    r"(?i)^[\s:(-]*(?:status\s*)?(?:is\s*)?(?:somatic\s+|germline\s+|gene\s+|genetic\s+)?(?P<w>wild[- ]?type|wt\b|negative|neg\b|positive|pos\b|"
+    r"mutat\w*|mutant|amplifi\w*|amplified|fusion\w*|rearrange\w*|translocation\w*|altered|alteration\w*|"
+    r"overexpress\w*|express\w*|high|low|deficient|proficient|deletion|skipping|insertion\w*|"
+    r"sensitizing|activating|driver|aberration\w*|\+(?!\d)|-(?=\s|$|[,;)/]))"
+)
+_PRE_RESULT = re.compile(
+    r"(?i)(?P<w>wild[- ]?type|negative|positive|mutat\w*|mutant|amplified|activating|sensitizing|"
+    r"deleterious|pathogenic|deficient|proficient|high|low|known|documented|confirmed|harbou?r\w*|"
+    r"with(?:out)?|no|absence of|lack of)\W+(?:\w+\W+){0,3}$"
+)
+_EXCEPT = re.compile(r"(?i)\b(?:except(?:ion)?|excluding|other than|with the exception of)\b")
+_SENTENCE_END = re.compile(r"[;]|\.(?=\s|$)")
+_NEG_BEFORE = re.compile(r"(?i)\b(?:no|not|without|absence of|lack of|negative for|free of)\b")
+
+
+def _result_after(text: str, end: int) -> str | None:
+    m = _RESULT_WORDS.match(text[end : end + 40])
+    if not m:
+        return None
+    w = m.group("w").lower()
+    if w in ("+",):
+        return "positive"
+    if w == "-":
+        return "negative"
+    return w
+
+
+def biomarker(m: re.Match[str], text: str, polarity: str) -> Params:
+    drugs = [(d.start, d.end) for d in vocab.find_drugs(text)]
+    found = [
+        x for x in vocab.find_biomarkers(text) if not any(s <= x.start < e for s, e in drugs)
+    ]  # "anti-PD-L1" is a drug class
+    if not found:
+        return None
+    cut = _EXCEPT.search(text, found[0].end)
+    if cut:  # "Except for ..., coexisting with other EGFR mutations such as T790M": not asked
+        found = [x for x in found if x.start < cut.start()] or found[:1]
+    list_negated = _list_negated(text, found)
+    items = []
+    for i, mention in enumerate(found):
+        stop = found[i + 1].start if i + 1 < len(found) else len(text)
+        item = _one_biomarker(text, mention, stop=stop, negated=list_negated)
+        if item and item not in items:
+            items.append(item)
+    if not items:
+        return None
+    if len(items) == 1:
+        return items[0]
+    conj = (
+        "all_of"
+        if re.search(r"(?i)\b(?:and|both)\b", text)
+        and not re.search(r"(?i)\b(?:or|any of|either)\b", text)
+        else "any_of"
+    )
+    return {conj: [{"kind": "biomarker", "params": p} for p in items]}
+
+
+def _list_negated(text: str, found: list[vocab.Mention]) -> bool:
+    """ "Patients must not have EGFR ..., ALK ..., and ROS 1 ...": a negation before the first
+    of several biomarkers, with no clause break in the list, covers each of them."""
+    if len(found) < 2:
+        return False
+    before = text[max(0, found[0].start - 40) : found[0].start]
+    span = text[found[0].start : found[-1].end]
+    return bool(_NEG_BEFORE.search(before)) and not re.search(r"[;]|\.\s", span)
+
+
+def _one_biomarker(
+    text: str, mention: vocab.Mention, *, stop: int, negated: bool = False
+) -> dict[str, Any] | None:
+    ident = mention.id
+    params: dict[str, Any] = {"biomarker": ident}
+    window = text[mention.start : mention.end + 80]
+    # variants are read up to the next biomarker or the end of the sentence, so a neighbour's
+    # "exon 20 insertion" is not this gene's, and "Ex19del or L858R" 90 characters on is
+    sentence = _SENTENCE_END.search(text, mention.end)
+    limit = min(stop, sentence.start() if sentence else len(text), mention.end + 160)
+    variant_window = text[mention.start : limit]
+    raw = _result_after(text, mention.end) or _result_in_mention(mention.text)
+    pre = _PRE_RESULT.search(text[max(0, mention.start - 60) : mention.start])
+    negated = negated or bool(_NEG_BEFORE.search(text[max(0, mention.start - 40) : mention.start]))
+    if ident == "PD-L1":
+        return _pdl1(text, mention, params)
+    if ident == "HER2" and re.search(
+        r"(?i)\blow\b|IHC\s*1\+|2\+\s*/?\s*(?:and\s*)?ISH\s*[-–]|ISH[- ]negative", window
+    ):
+        raw = "low"
+    if raw is None and pre:
+        raw = pre.group("w").lower()
+    tmb = re.search(
+        r"(?i)(?P<cmp>≥|>=|>|\\>|at least)\s*(?P<v>\d+(?:\.\d+)?)\s*(?:mut|muts|mutations)", window
+    )
+    if ident == "TMB" and tmb:
+        params["threshold"] = numeric(
+            combine(tmb.group("cmp"), None, ">="), float(tmb.group("v")), "mut/Mb"
+        )
+        params["result"] = "high"
+        return params
+    if raw is None:
+        return None
+    result = _result_of(raw, ident)
+    if negated and result == "positive":
+        result = "negative"
+    params["result"] = result
+    near = text[max(0, mention.start - 40) : mention.end + 25]
+    alteration = _alteration(raw, near)
+    if alteration:
+        params["alteration"] = alteration
+    variants = vocab.biomarker_variants(ident, variant_window)
+    variants = [v for v in variants if v not in ("fusion", "amplification", "mutation")]
+    if variants:
+        params["variants"] = variants
+    return params
+
+
+def _result_in_mention(text: str) -> str | None:
+    t = text.lower()
+    for word, res in (
+        ("wild", "negative"),
+        ("negative", "negative"),
+        ("positive", "positive"),
+        ("mutant", "positive"),
+        ("-h", "MSI-H"),
+        ("high", "high"),
+        ("dmmr", "deficient"),
+        ("pmmr", "proficient"),
+        ("mss", "MSS"),
+        ("+", "positive"),
+        ("ph-", "negative"),
+    ):
+        if word in t:
+            return res
+    if t.endswith("-"):
+        return "negative"
+    if re.search(r"g12c|v600|ex14|itd|tkd|fusion", t):
+        return "positive"
+    return None
+
+
+def _result_of(raw: str, ident: str) -> str:
+    r = raw.lower()
+    if r.startswith(("wild", "wt")):
+        return "negative"
+    if ident == "MSI" and r in ("positive", "high", "msi-h"):
+        return "MSI-H"
+    if ident == "MMR" and r.startswith("defici"):
+        return "deficient"
+    if r in ("negative", "neg", "no", "without", "absence of", "lack of"):
+        return "negative"
+    if r in ("low",):
+        return "low"
+    if r in ("high",):
+        return "high" if ident == "TMB" else "positive"
+    if r in ("deficient", "proficient", "msi-h", "mss"):
+        return {"msi-h": "MSI-H", "mss": "MSS"}.get(r, r)
+    return vocab.biomarker_result(r, name=ident) or "positive"
+
+
+def _alteration(raw: str, window: str) -> str | None:
+    for r in (raw.lower(), window.lower()):
+        alt = _alteration_word(r)
+        if alt:
+            return alt
+    return None
+
+
+def _alteration_word(r: str) -> str | None:
+    for word, alt in (
+        ("fusion", "fusion"),
+        ("rearrang", "fusion"),
+        ("translocat", "fusion"),
+        ("amplif", "amplification"),
+        ("mutat", "mutation"),
+        ("mutant", "mutation"),
+        ("deletion", "mutation"),
+        ("skipping", "mutation"),
+        ("insertion", "mutation"),
+        ("express", "expression"),
+    ):
+        if word in r:
+            return alt
+    return None
+
+
+def _pdl1(text: str, mention: vocab.Mention, params: dict[str, Any]) -> dict[str, Any]:
+    window = text[mention.start : mention.end + 120]
+    params["alteration"] = "expression"
+    scoring = vocab.pdl1_scoring(window)
+    if scoring:
+        params["scoring"] = scoring
+    t = re.search(
+        r"(?P<cmp>\\?[<>]\s*=?|[≥≤]|at least|greater than or equal to|less than|more than|"
+        r"greater than|of)\s*(?P<v>\d+(?:\.\d+)?)\s*(?P<pct>%)?",
+        window,
+    )
+    if t:
+        v = float(t.group("v"))
+        op = combine(t.group("cmp"), None, ">=") if t.group("cmp") != "of" else ">="
+        unit = "%" if t.group("pct") or scoring in ("TPS", "TC", "IC", "TAP") else None
+        params["threshold"] = numeric(op, v, unit)
+        params["result"] = "positive" if op in (">=", ">") else "negative"
+    else:
+        raw = _result_after(text, mention.end) or ""
+        if re.search(r"(?i)\b(?:negative|<\s*1\s*%)", window):
+            raw = "negative"
+        params["result"] = _result_of(raw, "PD-L1") if raw else "positive"
+        if not raw:
+            params["_confidence"] = 0.6
+    if "scoring" not in params and "threshold" in params:
+        params["_confidence"] = 0.7  # a threshold without its scoring method
+    return params

@@ -1,0 +1,173 @@
+"""Comorbidity extraction: conditions and classes, activity, time window, named infections."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from typing import Any
+
+from rules import vocab
+from rules.criteria.extract_onco import not_family
+from rules.criteria.numbers import number, numeric
+
+Params = dict[str, Any] | None
+
+
+def comorbidity(m: re.Match[str], text: str, polarity: str) -> Params:
+    found = vocab.find_comorbidities(text)
+    if not found:
+        return None
+    mentions = _specific_infections(text, not_family(text, found))
+    if not mentions:
+        if len(not_family(text, found)) < len(found):
+            return {"_kind": "other", "topic": "family_history", "_confidence": 0.5}
+        return {"_kind": "other", "topic": "unlisted_condition", "_confidence": 0.5}
+    if _CONTROLLED.search(text):  # "with a history of hypertension must be well-controlled"
+        return {"_kind": "other", "topic": "controlled_comorbidity", "_confidence": 0.5}
+    ids = list(dict.fromkeys(x.id for x in mentions))
+    if "hypersensitivity" in ids and len(ids) == 1:
+        return {"_kind": "other", "topic": "allergy", "_confidence": 0.5}
+    classes = [i for i in ids if _has_children(i)]
+    params: dict[str, Any] = {
+        "conditions": [i for i in ids if i not in classes],
+        "classes": classes,
+        "mentions": [x.text for x in mentions],
+        "_anchor": (mentions[0].start, mentions[0].end),
+    }
+    if re.search(
+        r"(?i)\b(?:active|uncontrolled|current(?:ly)?|ongoing|untreated|unstable|"
+        r"requiring (?:systemic )?(?:treatment|therapy)|clinically significant)\b",
+        text,
+    ):
+        params["active"] = True
+    within = _within_years(text)
+    if within:
+        params["within"] = within
+    return params
+
+
+_CONTROLLED = re.compile(
+    r"(?i)\b(?:must|should|has to|have to|needs? to) be (?:well[- ]|adequately |medically |"
+    r"optimally |clinically )?(?:controlled|stable|stabili[sz]ed)\b|\bis (?:well[- ]|adequately )controlled"
+)
+
+
+_WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z'-]*)[ \t-]*$")
+
+
+_INFECTION_QUALIFIERS = frozenset(
+    [
+        "active",
+        "serious",
+        "severe",
+        "uncontrolled",
+        "systemic",
+        "systematic",
+        "acute",
+        "chronic",
+        "any",
+        "ongoing",
+        "significant",
+        "bacterial",
+        "viral",
+        "virus",
+        "fungal",
+        "parasitic",
+        "microbial",
+        "opportunistic",
+        "current",
+        "recurrent",
+        "intercurrent",
+        "concurrent",
+        "unresolved",
+        "known",
+        "other",
+        "a",
+        "an",
+        "or",
+        "and",
+        "of",
+        "with",
+        "no",
+        "including",
+        "untreated",
+        "evidence",
+        "requiring",
+        "major",
+        "clinically",
+        "history",
+        "documented",
+        "suspected",
+        "confirmed",
+        "latent",
+        "invasive",
+        "post",
+        "to",
+        "for",
+        "the",
+        "in",
+        "by",
+        "from",
+        "as",
+        "such",
+        "like",
+        "e",
+        "g",
+        "eg",
+        "uncontroled",
+        "persistent",
+        "life-threatening",
+        "treatment-requiring",
+        "new",
+        "grade",
+    ]
+)
+
+
+def _specific_infections(text: str, mentions: list[vocab.Mention]) -> list[vocab.Mention]:
+    """Drop the head noun "infection" of a named infection ("tuberculosis infection",
+    "dermatophytic infection of toe nails"): it is not "any infection". A qualifier ("active",
+    "serious", "fungal") or a listing word before it keeps the generic class."""
+    out = []
+    for i, x in enumerate(mentions):
+        if x.id == "infection" and " " not in x.text.strip():
+            prev_adjacent = i > 0 and not text[mentions[i - 1].end : x.start].strip(" -")
+            word = _WORD_BEFORE.search(text, max(0, x.start - 40), x.start)
+            named = word is not None and word.group(1).lower() not in _INFECTION_QUALIFIERS
+            if prev_adjacent or named:
+                continue
+        out.append(x)
+    return out
+
+
+def other_malignancy(m: re.Match[str], text: str, polarity: str) -> Params:
+    params: dict[str, Any] = {"conditions": ["other_malignancy"], "classes": []}
+    within = _within_years(text)
+    if within:
+        params["within"] = within
+    if re.search(r"(?i)\b(?:active|current|concurrent|ongoing|requiring treatment)\b", text):
+        params["active"] = True
+    return params
+
+
+def _within_years(text: str) -> dict[str, Any] | None:
+    w = re.search(
+        r"(?i)\b(?:within|in|during)\s+(?:the\s+)?(?:(?:past|last|previous|preceding)\s+)?"
+        r"(\d+(?:\.\d+)?|one|two|three|four|five|ten)\s*(years?|months?)\b",
+        text,
+    )
+    if not w:
+        w = re.search(r"(?i)\b(\d+|one|two|three|five)\s*(years?)\s*(?:before|prior)", text)
+    if not w:
+        return None
+    v = number(w.group(1)) or 0.0
+    years = v if w.group(2).lower().startswith("y") else round(v / 12, 2)
+    return numeric("<=", years, "years")
+
+
+@cache
+def _has_children(comorbidity_id: str) -> bool:
+    return any(
+        comorbidity_id in vocab.comorbidity_classes(e["id"])
+        for e in vocab.load_data("vocab/comorbidities.json")["entries"]
+    )

@@ -1,0 +1,182 @@
+"""Therapy history extraction: prior therapy, treatment-naive, washout windows, lines."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from rules import vocab
+from rules.criteria.numbers import combine, number, numeric, to_days
+
+Params = dict[str, Any] | None
+_THERAPY_CUE = re.compile(
+    r"(?i)\b(?:received|receiving|treated with|treatment with|therapy with|prior|previous|"
+    r"exposure to|exposed to|use of|administration of)\b"
+)
+_SETTINGS = (
+    ("adjuvant", r"(?<!neo)(?<!neo-)adjuvant"),
+    ("neoadjuvant", r"neo-?adjuvant"),
+    ("metastatic", r"metastatic"),
+    ("maintenance", r"maintenance"),
+    ("first line", r"first[- ]line|1st[- ]line"),
+    ("second line", r"second[- ]line|2nd[- ]line"),
+)
+_PLANNED = re.compile(
+    r"(?i)\b(?:to be treated|to receive|will (?:be )?(?:receive|treated|undergo)|scheduled (?:to|for)|"
+    r"planned (?:to|for)|plans? to (?:receive|undergo|start)|candidates?\b|eligible for (?:treatment|therapy)|"
+    r"intend\w* to (?:receive|start|treat)|about to (?:receive|start)|indicated for|considered for)"
+)
+_NOT_THERAPY = re.compile(
+    r"(?i)\b(?:toxic\w*|adverse (?:events?|effects?|reactions?)|side[- ]effects?|recover\w*|"
+    r"hypersensitiv\w*|allerg\w*|intoleran\w*|contraindicat\w*|due to|caused by|effects? of|"
+    r"induced by|secondary to|related to|attributed to)\b"
+)
+_CUE_TOPICS = (
+    (("toxic", "adverse", "side", "recover"), "toxicity_recovery"),
+    (("hypersens", "allerg", "intoler"), "allergy"),
+    (("contraind",), "contraindication"),
+)
+_NON_RESPONSE = re.compile(
+    r"(?i)\bnon-?respon\w*|\bno response to|\bfail\w* to respond|\black of response"
+)
+_MIN_BEFORE = re.compile(
+    r"(?i)(?:at least|more than|greater than|longer than|over|minimum(?: of)?|≥|>=|\\?>|"
+    r"no (?:less|fewer) than|not less than|a minimum of)\s*$"
+)
+_MIN_WORDS = re.compile(
+    r"(?i)\btime (?:since|from)\b|\b(?:must have |have |has )?(?:elapsed|passed)\b|"
+    r"\bsince (?:the )?(?:last|prior|previous|completion|end)\b"
+)
+
+
+def _therapy_params(text: str) -> dict[str, Any]:
+    params: dict[str, Any] = {"drugs": [], "classes": []}
+    regimens: list[str] = []
+    found = vocab.find_drugs(text)
+    if found:
+        params["_anchor"] = (found[0].start, found[0].end)
+    for x in found:
+        if x.type == "drug":
+            params["drugs"].append(x.id)
+        elif x.type == "class":
+            params["classes"].append(x.id)
+        elif x.type == "regimen":
+            regimens.append(x.id)
+            params["drugs"] += vocab.regimen_drugs(x.id) or []
+    params["drugs"] = list(dict.fromkeys(params["drugs"]))
+    params["classes"] = list(dict.fromkeys(params["classes"]))
+    if regimens:
+        params["regimens"] = regimens
+    if "anticancer_therapy" in params["classes"]:
+        params["classes"].remove("anticancer_therapy")
+        params["any_anticancer"] = True
+    if "radiotherapy" in params["classes"]:
+        params["kind"] = "radiotherapy"
+    elif re.search(r"(?i)\b(?:surgery|surgical|resection|operation)\b", text):
+        params["kind"] = "surgery"
+    elif "chemotherapy" in params["classes"]:
+        params["kind"] = "chemotherapy"
+    for name, rx in _SETTINGS:
+        if re.search(rf"(?i)\b(?:{rx})\b", text):
+            params["setting"] = name
+            break
+    return params
+
+
+def prior_therapy(m: re.Match[str], text: str, polarity: str) -> Params:
+    params = _therapy_params(text)
+    if not (
+        params["drugs"] or params["classes"] or params.get("any_anticancer") or params.get("kind")
+    ):
+        return None
+    anchor = params.get("_anchor", (0, 0))[0]
+    if _PLANNED.search(text[:anchor] or text):  # "to be treated with", "candidate for"
+        return {"_kind": "other", "topic": "planned_treatment", "planned": True, "_confidence": 0.5}
+    cues = [c.group().lower() for c in _NOT_THERAPY.finditer(text[:anchor])]
+    for starts, topic in _CUE_TOPICS:  # toxicity of, allergy to a therapy: not "received it"
+        if any(w.startswith(starts) for w in cues):
+            return {"_kind": "other", "topic": topic, "_confidence": 0.5}
+    if cues:  # "not due to the effects of corticosteroids"
+        return None
+    if _NON_RESPONSE.search(text):
+        params["refractory"] = True
+    ill = vocab.find_comorbidities(text[:anchor])
+    if ill and not _THERAPY_CUE.search(text[max(0, anchor - 35) : anchor]):
+        return None  # "ILD ..., radiation pneumonitis requiring steroids": a comorbidity
+    if re.search(r"(?i)\b(?:refractory|resistan\w+|progress\w*|failure|failed|relapsed)\b", text):
+        params["refractory"] = True
+    return params
+
+
+def treatment_naive(m: re.Match[str], text: str, polarity: str) -> Params:
+    if m.group().lower() == "untreated" and not re.match(
+        r"(?i)\s+(?:\w+\s+){0,3}?(?:patients?|subjects?|participants?|disease|cancer|carcinoma|"
+        r"tumou?rs?|malignan\w*|adenocarcinoma|nsclc|sclc|lymphoma|leuka?emia|myeloma|mds|aml|cll)\b",
+        text[m.end() : m.end() + 60],
+    ):
+        return None  # "untreated spinal cord compression": a state of something else
+    params = _therapy_params(text)
+    params["any_anticancer"] = not (params["drugs"] or params["classes"])
+    params["negated"] = True
+    return params
+
+
+def washout(m: re.Match[str], text: str, polarity: str) -> Params:
+    g = m.groupdict()
+    v = number(g.get("v") or "")
+    unit = g.get("unit") or ""
+    days = to_days(v, unit) if v is not None else None
+    if days is None:
+        return None
+    params = _therapy_params(text)
+    if re.search(
+        r"(?i)\b(?:investigational|research|experimental|clinical (?:trial|study|research))\b", text
+    ):
+        params["classes"].append("investigational_agent")
+        params["classes"] = list(dict.fromkeys(params["classes"]))
+    if not (
+        params["drugs"] or params["classes"] or params.get("any_anticancer") or params.get("kind")
+    ):
+        return None
+    params["within"] = numeric("<=", days, "days")
+    if _minimum_interval(text, m):
+        # "at least 2 weeks since radiotherapy", "Time since WBRT is >= 21 days": the patient
+        # must NOT have received it within that time
+        if polarity == "inclusion":
+            params["negated"] = True
+        else:
+            params["_confidence"] = 0.7
+    return params
+
+
+def _minimum_interval(text: str, m: re.Match[str]) -> bool:
+    """The time is a minimum gap ("at least 4 weeks since ..."), not a window ("within")."""
+    if re.match(r"(?i)\s*(?:within|in the|during)", m.group()):
+        return False
+    start = m.start("v")
+    return bool(_MIN_BEFORE.search(text[max(0, start - 25) : start]) or _MIN_WORDS.search(text))
+
+
+def lines_of_therapy(m: re.Match[str], text: str, polarity: str) -> Params:
+    g = m.groupdict()
+    n = number(g.get("n") or "")
+    if n is None or n > 10:
+        return None
+    from rules.criteria.extractors import cmp_before
+
+    op = combine(g.get("cmp") or cmp_before(text, m.start()), g.get("post"), default="")
+    if not op:
+        op = ">=" if re.search(r"(?i)\bafter|following|progress|failed|received\b", text) else "="
+    params: dict[str, Any] = {"lines": numeric(op, n)}
+    for name, rx in _SETTINGS:
+        if name != "first line" and re.search(rf"(?i)\b(?:{rx})\b", text):
+            params["setting"] = name
+            break
+    return params
+
+
+def lines_ordinal(m: re.Match[str], text: str, polarity: str) -> Params:
+    n = number(m.group("ord"))
+    if n is None:
+        return None
+    return {"lines": numeric(">=", n), "_confidence": 0.85}
