@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
@@ -10,14 +15,34 @@ from service.api.engine import Engine
 from service.api.middleware import RequestContextMiddleware
 from service.api.settings import Settings
 
+log = logging.getLogger("trialmatch.serve")
 
-def create_app(settings: Settings | None = None, *, engine: Engine | None = None) -> FastAPI:
+
+@asynccontextmanager
+async def _preload(app: FastAPI) -> AsyncIterator[None]:
+    """Load and prepare the corpus before this process takes requests (``serve --workers``)."""
+    from service.api.errors import NotAvailable
+
+    engine: Engine = app.state.engine
+    try:
+        await asyncio.to_thread(lambda: engine.prepared)
+        log.info("worker ready: %d trials", len(engine.trials))
+    except NotAvailable as exc:
+        log.warning("%s; matching will answer 501", exc)
+    yield
+
+
+def create_app(
+    settings: Settings | None = None, *, engine: Engine | None = None, preload: bool = False
+) -> FastAPI:
     """Build the app: the ``/v1`` API, the patient pages, docs at ``/docs``.
 
-    No I/O here: the corpus is loaded on the first request that needs it.
+    No I/O here: the corpus is loaded on the first request that needs it, or at startup
+    (before the first request) with ``preload=True``.
     """
     settings = settings or Settings.from_env()
     app = FastAPI(
+        lifespan=_preload if preload else None,
         title="trialmatch",
         version="1",
         summary="Match patients to clinical trials, with an explanation for every criterion.",
@@ -43,3 +68,9 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         )
     app.add_middleware(RequestContextMiddleware, max_body_bytes=settings.max_body_bytes)
     return app
+
+
+def serve_worker_app() -> FastAPI:
+    """The app of one ``trialmatch serve --workers N`` process: settings from the environment,
+    corpus prepared at startup (uvicorn imports this by name in each worker)."""
+    return create_app(Settings.from_env(), preload=True)

@@ -67,6 +67,7 @@ class Engine:
         self._given = list(trials) if trials is not None else None
         self._lock = threading.RLock()
         self._criteria: dict[str, list[Criterion]] = {}
+        self._pools: dict[tuple[tuple[str, ...], tuple[str, ...]], Any] = {}
 
     @cached_property
     def trials(self) -> list[Trial]:
@@ -141,16 +142,45 @@ class Engine:
     ) -> dict[str, Any]:
         """The JSON of ``trialmatch match --format json`` for this profile."""
         run = need("matcher", "match", "matching")
-        pool = self.prepared if filters is None else self.candidates(profile, filters)
-        report = _engine_call(run, profile, pool, as_of=as_of, top_k=top_k)
+        report = _engine_call(run, profile, self.pool(profile, filters), as_of=as_of, top_k=top_k)
         return report.to_dict()  # type: ignore[no-any-return]
+
+    def pool(self, profile: PatientProfile, filters: MatchFilters | None) -> Any:
+        """The prepared trials a request is matched against, never re-parsed per request.
+
+        No filter: the whole prepared corpus. Status/phase filters: a prepared subset kept for
+        the next request with the same filters. A distance filter depends on the profile: its
+        trials are flattened per request from the cached parse.
+        """
+        if filters is None or not (filters.status or filters.phase or filters.max_distance_km):
+            return self.prepared
+        if filters.max_distance_km is not None:
+            return self._flatten(self.candidates(profile, filters))
+        key = (tuple(sorted(filters.status or ())), tuple(sorted(filters.phase or ())))
+        with self._lock:
+            found = self._pools.get(key)
+            if found is None:
+                found = self._flatten(self.candidates(profile, filters))
+                if len(self._pools) >= 32:
+                    self._pools.pop(next(iter(self._pools)))
+                self._pools[key] = found
+        return found
+
+    def _flatten(self, trials: list[Trial]) -> Any:
+        from_criteria = need("matcher", "from_criteria", "matching")
+        return _engine_call(from_criteria, trials, [self.criteria(t) for t in trials])
 
     @cached_property
     def prepared(self) -> Any:
-        """The whole corpus parsed and flattened once for matching (``matcher.prepare``)."""
-        prepare = need("matcher", "prepare", "matching")
+        """The whole corpus parsed (from the store's parse cache when current) and flattened
+        once for matching."""
         with self._lock:
-            return _engine_call(prepare, self.trials)
+            if self._given is None:
+                cached = need("matcher.batch.corpus", "cached_parse", "matching")
+                parsed = _engine_call(cached, self.trials, data_dir=self.data_dir)
+                for t in self.trials:
+                    self._criteria.setdefault(t.nct_id, list(parsed.get(t.nct_id, [])))
+            return self._flatten(self.trials)
 
     def questions(
         self,

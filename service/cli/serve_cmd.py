@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 
 import typer
@@ -18,6 +19,13 @@ def serve(
         None,
         "--data-dir",
         help="Corpus directory (default: TRIALMATCH_DATA_DIR, else the bundled corpus).",
+    ),
+    workers: int = typer.Option(
+        min(2, os.cpu_count() or 1),
+        "--workers",
+        min=1,
+        max=64,
+        help="Worker processes, each with the corpus prepared in memory (default: min(2, CPUs)).",
     ),
 ) -> None:
     """Serve the API (/v1, docs at /docs) and the patient pages (/)."""
@@ -43,8 +51,24 @@ def serve(
     count = len(engine.trials)  # load the corpus and parse its criteria before taking requests
     with console.status(f"parsing the criteria of {count} trials"):
         try:
-            engine.prepared  # noqa: B018
+            engine.prepared  # noqa: B018  (also writes the store's parse cache for the workers)
         except NotAvailable as exc:
             console.print(f"[yellow]note:[/] {exc}; matching will answer 501")
-    console.print(f"serving {count} trials on http://{host}:{port}/ (API docs at /docs)")
-    uvicorn.run(application, host=host, port=port, log_level="warning", access_log=False)
+    where = f"http://{host}:{port}/ (API docs at /docs)"
+    if workers == 1:
+        console.print(f"serving {count} trials on {where}")
+        uvicorn.run(application, host=host, port=port, log_level="warning", access_log=False)
+        return
+    del application, engine  # each worker loads its own copy (from the parse cache)
+    if data_dir is not None:
+        os.environ["TRIALMATCH_DATA_DIR"] = str(data_dir)
+    console.print(f"serving {count} trials with {workers} workers on {where}")
+    uvicorn.run(
+        "service.api.app:serve_worker_app",
+        factory=True,
+        workers=workers,
+        host=host,
+        port=port,
+        log_level="warning",
+        access_log=False,
+    )
