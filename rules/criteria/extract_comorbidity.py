@@ -17,7 +17,7 @@ def comorbidity(m: re.Match[str], text: str, polarity: str) -> Params:
     found = vocab.find_comorbidities(text)
     if not found:
         return None
-    mentions = _specific_infections(text, not_family(text, found))
+    mentions = [x for x in _specific_infections(text, not_family(text, found)) if _own(text, x)]
     if not mentions:
         if len(not_family(text, found)) < len(found):
             return {"_kind": "other", "topic": "family_history", "_confidence": 0.5}
@@ -122,6 +122,22 @@ _INFECTION_QUALIFIERS = frozenset(
         "grade",
     ]
 )
+
+
+_NOT_OWN_AFTER = re.compile(
+    r"(?i)\s+(?:clinical\s+)?(?:research\s+)?(?:network|registry|foundation|consortium|society|"
+    r"association|study group|trials? network)\b"
+)
+_NOT_OWN_BEFORE = re.compile(r"(?i)\b(?:in addition to|besides|apart from)\s+$")
+
+
+def _own(text: str, x: vocab.Mention) -> bool:
+    """The patient's own condition: not a network's name ("the COPD Clinical Research
+    Network") nor what another condition comes on top of ("in addition to viral hepatitis")."""
+    return not (
+        _NOT_OWN_AFTER.match(text, x.end)
+        or _NOT_OWN_BEFORE.search(text, max(0, x.start - 30), x.start)
+    )
 
 
 def _specific_infections(text: str, mentions: list[vocab.Mention]) -> list[vocab.Mention]:

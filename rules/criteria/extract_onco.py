@@ -58,6 +58,9 @@ _FAMILY = re.compile(
     r"relatives? (?:with|of|who)|parents?|siblings?)\b"
 )
 _CLAUSE_END = re.compile(r"[;]|\.(?=\s|$)")
+_RECURRENCE_OF = re.compile(
+    r"(?i)\b(?:recurrence|relapse|progression|recurrences|relapses) (?:of (?:the |their |his |her )?)?(?:\w+ )?$"
+)
 _INDICATION = re.compile(
     r"(?i)\bfor (?:the )?(?:treatment|therapy|management) of\s+(?:\w+\s+){0,3}$"
 )
@@ -131,6 +134,8 @@ def condition(m: re.Match[str], text: str, polarity: str) -> Params:
             return {"_kind": "other", "topic": "family_history", "_confidence": 0.5}
         return None
     first = mentions[0]
+    if _RECURRENCE_OF.search(text[max(0, first.start - 30) : first.start]):
+        return None  # "Recurrence of breast cancer": the extent (stage facet), not the diagnosis
     if _INDICATION.search(text[max(0, first.start - 40) : first.start]) and _THERAPY_CUE.search(
         text[: first.start]
     ):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import Any
 
@@ -33,6 +34,11 @@ NO_HEADER_CONFIDENCE = 0.75
 CHILD_OF_LIST_CONFIDENCE = 0.6
 CONDITIONAL_CONFIDENCE = 0.7
 CACHE_SIZE = 65_536
+_ARM_SCOPE = re.compile(
+    r"(?i)\b(?:for|in) (?:the )?(?:[\w-]+ ){0,2}(?:(?:group|cohort|arm|panel)\b|(?:part|phase)\s*"
+    r"(?-i:[A-Z0-9]{1,2}|I{1,3}V?|\([^)]{1,20}\))\b)|\b(?:group|cohort|arm)\s*(?:[A-Z0-9]|I{1,3})\b"
+    r"\s*(?:patients?|participants?|subjects?)?\s*(?:must|should|will|only)|\b(?:group|cohort),?\s+defined as"
+)
 
 
 def classify(text: str, polarity: str) -> tuple[str, dict[str, Any], float, str]:
@@ -101,9 +107,21 @@ def _classify(text: str, polarity: str) -> tuple[str, dict[str, Any], float, str
     if ctx.condition and kind not in ("lab", "cns_metastases", "comorbidity"):
         params["condition"] = ctx.condition
         conf = min(conf, CONDITIONAL_CONFIDENCE)
+    elif ctx.condition and _inside(text, ctx.condition, first.start):
+        conf = min(conf, CONDITIONAL_CONFIDENCE)  # "... if cardiac disease was excluded"
     if "HISTORICAL" in ctx.categories and kind == "comorbidity":
         params["history"] = True
+    if kind != "other" and _ARM_SCOPE.search(text):
+        # "Patients for Group 1 must be treatment-naive", "For Healthy Panel (Part I), ...":
+        # it applies to one arm or cohort only
+        params["arm_specific"] = True
+        conf = min(conf, CONDITIONAL_CONFIDENCE)
     return kind, params, conf, rule
+
+
+def _inside(text: str, clause: str, pos: int) -> bool:
+    at = text.find(clause)
+    return at >= 0 and at <= pos < at + len(clause)
 
 
 def _useful_facets(hits: list[engine.Hit]) -> list[engine.Hit]:
