@@ -174,27 +174,79 @@ def phase_label(phases: list[str]) -> str:
     return "/".join(phases) if phases else "NA"
 
 
-def drug_view(engine: Engine, name: str) -> dict[str, Any]:
-    """The drug page's data: its trials grouped by indication, phase counts, biomarkers."""
-    canonical, names = drug_names(name)
-    trials = [t for t in engine.trials if uses_drug(t, names, canonical)]
-    groups: dict[str, list[Trial]] = {}
-    for t in trials:
-        groups.setdefault(t.conditions[0] if t.conditions else "Not stated", []).append(t)
+ROOT_CANCERS = frozenset({"cancer", "solid_tumor", "hematologic_malignancy"})
+OTHER = "Not a cancer type we recognise"
+
+
+def organ_group(cancer_id: str) -> str:
+    """The broad cancer type a vocabulary id belongs to: its topmost ancestor below the
+    roots (solid tumour, haematological malignancy), e.g. ``pdac`` -> ``pancreatic_cancer``."""
+    ancestors = _vocab("cancer_ancestors")
+    is_histology = _vocab("is_histology") or (lambda _c: False)
+    if ancestors is None:
+        return cancer_id
+    chain = [cancer_id, *ancestors(cancer_id)]
+    kept = [c for c in chain if c not in ROOT_CANCERS and not is_histology(c)]
+    if not kept:
+        return cancer_id
+    return min(kept, key=lambda c: (len(ancestors(c)), c))
+
+
+def trial_cancer_ids(trial: Trial) -> set[str]:
+    """Cancer ids of the trial's listed conditions (else of their MeSH terms)."""
+    cancer_ids = _vocab("cancer_ids")
+    if cancer_ids is None:
+        return set()
+    found = _trial_cancers(trial, cancer_ids)
+    if not found:
+        for m in trial.condition_meshes:
+            found.update(_cancers_of(m.term, cancer_ids))
+    return found
+
+
+def _cancer_name(cancer_id: str) -> str:
+    name_of = _vocab("cancer_name")
+    return str(name_of(cancer_id)) if name_of else cancer_id.replace("_", " ")
+
+
+def _biomarker_counts(engine: Engine, trials: list[Trial]) -> list[dict[str, Any]]:
     markers: Counter[str] = Counter()
     try:
         for t in trials:
             markers.update(trial_biomarkers(engine, t))
     except NotAvailable:
-        markers = Counter()
+        return []
+    return [{"biomarker": b, "trials": n} for b, n in markers.most_common()]
+
+
+def drug_view(engine: Engine, name: str) -> dict[str, Any]:
+    """The drug page's data: its trials grouped by cancer type (the vocabulary's broad types;
+    a trial of several types is listed under each), with phase counts and biomarkers."""
+    canonical, names = drug_names(name)
+    trials = [t for t in engine.trials if uses_drug(t, names, canonical)]
+    groups: dict[str, list[Trial]] = {}
+    specific: dict[str, Counter[str]] = {}
+    for t in trials:
+        ids = trial_cancer_ids(t)
+        by_group: dict[str, set[str]] = {}
+        for cid in ids:
+            by_group.setdefault(organ_group(cid), set()).add(cid)
+        # a trial naming a type and its subtype counts once, under the subtype
+        for group, members in (by_group or {OTHER: set()}).items():
+            groups.setdefault(group, []).append(t)
+            leaves = {m for m in members if not any(m in _ancestors(o) for o in members)}
+            specific.setdefault(group, Counter()).update(_cancer_name(m) for m in leaves)
     indications = [
         {
-            "condition": cond,
+            "condition": OTHER if group == OTHER else _cancer_name(group),
+            "cancer_id": None if group == OTHER else group,
             "count": len(ts),
             "phases": dict(Counter(phase_label(t.phases) for t in ts)),
-            "trials": [summary(t) for t in ts],
+            "cancers": dict(specific.get(group, Counter()).most_common()),
+            "biomarkers": _biomarker_counts(engine, ts),
+            "trials": [summary(t) for t in sorted(ts, key=_phase_then_id)],
         }
-        for cond, ts in sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+        for group, ts in sorted(groups.items(), key=lambda kv: (kv[0] == OTHER, -len(kv[1]), kv[0]))
     ]
     return {
         "name": name,
@@ -204,5 +256,16 @@ def drug_view(engine: Engine, name: str) -> dict[str, Any]:
         "phases": dict(Counter(phase_label(t.phases) for t in trials)),
         "statuses": dict(Counter(t.overall_status or "UNKNOWN" for t in trials)),
         "indications": indications,
-        "biomarkers": [{"biomarker": b, "trials": n} for b, n in markers.most_common()],
+        "biomarkers": _biomarker_counts(engine, trials),
     }
+
+
+def _ancestors(cancer_id: str) -> set[str]:
+    ancestors = _vocab("cancer_ancestors")
+    return set(ancestors(cancer_id)) if ancestors else set()
+
+
+def _phase_then_id(trial: Trial) -> tuple[int, str]:
+    """Latest phase first (phase 3 before phase 1), then by id."""
+    ranks = [PHASE_ORDER.index(p) for p in trial.phases if p in PHASE_ORDER and p != "NA"]
+    return (-max(ranks, default=-1), trial.nct_id)

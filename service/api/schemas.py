@@ -157,16 +157,25 @@ class SearchResponse(_Out):
     results: list[TrialSummary]
 
 
-class IndicationOut(_Out):
-    condition: str
-    count: int
-    phases: dict[str, int]
-    trials: list[TrialSummary]
-
-
 class BiomarkerCount(_Out):
     biomarker: str
     trials: int
+
+
+class IndicationOut(_Out):
+    condition: str = Field(description="The cancer type's name (vocabulary), the group.")
+    cancer_id: str | None = Field(
+        default=None, description="The cancer type's vocabulary id; null: no cancer recognised."
+    )
+    count: int
+    phases: dict[str, int]
+    cancers: dict[str, int] = Field(
+        default_factory=dict, description="Trials by the specific cancer they list."
+    )
+    biomarkers: list[BiomarkerCount] = Field(
+        default_factory=list, description="Biomarkers the group's criteria use."
+    )
+    trials: list[TrialSummary]
 
 
 class InterventionResponse(_Out):

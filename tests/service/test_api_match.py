@@ -129,8 +129,29 @@ def test_drug_view_finds_cadonilimab_by_its_code(client: TestClient) -> None:
     assert by_name["trial_count"] == by_code["trial_count"] >= 2
     ids = {t["nct_id"] for g in by_name["indications"] for t in g["trials"]}
     assert "NCT06532617" in ids
-    assert sum(g["count"] for g in by_name["indications"]) == by_name["trial_count"]
+    # grouped by the vocabulary's cancer type, not by each trial's first listed condition
+    groups = {g["cancer_id"]: g for g in by_name["indications"]}
+    assert groups["pancreatic_cancer"]["condition"] == "Pancreatic cancer"
+    assert [t["nct_id"] for t in groups["pancreatic_cancer"]["trials"]] == ["NCT06532617"]
+    assert groups["pancreatic_cancer"]["phases"] == {"PHASE2": 1}
+    lung = groups["lung_cancer"]
+    assert lung["cancers"] == {"Non-small cell lung cancer": lung["count"]}
+    assert {"ROS1", "BRAF"} <= {b["biomarker"] for b in lung["biomarkers"]}
+    for g in by_name["indications"]:
+        assert sum(g["phases"].values()) == g["count"] == len(g["trials"])
     assert sum(by_name["phases"].values()) == by_name["trial_count"]
+
+
+def test_drug_view_lists_a_basket_trial_under_each_cancer_type(client: TestClient) -> None:
+    from service.api.catalog import organ_group
+
+    assert organ_group("pdac") == "pancreatic_cancer"
+    assert organ_group("lung_adenocarcinoma") == "lung_cancer"
+    assert organ_group("aml") == "leukemia"
+    view = client.get("/v1/interventions/venetoclax", headers=H).json()
+    assert view["indications"][0]["cancer_id"] == "leukemia"
+    listed = sum(g["count"] for g in view["indications"])
+    assert listed >= view["trial_count"]  # equal unless a trial studies several types
 
 
 def test_unknown_drug_has_no_trials(client: TestClient) -> None:

@@ -175,4 +175,7 @@ def test_drug_page_groups_cadonilimab_trials(client: TestClient) -> None:
     r = client.get("/interventions/AK104")
     assert r.status_code == 200
     assert "Cadonilimab clinical trials" in r.text
-    assert "NCT06532617" in r.text and "Trials by indication" in r.text
+    assert "NCT06532617" in r.text and "Trials by cancer type" in r.text
+    assert "<h3>Pancreatic cancer (1 trial)</h3>" in r.text
+    assert "<h3>Lung cancer (2 trials)</h3>" in r.text
+    assert "Biomarkers in their criteria: " in r.text
