@@ -92,8 +92,12 @@ def context(text: str, start: int, end: int) -> Context:
     out = Context()
     lower = text.lower()
     for rule in rules:
-        if not rule.may_apply(lower):
-            continue
+        if rule.prefilter:  # inlined rule.may_apply
+            for word in rule.prefilter:
+                if word in lower:
+                    break
+            else:
+                continue
         if rule.direction == "forward":
             lo, hi = max(left, start - max_dist - 40), start
         elif rule.direction == "backward":

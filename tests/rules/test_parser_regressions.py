@@ -6,8 +6,14 @@ Each test is named after what broke; the texts are excerpts of the real records 
 
 from __future__ import annotations
 
+import json
+import re
+
+import pytest
+
 from rules.criteria import classify, parse_criteria
 from rules.vocab import cancer_ids
+from tests.conftest import SHARED
 
 # NCT02269761 (TREC CT 2021): the dump replaced "Exclusion Criteria:" by a line holding ":".
 LOST_HEADING = (
@@ -142,3 +148,33 @@ def test_histology_words_do_not_name_a_lung_cancer():
     # with a site, the histology is kept aside and the site decides
     _, params, conf, _ = classify("Histologically confirmed NSCLC (adenocarcinoma)", "inclusion")
     assert params["cancers"] == ["nsclc"] and params["histology"] == ["adenocarcinoma"]
+
+
+@pytest.mark.slow
+def test_trec_ct_trials_with_a_colon_line_get_their_exclusions_back():
+    """TREC CT 2021 (1,438 trials): 126 replaced "Exclusion Criteria:" by a ":" line. Each of
+    them now has exclusion criteria, and none reads a bare "Pregnant" as a requirement."""
+    path = SHARED / "data" / "benchmarks" / "trec-ct-2021" / "trials.jsonl"
+    if not path.exists():
+        pytest.fail(f"{path} is missing (CI has ../shared beside the clone)")
+    lost, recovered, required_pregnancy = 0, 0, []
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            ps = json.loads(line)["protocolSection"]
+            text = (ps.get("eligibilityModule") or {}).get("eligibilityCriteria") or ""
+            if not re.search(r"(?m)^[ \t]*:[ \t]*$", text) or "xclusion" in text:
+                continue
+            lost += 1
+            crits = parse_criteria(text)
+            recovered += any(c.polarity == "exclusion" for c in crits)
+            required_pregnancy += [
+                ps["identificationModule"]["nctId"]
+                for c in crits
+                if c.kind == "pregnancy"
+                and c.polarity == "inclusion"
+                and not c.params.get("negated")
+                and c.text.strip(" .").lower() in ("pregnant", "pregnancy", "pregnant women")
+            ]
+    assert lost >= 120
+    assert recovered >= lost - 5
+    assert required_pregnancy == []
