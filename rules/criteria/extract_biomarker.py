@@ -44,6 +44,9 @@ def biomarker(m: re.Match[str], text: str, polarity: str) -> Params:
     ]  # "anti-PD-L1" is a drug class
     if not found:
         return None
+    found = [x for x in found if not _names_a_drug_target(text, x)]
+    if not found:
+        return None  # "Previously treated with BRAF, MEK or HSP90 inhibitor therapy": therapy
     cut = _EXCEPT.search(text, found[0].end)
     if cut:  # "Except for ..., coexisting with other EGFR mutations such as T790M": not asked
         found = [x for x in found if x.start < cut.start()] or found[:1]
@@ -65,6 +68,25 @@ def biomarker(m: re.Match[str], text: str, polarity: str) -> Params:
         else "any_of"
     )
     return {conj: [{"kind": "biomarker", "params": p} for p in items]}
+
+
+_TARGET_AFTER = re.compile(
+    r"(?i)[\w\s,/+-]{0,40}?\b(?:inhibitors?|targeting|targeted|antibod\w*|directed|TKIs?|"
+    r"blockers?|antagonists?)\b"
+)
+_THERAPY_BEFORE = re.compile(
+    r"(?i)\b(?:treated with|treatment with|therapy with|received|receiving|prior|previous|"
+    r"exposure to|exposed to)\b"
+)
+
+
+def _names_a_drug_target(text: str, mention: vocab.Mention) -> bool:
+    """ "Prior treatment with EGFR targeting antibodies": the gene names a drug's target."""
+    return bool(
+        _TARGET_AFTER.match(text, mention.end)
+        and _THERAPY_BEFORE.search(text, 0, mention.start)
+        and not _RESULT_WORDS.match(text[mention.end : mention.end + 40])
+    )
 
 
 def _list_negated(text: str, found: list[vocab.Mention]) -> bool:

@@ -92,8 +92,31 @@ _NOT_AGE_AFTER = re.compile(
 )
 
 
+_AGE_SCOPE = re.compile(
+    r"(?i)\b(?:for|in|among|if)\s+(?:the\s+)?(?:patients?|subjects?|participants?|those|"
+    r"children|adults?|pts|women|men|females?|males?)\b[^.;:]{0,30}$"
+)
+_TABLE_HEAD_AFTER = re.compile(r"(?i)\s*(?:years?|yrs?)?\s*(?:old|of age)?\s*:\s*$")
+
+
+def _age_scope(m: re.Match[str], text: str) -> bool:
+    """The age only scopes another requirement ("Karnofsky >= 50% (for patients > 10 years
+    of age)"), heads an age-banded table ("Age 65-70 years:"), or is a lab table row."""
+    g = m.groupdict()
+    pos = next((m.start(k) for k in ("v", "lo", "v1") if g.get(k)), m.start())
+    scope = _AGE_SCOPE.search(text, max(0, pos - 60), pos)
+    if scope and text[: scope.start()].strip(" (,;"):
+        return True  # a scope phrase after some other requirement
+    end = max(m.end(k) for k in ("v", "hi", "v2", "unit", "u2") if g.get(k)) if g else m.end()
+    if _TABLE_HEAD_AFTER.fullmatch(text, end):
+        return True
+    return bool(re.search(r"\(\s*$", text[: m.start()]) and _LAB_UNIT.search(text, 0, m.start()))
+
+
 def age(m: re.Match[str], text: str, polarity: str) -> Params:
     g = m.groupdict()
+    if _age_scope(m, text):
+        return None
     for key in ("v", "hi"):
         if g.get(key) and _NOT_AGE_AFTER.match(text, m.end(key)):
             return None  # "> 300 mg/m2", "AST >= 2.5 X ULN": a dose or a lab, not an age
@@ -166,6 +189,10 @@ def sex(m: re.Match[str], text: str, polarity: str) -> Params:
 
 def performance_status(m: re.Match[str], text: str, polarity: str) -> Params:
     g = m.groupdict()
+    if (g.get("scale") or "").lower() == "who" and (
+        g["scale"] != "WHO" or not re.search(r"(?i)performance|\bPS\b|status|score", text)
+    ):
+        return None  # "Subjects who are known to be allergic ...": the word "who"
     scale_word = (g.get("scale") or "ECOG").lower()
     scale = (
         "Karnofsky"
@@ -249,6 +276,8 @@ def other(m: re.Match[str], text: str, polarity: str) -> Params:
 def age_loose(m: re.Match[str], text: str, polarity: str) -> Params:
     """``18 years of age or older`` / ``≥18 years old`` (no "age" word before the number)."""
     g = m.groupdict()
+    if _age_scope(m, text):
+        return None
     v = number(g.get("v") or "")
     if v is None or not 0 <= v <= 120:
         return None

@@ -159,7 +159,23 @@ def parse_items(text: str) -> list[Criterion]:
             ids.get(item.parent) if item.parent is not None else None,
             n_children=len(item.children),
         )
-    return _disease_lists(out)
+    return _or_lists(_disease_lists(out))
+
+
+_OR_TAIL = re.compile(r"(?i)\b(?:or|and/or)\s*[,;:]?\s*$")
+
+
+def _or_lists(crits: list[Criterion]) -> list[Criterion]:
+    """ "Age > 60, or" ends with "or": it and the next item are alternatives, not each
+    required (confidence <= 0.6)."""
+    out = list(crits)
+    for i, c in enumerate(crits):
+        if _OR_TAIL.search(c.text):
+            for k in (i, i + 1):
+                if k < len(out) and out[k].parent == c.parent:
+                    conf = min(out[k].confidence, CHILD_OF_LIST_CONFIDENCE)
+                    out[k] = out[k].model_copy(update={"confidence": conf})
+    return out
 
 
 SHORT_DISEASE_ITEM = 80

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from typing import Any
 
@@ -141,6 +142,9 @@ def cancer_ids(text: str, *, fuzzy_cutoff: float = 90) -> list[str]:
         if exact:
             return list(dict.fromkeys(exact))
     found = [m.id for m in find_cancers(text)]
+    shared = _shared_head(text)
+    if len(shared) > len(found):
+        found = shared
     if inverted:
         other = [m.id for m in find_cancers(inverted)]
         if _depth(other) > _depth(found):
@@ -155,6 +159,25 @@ def cancer_ids(text: str, *, fuzzy_cutoff: float = 90) -> list[str]:
         score_cutoff=fuzzy_cutoff,
     )
     return [choices[hit[0]]] if hit else []
+
+
+_HEADS = frozenset(
+    {"cancer", "cancers", "carcinoma", "carcinomas", "tumor", "tumors", "tumour", "tumours"}
+    | {"neoplasm", "neoplasms", "leukemia", "leukemias", "leukaemia", "lymphoma", "lymphomas"}
+)
+
+
+def _shared_head(text: str) -> list[str]:
+    """ "Gastric or Gastroesophageal Cancer": the head noun is shared by each part."""
+    parts = [p for p in re.split(r"\s*(?:,|\bor\b|\band\b|/)\s*", text.strip()) if p]
+    if len(parts) < 2 or parts[-1].split()[-1].lower() not in _HEADS:
+        return []
+    head = parts[-1].split()[-1]
+    out: list[str] = []
+    for part in parts:
+        name = part if part.split()[-1].lower() in _HEADS else f"{part} {head}"
+        out += [i for i, _ in _cancer_lex().lookup(name)] or [m.id for m in find_cancers(name)]
+    return list(dict.fromkeys(out))
 
 
 def _depth(ids: list[str]) -> int:

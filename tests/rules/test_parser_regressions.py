@@ -150,6 +150,13 @@ def test_histology_words_do_not_name_a_lung_cancer():
     assert params["cancers"] == ["nsclc"] and params["histology"] == ["adenocarcinoma"]
 
 
+def test_item_ending_in_or_and_the_next_are_alternatives():
+    # NCT01801046: "Age > 60, or" was a sure "requires age > 60"
+    crits = parse_criteria("Inclusion Criteria:\n\n* Age > 60, or\n* Age > 18 with high-risk disease")
+    assert [c.kind for c in crits] == ["age", "age"]
+    assert all(c.confidence <= 0.6 for c in crits)
+
+
 @pytest.mark.slow
 def test_trec_ct_trials_with_a_colon_line_get_their_exclusions_back():
     """TREC CT 2021 (1,438 trials): 126 replaced "Exclusion Criteria:" by a ":" line. Each of

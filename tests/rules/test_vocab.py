@@ -100,6 +100,14 @@ def test_cancer_lookup_examples(name, ids):
         ("Carcinoma, Non-Small-Cell Lung", ["nsclc"]),
         ("Lymphoma, Large B-Cell, Diffuse", ["dlbcl"]),
         ("pancreatic ductal adenocarcinom", ["pdac"]),  # a typo still found
+        # second pass: coarse leukaemia names, the "X or Y Cancer" form
+        ("Acute Leukemia", ["acute_leukemia"]),
+        ("Leukemia, Acute", ["acute_leukemia"]),
+        ("Myeloid Leukemia", ["myeloid_leukemia"]),
+        ("Lymphoblastic Leukemia", ["all"]),
+        ("Gastric or Gastroesophageal Cancer", ["gastric_cancer", "gej_cancer"]),
+        ("Colon and Rectal Cancer", ["colon_cancer", "rectal_cancer"]),
+        ("Head and Neck Cancer", ["head_neck_cancer"]),
     ],
 )
 def test_cancer_ids_regressions_from_matcher(name, ids):
@@ -252,3 +260,16 @@ def test_data_files_are_valid_json_utf8():
 
     for path in (REPO / "rules" / "data" / "vocab").glob("*.json"):
         json.loads(path.read_text(encoding="utf-8"))
+
+
+def test_heart_disease_is_not_hypertension_and_pah_is_not_systemic_hypertension():
+    # NCT02232152: "Symptomatic heart disease" ruled out patients whose only condition was
+    # hypertension; "Pulmonary Arterial Hypertension" was read as systemic hypertension
+    assert "heart_disease" not in vocab.comorbidity_classes("hypertension")
+    assert "heart_disease" in vocab.comorbidity_classes("heart_failure")
+    assert [m.id for m in vocab.find_comorbidities("Pulmonary Arterial Hypertension")] == [
+        "pulmonary_hypertension"
+    ]
+    assert vocab.cancer_is_a("aml", "acute_leukemia") and not vocab.cancer_is_a(
+        "cml", "acute_leukemia"
+    )
