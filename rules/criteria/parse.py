@@ -34,6 +34,10 @@ NO_HEADER_CONFIDENCE = 0.75
 CHILD_OF_LIST_CONFIDENCE = 0.6
 CONDITIONAL_CONFIDENCE = 0.7
 CACHE_SIZE = 65_536
+_ALL_ARMS = re.compile(
+    r"(?i)\ball (?:patients|participants|subjects|arms|cohorts|parts|groups)\b|"
+    r"\b(?:arms?|cohorts?|parts?|groups?)\s+[A-Z0-9]{1,2}(?:\s*,\s*[A-Z0-9]{1,2})*,?\s*(?:and|&)\s*[A-Z0-9]{1,2}\b"
+)
 _ARM_SCOPE = re.compile(
     r"(?i)\b(?:for|in) (?:the )?(?:[\w-]+ ){0,2}(?:(?:group|cohort|arm|panel)\b|(?:part|phase)\s*"
     r"(?-i:[A-Z0-9]{1,2}|I{1,3}V?|\([^)]{1,20}\))\b)|\b(?:group|cohort|arm)\s*(?:[A-Z0-9]|I{1,3})\b"
@@ -111,7 +115,7 @@ def _classify(text: str, polarity: str) -> tuple[str, dict[str, Any], float, str
         conf = min(conf, CONDITIONAL_CONFIDENCE)  # "... if cardiac disease was excluded"
     if "HISTORICAL" in ctx.categories and kind == "comorbidity":
         params["history"] = True
-    if kind != "other" and _ARM_SCOPE.search(text):
+    if kind != "other" and _ARM_SCOPE.search(text) and not _ALL_ARMS.search(text):
         # "Patients for Group 1 must be treatment-naive", "For Healthy Panel (Part I), ...":
         # it applies to one arm or cohort only
         params["arm_specific"] = True
