@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import inspect
+import json
+from functools import cache
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, status
+from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel
 
 from service.api import catalog
 from service.api.engine import Engine
@@ -42,13 +47,74 @@ def get_engine(request: Request) -> Engine:
 EngineDep = Annotated[Engine, Depends(get_engine)]
 
 
-@router.post("/match", response_model=MatchResponse, tags=["match"])
+def strict(model: type[BaseModel]) -> Any:
+    """A dependency checking the JSON body against ``model``'s published JSON schema.
+
+    FastAPI validates bodies laxly ("62" -> 62, false -> 0.0, {} -> "{}"); the API's
+    OpenAPI schema says integer / number / string, so a body that breaks the published schema
+    is a 422 naming each field (the input is not echoed). The web form keeps the lax reading.
+    """
+    validator = _validator(model)
+
+    # ``body`` makes FastAPI validate the body first: its clearer errors win, and this check
+    # runs only on a body the model accepted.
+    async def check(request: Request, body: Any) -> None:
+        try:
+            body = json.loads(await request.body())
+        except ValueError:
+            return  # FastAPI answers a body that is not JSON itself
+        errors = sorted(validator.iter_errors(body), key=lambda e: list(e.absolute_path))
+        if errors:
+            raise RequestValidationError([_schema_error(e) for e in errors[:20]])
+
+    kinds = inspect.Parameter.POSITIONAL_OR_KEYWORD
+    check.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        [
+            inspect.Parameter("request", kinds, annotation=Request),
+            inspect.Parameter("body", kinds, annotation=model),
+        ]
+    )
+    return Depends(check)
+
+
+@cache
+def _validator(model: type[BaseModel]) -> Any:
+    from jsonschema import Draft202012Validator
+
+    return Draft202012Validator(model.model_json_schema(mode="validation"))
+
+
+def _schema_error(error: Any) -> dict[str, Any]:
+    while error.context:  # anyOf/oneOf (e.g. an object or null): the deepest failure says most
+        error = max(error.context, key=lambda e: len(e.absolute_path))
+    rule, value = error.validator, error.validator_value
+    if rule == "type":
+        msg = f"Input should be of JSON type {value}"
+    elif rule == "enum":
+        msg = "Input should be one of: " + ", ".join(map(str, value))
+    elif rule == "additionalProperties":
+        msg = "Extra inputs are not permitted"
+    elif rule in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
+        msg = f"Input breaks the {rule} of {value}"
+    else:
+        msg = f"Input breaks the schema's '{rule}' rule"
+    return {"loc": ("body", *error.absolute_path), "msg": msg, "type": f"schema_{rule}"}
+
+
+@router.post(
+    "/match", response_model=MatchResponse, tags=["match"], dependencies=[strict(MatchRequest)]
+)
 def match(body: MatchRequest, engine: EngineDep) -> dict[str, Any]:
     """Match a profile against the corpus: the JSON of ``trialmatch match --format json``."""
     return engine.match(body.profile, as_of=body.as_of, top_k=body.top_k, filters=body.filters)
 
 
-@router.post("/match/text", response_model=TextMatchResponse, tags=["match"])
+@router.post(
+    "/match/text",
+    response_model=TextMatchResponse,
+    tags=["match"],
+    dependencies=[strict(TextMatchRequest)],
+)
 def match_text(body: TextMatchRequest, engine: EngineDep) -> dict[str, Any]:
     """Extract a profile from a pasted note (each fact with its span), then match it."""
     profile, facts = engine.from_text(body.text)
@@ -56,7 +122,12 @@ def match_text(body: TextMatchRequest, engine: EngineDep) -> dict[str, Any]:
     return {"profile": profile.model_dump(mode="json", exclude_none=True), "facts": facts, **report}
 
 
-@router.post("/questions", response_model=QuestionsResponse, tags=["match"])
+@router.post(
+    "/questions",
+    response_model=QuestionsResponse,
+    tags=["match"],
+    dependencies=[strict(QuestionsRequest)],
+)
 def questions(body: QuestionsRequest, engine: EngineDep) -> dict[str, Any]:
     """The facts that would settle the most unknown criteria for this profile, best first."""
     return {"questions": engine.questions(body.profile, as_of=body.as_of, filters=body.filters)}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any, Literal
 
@@ -35,9 +36,14 @@ class _In(BaseModel):
     @classmethod
     def _iso_date(cls, v: Any) -> Any:
         # lax pydantic would read a number as a Unix time: only an ISO date is accepted
-        if v is not None and not isinstance(v, str | date):
-            raise ValueError("as_of is a date written YYYY-MM-DD")
-        return v
+        if v is None or isinstance(v, date):
+            return v
+        if isinstance(v, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", v):
+            try:
+                return date.fromisoformat(v)  # a date, so strict validation accepts it too
+            except ValueError:
+                pass
+        raise ValueError("as_of is a date written YYYY-MM-DD")
 
 
 class _Out(BaseModel):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi import checks
@@ -22,14 +24,38 @@ def test_api_conforms_to_its_schema(case) -> None:
     # The key is always sent, so the "auth ignored" and "missing header" probes do not apply;
     # test_api.py checks 401 for a missing or wrong key.
     case.headers = {**(case.headers or {}), "X-API-Key": KEY}
-    # PatientProfile is lax on purpose (it reads "62" as 62) and some of its validators are
-    # stricter than its JSON schema, so the two data-acceptance probes are off; what stays on:
-    # no server error, documented status codes, responses that match their schemas.
+    # Bodies are checked against their published JSON schema (service.api.routes.strict), so
+    # schema-violating data is rejected (negative_data_rejection is on). Schema-valid data
+    # can still get a 422 by design: an unknown ZIP code for `near`, a distance filter without
+    # a location, a partial date such as "2025-13" (the profile's validators): so
+    # positive_data_acceptance stays off.
     case.call_and_validate(
         excluded_checks=[
             checks.ignored_auth,
             checks.missing_required_header,
-            checks.negative_data_rejection,
             checks.positive_data_acceptance,
         ]
     )
+
+
+def test_schema_violating_bodies_are_422_naming_the_field(example_profile_json: dict) -> None:
+    from fastapi.testclient import TestClient
+
+    client = TestClient(app)
+    example = {"profile": example_profile_json, "as_of": "2026-11-20", "top_k": 3}
+    for path, bad, loc in [
+        (["location", "lon"], False, ["body", "profile", "location", "lon"]),
+        (["location", "postal_code"], {}, ["body", "profile", "location", "postal_code"]),
+        (["ecog"], "1", ["body", "profile", "ecog"]),
+    ]:
+        body = json.loads(json.dumps(example))
+        target = body["profile"]
+        for key in path[:-1]:
+            target = target[key]
+        target[path[-1]] = bad
+        r = client.post("/v1/match", json=body, headers={"X-API-Key": KEY})
+        assert r.status_code == 422, (path, r.text)
+        assert r.json()["detail"][0]["loc"] == loc
+        assert r.json()["detail"][0]["type"] == "schema_type"
+    ok = client.post("/v1/match", json=example, headers={"X-API-Key": KEY})
+    assert ok.status_code == 200
