@@ -458,7 +458,8 @@ def describe_criterion(criterion: Any) -> str:
     required = (criterion.polarity == "inclusion") != bool(params.get("negated"))
     if kind == "other":
         topic = _OTHER_TOPICS.get(str(params.get("topic")))
-        return (topic or f'The trial team checks this: "{criterion.text.strip()}"') + "."
+        words = re.sub(r"\\([^\w\s])", r"\1", criterion.text.strip())  # registry escapes
+        return (topic or f'The trial team checks this: "{words}"') + "."
     if kind == "performance_status" and "score" in params and required:
         return _performance_words(params) + "."
     if kind == "biomarker" and "biomarker" in params:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -23,6 +24,15 @@ from service.web import answers, form
 
 HERE = Path(__file__).resolve().parent
 templates = Jinja2Templates(directory=str(HERE / "templates"))
+_MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!<>~|^])")
+
+
+def plain_text(text: str) -> str:
+    """The registry's markdown escapes removed for reading ("\\>180" -> ">180")."""
+    return _MD_ESCAPE.sub(r"\1", str(text))
+
+
+templates.env.filters["plain_text"] = plain_text
 CTGOV = "https://clinicaltrials.gov/study/"
 
 
@@ -49,6 +59,23 @@ async def home(request: Request) -> Response:
     return _page(request, "form.html", values={}, problems={})
 
 
+def studies_another_condition(match: dict[str, Any]) -> bool:
+    """The matcher doubted the trial's registered conditions for this patient: the trial is
+    for another disease (a COVID-19 vaccine study, a leukaemia study for a pancreatic cancer)."""
+    return any(
+        c.get("rule") == "ctgov:conditions" and c.get("status") == "unknown" and c.get("doubted")
+        for c in match.get("criteria", [])
+    )
+
+
+def split_other_conditions(
+    matches: list[dict[str, Any]],
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Matches for the patient's condition, and those studying another one (shown apart)."""
+    fits = [m for m in matches if not studies_another_condition(m)]
+    return fits, [m for m in matches if studies_another_condition(m)]
+
+
 def _results(request: Request, profile: PatientProfile, values: dict[str, Any]) -> Response:
     engine = _engine(request)
     try:
@@ -56,8 +83,11 @@ def _results(request: Request, profile: PatientProfile, values: dict[str, Any]) 
     except NotAvailable as exc:
         return _problem(request, 501, "Matching is not available yet", str(exc))
     profile_json = profile.model_dump_json(exclude_none=True)
+    fits, others = split_other_conditions(report.get("matches", []))
     ctx = {
         "report": report,
+        "fits": fits,
+        "others": others,
         "profile_json": profile_json,
         "asked": answers.decorate(report.get("questions", [])),
         "values": values,

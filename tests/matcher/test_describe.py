@@ -218,3 +218,9 @@ def test_registered_conditions_say_whom_the_trial_is_for() -> None:
     assert [describe_criterion(c) for c in studied] == [
         "The trial is for people with pancreatic cancer."
     ]
+
+
+def test_quoted_trial_words_lose_the_registry_escapes() -> None:
+    text = describe_criterion(seed_criteria()["inc-5.2"])
+    assert text.startswith('The trial team checks this: "Pancreatic head/uncinate process')
+    assert "artery >180" in text and "\\" not in text

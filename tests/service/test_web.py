@@ -92,6 +92,24 @@ def test_results_page_shows_verdicts_explanations_and_questions(client: TestClie
     assert "What to ask your doctor" in html or "What does not fit" in html
 
 
+def test_pancreatic_patient_sees_the_pancreatic_trial_not_covid_studies(client: TestClient) -> None:
+    html = client.post("/results", data=FORM).text
+    fits, _, others = html.partition('id="o-title"')
+    listed = re.findall(r'<h3><a href="/trials/(NCT\d{8})">', fits)
+    assert "NCT06532617" in listed[:3]  # cadonilimab in locally advanced pancreatic cancer
+    # the Japanese SARS-CoV-2 post-marketing studies are set apart, not presented as matches
+    for covid in ("NCT05894499", "NCT05894525", "NCT05894590"):
+        assert covid not in fits and covid in others
+    assert "Studies of other conditions" in others
+    assert "The trial studies SARS-CoV-2." in others
+    # screening-only items are not counted as "fits"; registry escapes are not shown
+    assert (
+        "confirmed with the trial team at screening"
+        not in fits.split("What fits")[1].split("</ul>")[0]
+    )
+    assert "\\&gt;" not in fits and "\\[" not in fits
+
+
 def test_bad_answers_come_back_on_the_form_with_the_message(client: TestClient) -> None:
     r = client.post(
         "/results", data={**FORM, "therapy1_start": "2027-01", "therapy1_end": "2026-01"}
@@ -150,6 +168,7 @@ def test_trial_page_shows_plain_english_beside_the_original(client: TestClient) 
     assert "ECOG performance status 0 or 1: you are up and about and able to do light work." in html
     assert "No active autoimmune disease." in html
     assert "The trial requires" not in html
+    assert "artery &gt;180" in html and "artery \\&gt;180" not in html.split("<details")[0]
     assert "Phase 2 studies check whether a treatment works" in html
     assert "Shanghai General Hospital" in html and "recruiting" in html
     assert "not medical advice" in html
