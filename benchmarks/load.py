@@ -6,6 +6,7 @@ concurrent asyncio httpx clients for ``--seconds``, each posting the example pro
 
     .venv/bin/python benchmarks/load.py                      # bundled corpus, 20 clients, 20 s
     .venv/bin/python benchmarks/load.py --trials ../shared/data/trials/trials.jsonl.gz
+    .venv/bin/python benchmarks/load.py --workers 1              # one server process
 
 Prints one JSON line with the numbers (and writes it to --out when given).
 """
@@ -36,7 +37,9 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_server(port: int, data_dir: Path | None, timeout: float) -> subprocess.Popen[bytes]:
+def start_server(
+    port: int, data_dir: Path | None, timeout: float, workers: int | None = None
+) -> subprocess.Popen[bytes]:
     env = {**os.environ, "TRIALMATCH_API_KEYS": KEY}
     args = [
         sys.executable,
@@ -48,6 +51,8 @@ def start_server(port: int, data_dir: Path | None, timeout: float) -> subprocess
         "--port",
         str(port),
     ]
+    if workers is not None:
+        args += ["--workers", str(workers)]
     if data_dir is not None:
         args += ["--data-dir", str(data_dir)]
     else:
@@ -120,6 +125,7 @@ def main() -> None:
     ap.add_argument("--top-k", type=int, default=20, help="top_k of each request (0: all)")
     ap.add_argument("--profile", type=Path, default=REPO / "examples" / "profile.example.json")
     ap.add_argument("--startup-timeout", type=float, default=1800.0)
+    ap.add_argument("--workers", type=int, help="serve --workers (default: serve's own)")
     ap.add_argument("--out", type=Path)
     a = ap.parse_args()
     body: dict = {"profile": json.loads(a.profile.read_text()), "as_of": "2026-11-20"}
@@ -144,7 +150,7 @@ def main() -> None:
             )
         port = free_port()
         t0 = time.perf_counter()
-        proc = start_server(port, data_dir, a.startup_timeout)
+        proc = start_server(port, data_dir, a.startup_timeout, a.workers)
         startup = time.perf_counter() - t0
         try:
             result = asyncio.run(run(f"http://127.0.0.1:{port}", body, a.clients, a.seconds))
@@ -154,6 +160,7 @@ def main() -> None:
     result.update(
         corpus=str(a.trials or "bundled"),
         top_k=a.top_k or None,
+        workers=a.workers or "default",
         startup_s=round(startup, 1),
         cpus=os.cpu_count(),
     )
