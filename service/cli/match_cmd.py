@@ -46,9 +46,22 @@ def match_command(
         help="Corpus directory (default: TRIALMATCH_DATA_DIR or the user data dir).",
     ),
     top_k: int = typer.Option(None, "--top-k", min=1, help="Report only the best N trials."),
+    status: str = typer.Option(
+        None,
+        "--status",
+        help="Trial statuses to consider, comma-separated (e.g. RECRUITING,ACTIVE_NOT_RECRUITING), "
+        "or 'any'. Default for the corpus: RECRUITING,NOT_YET_RECRUITING; with --trials: any.",
+    ),
+    max_distance_km: float = typer.Option(
+        None,
+        "--max-distance-km",
+        min=0,
+        help="Nearest recruiting site at most this far (default: the profile's "
+        "location.max_distance_km). Needs a location in the profile.",
+    ),
 ) -> None:
     """Judge a patient against trials: verdict, every criterion explained, what to check."""
-    import matcher
+    from matcher.search import match_corpus
     from profiles import load_profile
     from rules.corpus import load_corpus, read_trials
 
@@ -69,13 +82,56 @@ def match_command(
             fail("no readable trial in " + ", ".join(map(str, trials)))
     else:
         found = load_corpus(data_dir)
-    report = matcher.match(patient, found, as_of=when, top_k=top_k)
+    statuses = _statuses(status, corpus=not trials)
+    report = match_corpus(
+        patient,
+        found,
+        as_of=when,
+        statuses=statuses,
+        max_distance_km=max_distance_km,
+        top_k=top_k,
+        # --trials: every trial given is judged and reported, unless --status says otherwise
+        retrieval=not trials or status is not None,
+    )
+    err_console.print(_considered(report), highlight=False, soft_wrap=True)
     if output is MatchFormat.json:
         echo_json(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
     elif output is MatchFormat.markdown:
         echo_json(to_markdown(report, patient_id=patient.id))
     else:
         _print_table(report)
+
+
+def _statuses(text: str | None, *, corpus: bool) -> tuple[str, ...] | None:
+    from matcher.retrieve import DEFAULT_STATUSES
+    from rules.trial import STATUSES as OVERALL_STATUSES
+
+    if text is None:
+        return DEFAULT_STATUSES if corpus else None
+    names = [s.strip().upper() for s in text.split(",") if s.strip()]
+    if names == ["ANY"]:
+        return None
+    bad = [n for n in names if n not in OVERALL_STATUSES]
+    if bad or not names:
+        fail(
+            f"--status {text!r}: unknown status {', '.join(bad) or '(none given)'}; "
+            f"use 'any' or a comma-separated list of {', '.join(OVERALL_STATUSES)}"
+        )
+    return tuple(names)
+
+
+def _considered(report: object) -> str:
+    r = report.retrieval  # type: ignore[attr-defined]
+    how = "ranking model" if report.ranking == "model" else "condition match"  # type: ignore[attr-defined]
+    return f"{r.describe()} Ordered by verdict, then by the {how}."
+
+
+def _site(m: object, report: object) -> str:
+    site = getattr(report, "nearest", {}).get(m.trial.nct_id)  # type: ignore[attr-defined]
+    if site is None:
+        return ""
+    where = ", ".join(x for x in (site.facility, site.city, site.country) if x)
+    return f"Nearest recruiting site: {where} ({site.distance_km:g} km)."
 
 
 def _parse_date(text: str | None) -> date | None:
@@ -126,8 +182,13 @@ def _print_table(report: object) -> None:
         table.add_column(col, overflow="fold")
     for m in r.matches:  # type: ignore[attr-defined]
         why, checks = _why(m)
+        site = _site(m, r)
         table.add_row(
-            _LABEL[m.verdict], f"{m.trial.nct_id}\n{m.trial.title}", f"{m.score:.2f}", why, checks
+            _LABEL[m.verdict],
+            f"{m.trial.nct_id}\n{m.trial.title}" + (f"\n{site}" if site else ""),
+            f"{m.score:.2f}",
+            why,
+            checks,
         )
     console.print(table)
     if r.questions:  # type: ignore[attr-defined]
@@ -153,6 +214,9 @@ def to_markdown(report: object, *, patient_id: str | None = None) -> str:
             f"Score {m.score:.2f}. {why}",
             "",
         ]
+        site = _site(m, r)
+        if site:
+            lines += [site, ""]
         if checks:
             lines += ["What to check:", *[f"- {c}" for c in checks.splitlines()], ""]
         lines += ["| Status | Criterion | Explanation |", "|---|---|---|"]

@@ -1,0 +1,312 @@
+"""One patient against a corpus: retrieval, the rule engine's verdicts, then the ranking model.
+
+:func:`match_corpus` is what ``trialmatch match`` and the service call. Retrieval keeps the
+trials whose status is wanted and whose age/sex fields and nearest recruiting site do not
+rule the patient out; condition relevance never drops a trial, it only orders. The verdict
+rules decide eligible / possibly eligible / ineligible; within each verdict group the
+learned ranker (:mod:`matcher.rank`) orders the trials, or a retrieval score when the
+model cannot be used (no condition in the profile, no model file).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cache
+from typing import Any, Literal
+
+import polars as pl
+
+from matcher.facade import MatchReport, TrialMatch, match
+from matcher.geo import NearestSite, location_point, nearest_recruiting_site
+from matcher.outcome import Question
+from matcher.retrieve import DEFAULT_STATUSES, age_fit, condition_match, patient_terms, sex_fit
+from profiles.model import PatientProfile
+from rules.errors import ConfigError
+from rules.trial import Trial
+
+Ranking = Literal["model", "retrieval"]
+VERDICT_ORDER = {"eligible": 0, "possibly_eligible": 1, "ineligible": 2}
+#: Above this many candidates the model's per-pair features cost too much: retrieval order.
+MODEL_LIMIT = 3000
+#: biomarker results that name something the patient has (TREC PM "Gene:" lines list those)
+_SHOWN = frozenset({None, "positive", "high", "MSI-H", "deficient", "equivocal", "low"})
+
+
+def profile_query(profile: PatientProfile) -> str:
+    """A structured profile as the questionnaire text the ranker was trained on (TREC PM).
+
+    >>> p = PatientProfile(age=64, sex="male", diagnoses=[{"condition": "melanoma"}],
+    ...                    biomarkers=[{"name": "BRAF", "result": "positive", "detail": "V600E"}])
+    >>> print(profile_query(p))
+    Disease: melanoma
+    Gene: BRAF (V600E)
+    Demographic: 64-year-old male
+    """
+    lines = []
+    diseases = [d.condition for d in profile.diagnoses or []]
+    if diseases:
+        lines.append("Disease: " + ", ".join(diseases))
+    genes = [
+        f"{b.name} ({b.detail})" if b.detail else b.name
+        for b in profile.biomarkers or []
+        if b.result in _SHOWN
+    ]
+    if genes:
+        lines.append("Gene: " + ", ".join(genes))
+    who = " ".join(
+        x
+        for x in (f"{profile.age}-year-old" if profile.age is not None else None, profile.sex)
+        if x
+    )
+    if who:
+        lines.append("Demographic: " + who)
+    if profile.conditions:
+        lines.append("Other: " + ", ".join(profile.conditions))
+    return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class Retrieval:
+    """What retrieval kept and why it left the others out (counts of trials)."""
+
+    total: int
+    statuses: tuple[str, ...] | None
+    wrong_status: int = 0
+    age: int = 0
+    sex: int = 0
+    beyond: int = 0
+    max_distance_km: float | None = None
+    unlocated: int = 0
+    kept: int = 0
+
+    def describe(self) -> str:
+        """One line for a person, e.g. ``180 of 255 trials are recruiting or not yet ...``.
+
+        >>> Retrieval(10, ("RECRUITING",), wrong_status=4, age=1, kept=5).describe()
+        '6 of 10 trials are recruiting; 1 outside their age limits; 5 considered.'
+        """
+        if self.statuses is None:
+            parts = [f"{self.total} trials of any status"]
+        else:
+            words = " or ".join(s.lower().replace("_", " ") for s in self.statuses)
+            parts = [f"{self.total - self.wrong_status} of {self.total} trials are {words}"]
+        if self.age:
+            parts.append(f"{self.age} outside their age limits")
+        if self.sex:
+            parts.append(f"{self.sex} for the other sex")
+        if self.beyond:
+            parts.append(
+                f"{self.beyond} with no recruiting site within {self.max_distance_km:g} km"
+            )
+        if self.unlocated:
+            parts.append(f"{self.unlocated} kept with no located recruiting site")
+        return "; ".join(parts) + f"; {self.kept} considered."
+
+
+@dataclass
+class CorpusReport:
+    """A :class:`MatchReport` ordered by verdict group then rank, with retrieval facts.
+
+    ``to_dict`` is the ``trialmatch match`` JSON contract, each match with a
+    ``nearest_site`` ({facility, city, country, distance_km} or None) and ``rank_score``.
+    """
+
+    report: MatchReport
+    retrieval: Retrieval
+    ranking: Ranking
+    nearest: dict[str, NearestSite | None] = field(default_factory=dict)
+    rank_scores: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def matches(self) -> list[TrialMatch]:
+        return self.report.matches
+
+    @property
+    def questions(self) -> list[Question]:
+        return self.report.questions
+
+    @property
+    def as_of(self) -> date:
+        return self.report.as_of
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return self.report.counts
+
+    def to_dict(self) -> dict[str, Any]:
+        out = self.report.to_dict()
+        for m in out["matches"]:
+            site = self.nearest.get(m["nct_id"])
+            m["nearest_site"] = (
+                {
+                    "facility": site.facility,
+                    "city": site.city,
+                    "country": site.country,
+                    "distance_km": site.distance_km,
+                }
+                if site
+                else None
+            )
+            m["rank_score"] = round(self.rank_scores.get(m["nct_id"], 0.0), 4)
+        return out
+
+
+def retrieve_trials(
+    profile: PatientProfile,
+    trials: Sequence[Trial],
+    *,
+    statuses: Iterable[str] | None = DEFAULT_STATUSES,
+    max_distance_km: float | None = None,
+    cut: bool = True,
+) -> tuple[list[Trial], dict[str, NearestSite | None], Retrieval]:
+    """Trials kept by status, age/sex fields and distance; nearest sites; the counts.
+
+    Without ``cut`` every trial is kept (the counts still say what would have gone).
+    The distance limit is ``max_distance_km`` or the profile's ``location.max_distance_km``;
+    a trial with no located recruiting site is kept (its distance is unknown).
+
+    >>> ts = [Trial(nct_id="NCT00000001", overall_status="RECRUITING", maximum_age="50 Years"),
+    ...       Trial(nct_id="NCT00000002", overall_status="COMPLETED")]
+    >>> kept, _, why = retrieve_trials(PatientProfile(age=60), ts)
+    >>> [t.nct_id for t in kept], why.wrong_status, why.age
+    ([], 1, 1)
+    """
+    wanted = tuple(s.upper() for s in statuses) if statuses is not None else None
+    point = location_point(profile.location) if profile.location else None
+    limit = max_distance_km
+    if limit is None and profile.location is not None:
+        limit = profile.location.max_distance_km
+    counts = dict(wrong_status=0, age=0, sex=0, beyond=0, unlocated=0)
+    kept: list[Trial] = []
+    nearest: dict[str, NearestSite | None] = {}
+    for trial in trials:
+        site = nearest_recruiting_site(trial, point) if point else None
+        nearest[trial.nct_id] = site
+        reason = None
+        if wanted is not None and (trial.overall_status or "").upper() not in wanted:
+            reason = "wrong_status"
+        elif age_fit(profile, trial) is False:
+            reason = "age"
+        elif sex_fit(profile, trial) is False:
+            reason = "sex"
+        elif point is not None and limit is not None:
+            if site is None:
+                counts["unlocated"] += 1
+            elif site.distance_km > limit:
+                reason = "beyond"
+        if reason:
+            counts[reason] += 1
+        if reason is None or not cut:
+            kept.append(trial)
+    summary = Retrieval(
+        len(trials),
+        wanted,
+        max_distance_km=limit if point is not None else None,
+        kept=len(kept),
+        **counts,
+    )
+    return kept, nearest, summary
+
+
+@cache
+def _shipped_ranker() -> Any:
+    from matcher.rank import load_ranker
+
+    return load_ranker()
+
+
+def model_scores(
+    profile: PatientProfile, trials: Sequence[Trial], *, ranker: Any | None = None
+) -> dict[str, float]:
+    """The ranking model's score of each trial for ``profile`` (higher = better).
+
+    The profile is written as the questionnaire the model saw in training
+    (:func:`profile_query`); BM25 features are computed over the trials given.
+    """
+    from matcher.pairs import pair_frame
+
+    if not trials:
+        return {}
+    ranker = ranker or _shipped_ranker()
+    qid = profile.id or "patient"
+    pairs = pl.DataFrame({"query_id": [qid] * len(trials), "nct_id": [t.nct_id for t in trials]})
+    table = pair_frame(
+        pairs,
+        texts={qid: profile_query(profile)},
+        profiles={qid: profile},
+        trials={t.nct_id: t for t in trials},
+    )
+    scores = ranker.predict(table.drop("verdict"))
+    return dict(zip(table["nct_id"].to_list(), scores.tolist(), strict=True))
+
+
+def retrieval_scores(profile: PatientProfile, trials: Sequence[Trial]) -> dict[str, float]:
+    """Condition match of each trial (0 to 1): the order when the model cannot be used.
+
+    >>> t = Trial(nct_id="NCT00000001", conditions=["Melanoma"])
+    >>> retrieval_scores(PatientProfile(diagnoses=[{"condition": "melanoma"}]), [t])
+    {'NCT00000001': 1.0}
+    """
+    terms = patient_terms(profile)
+    return {t.nct_id: condition_match(terms, t) if terms else 0.0 for t in trials}
+
+
+def match_corpus(
+    profile: PatientProfile,
+    trials: Iterable[Trial],
+    *,
+    as_of: date | None = None,
+    statuses: Iterable[str] | None = DEFAULT_STATUSES,
+    max_distance_km: float | None = None,
+    top_k: int | None = None,
+    verdicts: Iterable[str] | None = None,
+    retrieval: bool = True,
+    use_model: bool = True,
+    ranker: Any | None = None,
+) -> CorpusReport:
+    """Judge ``profile`` against ``trials``: retrieve, judge, order by verdict group then rank.
+
+    ``statuses`` (trial recruitment statuses, None for any) and the distance limit apply only
+    with ``retrieval``; without it every trial given is judged and reported. ``verdicts``
+    keeps only those verdicts; ``top_k`` the best k after ordering. The model orders each
+    verdict group unless ``use_model`` is off, the profile names no condition, there are
+    more than ``MODEL_LIMIT`` candidates or no model is installed; then the retrieval
+    score (condition match) does, with the rule engine's score breaking ties.
+
+    >>> from rules.corpus import bundled_trials
+    >>> p = PatientProfile(age=62, sex="male", diagnoses=[{"condition": "pancreatic cancer"}])
+    >>> r = match_corpus(p, bundled_trials(), as_of=date(2026, 11, 20), top_k=3, use_model=False)
+    >>> r.ranking, len(r.matches), r.retrieval.kept < r.retrieval.total
+    ('retrieval', 3, True)
+    """
+    if top_k is not None and top_k < 1:
+        raise ConfigError(f"top_k must be at least 1, got {top_k}")
+    trials = list(trials)
+    kept, nearest, summary = retrieve_trials(
+        profile, trials, statuses=statuses, max_distance_km=max_distance_km, cut=retrieval
+    )
+    report = match(profile, kept, as_of=as_of, statuses=verdicts)
+    judged = [m.trial for m in report.matches]
+    how: Ranking = "retrieval"
+    scores: dict[str, float] = {}
+    if use_model and patient_terms(profile) and 0 < len(judged) <= MODEL_LIMIT:
+        try:
+            scores = model_scores(profile, judged, ranker=ranker)
+            how = "model"
+        except ConfigError:  # no model file installed: the retrieval order
+            scores = {}
+    if not scores:
+        scores = retrieval_scores(profile, judged)
+    ordered = sorted(
+        report.matches,
+        key=lambda m: (
+            VERDICT_ORDER[m.verdict],
+            -scores.get(m.trial.nct_id, 0.0),
+            -m.score,
+            m.trial.nct_id,
+        ),
+    )
+    out = MatchReport(ordered[: top_k or None], report.questions, report.as_of, report.counts)
+    return CorpusReport(out, summary, how, nearest, scores)
