@@ -22,7 +22,10 @@ def comorbidity(m: re.Match[str], text: str, polarity: str) -> Params:
         if len(not_family(text, found)) < len(found):
             return {"_kind": "other", "topic": "family_history", "_confidence": 0.5}
         return {"_kind": "other", "topic": "unlisted_condition", "_confidence": 0.5}
-    if _CONTROLLED.search(text):  # "with a history of hypertension must be well-controlled"
+    lower = text.lower()
+    if ("control" in lower or "stab" in lower) and _CONTROLLED.search(
+        text
+    ):  # "with a history of hypertension must be well-controlled"
         return {"_kind": "other", "topic": "controlled_comorbidity", "_confidence": 0.5}
     ids = list(dict.fromkeys(x.id for x in mentions))
     if "hypersensitivity" in ids and len(ids) == 1:

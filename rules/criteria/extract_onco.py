@@ -41,6 +41,7 @@ _EXTENTS = (
     ("extensive stage", r"extensive[- ]stage"),
     ("refractory", r"refractory"),
 )
+_EXTENTS_RE = tuple((name, re.compile(rf"(?i)\b(?:{rx})")) for name, rx in _EXTENTS)
 _STAGE_TOKEN = (
     r"(?:T\d[a-c]?N\d[a-c]?(?:M\d[a-c]?)?\s*)?(?P<base>0|IV|I{1,3}V?|[1-4])(?P<sub>[A-Ca-c]?[0-9]?)"
     r"(?![A-Za-z])(?P<alts>(?:/[A-Ca-c](?![A-Za-z]))*)"
@@ -92,7 +93,7 @@ def _facet_stage(text: str) -> dict[str, Any]:
             stages += [base + a.upper() for a in re.findall(r"[A-Ca-c]", tok.group("alts"))]
     if stages:
         params["stages"] = list(dict.fromkeys(stages))
-    extents = [name for name, rx in _EXTENTS if re.search(rf"(?i)\b(?:{rx})", text)]
+    extents = [name for name, rx in _EXTENTS_RE if rx.search(text)]
     if "borderline resectable" in extents and "resectable" in extents:
         extents.remove("resectable")
     if extents:
@@ -114,6 +115,9 @@ def _facet_stage(text: str) -> dict[str, Any]:
 
 def not_family(text: str, mentions: list[vocab.Mention]) -> list[vocab.Mention]:
     """Mentions that are not a relative's ("Family history of ... colon cancer")."""
+    lower = text.lower()
+    if not any(w in lower for w in ("family", "relative", "parent", "sibling", "degree")):
+        return mentions
     spans = []
     for f in _FAMILY.finditer(text):
         end = _CLAUSE_END.search(text, f.end())

@@ -21,6 +21,7 @@ _SETTINGS = (
     ("first line", r"first[- ]line|1st[- ]line"),
     ("second line", r"second[- ]line|2nd[- ]line"),
 )
+_SETTINGS = tuple((name, re.compile(rf"(?i)\b(?:{rx})\b")) for name, rx in _SETTINGS)
 _PLANNED = re.compile(
     r"(?i)\b(?:to be treated|to receive|will (?:be )?(?:receive|treated|undergo)|scheduled (?:to|for)|"
     r"planned (?:to|for)|plans? to (?:receive|undergo|start)|candidates?\b|eligible for (?:treatment|therapy)|"
@@ -77,7 +78,7 @@ def _therapy_params(text: str) -> dict[str, Any]:
     elif "chemotherapy" in params["classes"]:
         params["kind"] = "chemotherapy"
     for name, rx in _SETTINGS:
-        if re.search(rf"(?i)\b(?:{rx})\b", text):
+        if rx.search(text):
             params["setting"] = name
             break
     return params
@@ -169,7 +170,7 @@ def lines_of_therapy(m: re.Match[str], text: str, polarity: str) -> Params:
         op = ">=" if re.search(r"(?i)\bafter|following|progress|failed|received\b", text) else "="
     params: dict[str, Any] = {"lines": numeric(op, n)}
     for name, rx in _SETTINGS:
-        if name != "first line" and re.search(rf"(?i)\b(?:{rx})\b", text):
+        if name != "first line" and rx.search(text):
             params["setting"] = name
             break
     return params

@@ -45,11 +45,13 @@ _CNS_STATES = (
     ("symptomatic", r"symptomatic|neurologically unstable|symptoms"),
     ("active", r"active|progressi\w+|unstable|uncontrolled|growing|new"),
 )
+_CNS_STATES = tuple((n, re.compile(rf"(?i)\b(?:{rx})\b")) for n, rx in _CNS_STATES)
 _ALLOWED_STATES = (
     ("treated", r"treated|irradiated|resected|radiotherapy|surgery|SRS"),
     ("stable", r"stable|no (?:evidence of )?progression|without progression"),
     ("asymptomatic", r"asymptomatic|no symptoms|without symptoms"),
 )
+_ALLOWED_STATES = tuple((n, re.compile(rf"(?i)\b(?:{rx})\b")) for n, rx in _ALLOWED_STATES)
 
 
 def empty(m: re.Match[str], text: str, polarity: str) -> Params:
@@ -75,7 +77,10 @@ _PREG_ADVICE = re.compile(
 
 
 def pregnancy(m: re.Match[str], text: str, polarity: str) -> Params:
-    if _PREG_ADVICE.search(text):  # "Should a woman become pregnant ..., she should inform ..."
+    lower = text.lower()
+    if ("inform" in lower or "become" in lower or "suspect" in lower) and _PREG_ADVICE.search(
+        text
+    ):  # "Should a woman become pregnant ..., she should inform ..."
         return {"_kind": "other", "topic": "pregnancy_advice", "_confidence": 0.5}
     params: dict[str, Any] = {"breastfeeding": bool(_BREAST.search(text))}
     if re.match(r"(?i)pregnancy test", m.group()) or "test" in m.group().lower():
@@ -256,13 +261,13 @@ def cns_metastases(m: re.Match[str], text: str, polarity: str) -> Params:
     before = text[:cut]
     state = "any"
     for name, rx in _CNS_STATES:
-        if re.search(rf"(?i)\b(?:{rx})\b", before):
+        if rx.search(before):
             state = name
             break
     allowed: list[str] = []
     if allow_at:
         tail = text[m.end() :]
-        allowed = [n for n, rx in _ALLOWED_STATES if re.search(rf"(?i)\b(?:{rx})\b", tail)]
+        allowed = [n for n, rx in _ALLOWED_STATES if rx.search(tail)]
     params: dict[str, Any] = {"state": state, "allowed": allowed}
     if re.search(r"(?i)leptomeningeal|meningeal carcinomatosis", text):
         params["leptomeningeal"] = True

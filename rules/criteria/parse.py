@@ -34,6 +34,7 @@ NO_HEADER_CONFIDENCE = 0.75
 CHILD_OF_LIST_CONFIDENCE = 0.6
 CONDITIONAL_CONFIDENCE = 0.7
 CACHE_SIZE = 65_536
+_ARM_WORDS = ("group", "cohort", "arm", "panel", "part", "phase")
 _ALL_ARMS = re.compile(
     r"(?i)\ball (?:patients|participants|subjects|arms|cohorts|parts|groups)\b|"
     r"\b(?:arms?|cohorts?|parts?|groups?)\s+[A-Z0-9]{1,2}(?:\s*,\s*[A-Z0-9]{1,2})*,?\s*(?:and|&)\s*[A-Z0-9]{1,2}\b"
@@ -115,7 +116,13 @@ def _classify(text: str, polarity: str) -> tuple[str, dict[str, Any], float, str
         conf = min(conf, CONDITIONAL_CONFIDENCE)  # "... if cardiac disease was excluded"
     if "HISTORICAL" in ctx.categories and kind == "comorbidity":
         params["history"] = True
-    if kind != "other" and _ARM_SCOPE.search(text) and not _ALL_ARMS.search(text):
+    lower = text.lower()
+    if (
+        kind != "other"
+        and any(w in lower for w in _ARM_WORDS)
+        and _ARM_SCOPE.search(text)
+        and not _ALL_ARMS.search(text)
+    ):
         # "Patients for Group 1 must be treatment-naive", "For Healthy Panel (Part I), ...":
         # it applies to one arm or cohort only
         params["arm_specific"] = True
@@ -174,7 +181,7 @@ def _or_lists(crits: list[Criterion]) -> list[Criterion]:
     required (confidence <= 0.6)."""
     out = list(crits)
     for i, c in enumerate(crits):
-        if _OR_TAIL.search(c.text):
+        if c.text.rstrip(" ,;:")[-2:].lower() == "or" and _OR_TAIL.search(c.text):
             for k in (i, i + 1):
                 if k < len(out) and out[k].parent == c.parent:
                     conf = min(out[k].confidence, CHILD_OF_LIST_CONFIDENCE)
