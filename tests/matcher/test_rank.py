@@ -165,3 +165,14 @@ def test_small_folds_with_a_column_empty_among_relevant_pairs_still_fit():
     table = pair_table(Benchmark.from_dir(TEST_DATA / "bench" / "trec-pm-2018"))
     run = model_run(table, cv=3, seed_params={"max_iter": 30})
     assert run.height == 78 and run["score"].is_finite().all()
+
+
+def test_shipped_model_matches_todays_feature_columns(table):
+    """Retrain (`trialmatch train`) whenever pair or rule features change."""
+    from matcher.rank import ID_COLUMNS
+
+    shipped = load_ranker()
+    today = [c for c in table.columns if c not in ID_COLUMNS]
+    assert shipped.features_.feature_names_in_.tolist() == today
+    scores = shipped.predict(table.drop(["label", "verdict"]))
+    assert scores.shape == (table.height,) and np.isfinite(scores).all()

@@ -129,3 +129,46 @@ def test_markdown_ranks_the_relevant_trial_first_and_names_a_condition_mismatch(
     assert "Nothing rules you out; 1 criterion needs an answer." in result.stdout
     # the other trials study other diseases: said first, not hidden behind a count
     assert "Not ruled out, but check this first: The trial studies " in result.stdout
+
+
+def test_corpus_retrieval_is_said_on_stderr_and_sites_are_in_the_json():
+    result = invoke("match", str(EXAMPLE), "--as-of", "2026-11-20", "--format", "json",
+                    "--top-k", "3")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "of 255 trials are recruiting or not yet recruiting" in result.stderr
+    assert "with no recruiting site within 300 km" in result.stderr
+    report = json.loads(result.stdout)
+    assert set(report) == {"matches", "questions"}
+    assert report["matches"][0]["nct_id"] == "NCT06532617"
+    for m in report["matches"]:
+        site = m["nearest_site"]
+        assert site is None or (set(site) == {"facility", "city", "country", "distance_km"}
+                                and site["distance_km"] <= 300)  # fmt: skip
+
+
+def test_status_any_considers_more_trials_and_a_bad_status_is_a_clear_error():
+    aml = TEST_DATA / "profiles_match" / "aml.json"
+    default = invoke("match", str(aml), "--as-of", "2026-11-20", "--format", "json")
+    every = invoke("match", str(aml), "--as-of", "2026-11-20", "--format", "json",
+                   "--status", "any")  # fmt: skip
+    assert default.exit_code == every.exit_code == 0
+    n_default = len(json.loads(default.stdout)["matches"])
+    n_any = len(json.loads(every.stdout)["matches"])
+    assert n_any > n_default
+    assert "255 trials of any status" in every.stderr
+    bad = invoke("match", str(aml), "--status", "OPEN")
+    assert bad.exit_code == 2 and "unknown status OPEN" in bad.output
+    assert "RECRUITING" in bad.output
+
+
+def test_trials_files_are_all_reported_whatever_their_status():
+    leuk = BUNDLED / "leukemia-100.json.gz"
+    aml = TEST_DATA / "profiles_match" / "aml.json"
+    result = invoke("match", str(aml), "--trials", str(leuk), "--as-of", "2026-11-20",
+                    "--format", "json")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    import gzip
+
+    records = json.loads(gzip.decompress(leuk.read_bytes()))
+    ids = {r["protocolSection"]["identificationModule"]["nctId"] for r in records}
+    assert {m["nct_id"] for m in json.loads(result.stdout)["matches"]} == ids
