@@ -44,6 +44,7 @@ _SPELLING = {
     "myelogenous": "myeloid",
 }
 _PLURAL_KEEP = ("ss", "us", "is", "ys")
+_JOINERS = frozenset("-‐–/")
 BLOCK = "_block"
 
 
@@ -90,15 +91,14 @@ def tokenize(text: str) -> tuple[tuple[str, int, int, str], ...]:
     >>> [t[0] for t in tokenize("non-small-cell lung cancers, HER2- ")]
     ['non', 'small', 'cell', 'lung', 'cancer', ',', 'her2', '-']
     """
-    raw = [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
-    out: list[tuple[str, int, int, str]] = []
-    for i, (tok, s, e) in enumerate(raw):
-        if tok in "-‐–/" and 0 < i < len(raw) - 1:
-            prev, nxt = raw[i - 1], raw[i + 1]
-            if prev[2] == s and nxt[1] == e and prev[0][-1].isalnum() and nxt[0][0].isalnum():
-                continue  # "non-small", "PD-L1", "CLL/SLL" read as one phrase
-        out.append((norm_token(tok), s, e, tok))
-    return tuple(out)
+    raw = [(m.group(), *m.span()) for m in _TOKEN.finditer(text)]
+    drop = set()
+    for i in [k for k, r in enumerate(raw) if r[0] in _JOINERS]:
+        if 0 < i < len(raw) - 1:
+            (ptok, _, pend), (_, s, e), (ntok, nstart, _) = raw[i - 1], raw[i], raw[i + 1]
+            if pend == s and nstart == e and ptok[-1].isalnum() and ntok[0].isalnum():
+                drop.add(i)  # "non-small", "PD-L1", "CLL/SLL" read as one phrase
+    return tuple((norm_token(tok), s, e, tok) for k, (tok, s, e) in enumerate(raw) if k not in drop)
 
 
 def _is_case_sensitive(alias: str) -> bool:
