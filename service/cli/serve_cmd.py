@@ -71,4 +71,7 @@ def serve(
         port=port,
         log_level="warning",
         access_log=False,
+        # a worker preparing a large corpus on a busy machine can miss uvicorn's 5 s health
+        # ping and be killed and restarted forever (seen with 18,000 trials): allow 10 min
+        timeout_worker_healthcheck=600,
     )
