@@ -117,8 +117,13 @@ def _content(text: str) -> set[str]:
     return {w for w in _WORDS.findall(text.lower()) if w not in _STOP and len(w) > 2}
 
 
-#: Cancer ids too broad to say much about a trial's disease ("Neoplasms").
-_GENERIC = frozenset({"solid_tumor", "advanced_solid_tumor", "hematologic_malignancy"})
+#: Cancer ids too broad to say much about a trial's disease ("Cancer", "Neoplasms"); the
+#: histology-only ids (``carcinoma``, ``adenocarcinoma``: no organ) count as generic too.
+_GENERIC = frozenset({"cancer", "solid_tumor", "advanced_solid_tumor", "hematologic_malignancy"})
+
+
+def _generic(cancer_id: str) -> bool:
+    return cancer_id in _GENERIC or vocab.is_histology(cancer_id)
 
 
 @lru_cache(maxsize=65536)
@@ -134,11 +139,14 @@ def vocab_condition_match(patient_terms: Sequence[str], trial: Trial) -> float |
     Lung" are both ``nsclc``) and the cancer hierarchy counts: 1.0 when a patient cancer is
     (under) a trial cancer or a comorbidity is the same, 0.7 under a generic one
     ("Neoplasms"), 0.6 when the trial's is a subtype of the patient's, 0.0 when both name
-    cancers and none relate; None when no term is in the vocabularies.
+    cancers and none relate; None when no term is in the vocabularies. A generic or
+    histology-only trial cancer ("Cancer", "Adenocarcinoma") is 0.7 for any cancer under it.
 
     >>> t = Trial(nct_id="NCT00000001", conditions=["Carcinoma, Non-Small-Cell Lung"])
     >>> vocab_condition_match(["NSCLC"], t), vocab_condition_match(["melanoma"], t)
     (1.0, 0.0)
+    >>> vocab_condition_match(["AML"], Trial(nct_id="NCT00000002", conditions=["Neoplasms"]))
+    0.7
     >>> vocab_condition_match(["lung cancer"], t), vocab_condition_match(["gout"], t) is None
     (0.6, True)
     """
@@ -156,7 +164,7 @@ def vocab_condition_match(patient_terms: Sequence[str], trial: Trial) -> float |
     for have in p_cancers:
         for want in t_cancers:
             if vocab.cancer_is_a(have, want):
-                best = max(best, 0.7 if want in _GENERIC else 1.0)
+                best = max(best, 0.7 if _generic(want) else 1.0)
             elif vocab.cancer_is_a(want, have):
                 best = max(best, 0.6)
     return best

@@ -6,9 +6,12 @@ readings (``docs/matching.md``):
 
 * cancers the vocabulary knows: ``{"cancers": [...], "coarse": [...]}`` with only the most
   specific ids (MeSH terms add every ancestor: "Leukemia" beside "Prolymphocytic Leukemia"
-  must not let any leukaemia through); ``coarse`` lists ids named with qualifiers the
-  vocabulary does not resolve ("Acute Leukemia" is only known as ``leukemia``): a patient
-  under such an id is ``unknown``, not ``met``;
+  must not let any leukaemia through; a histology-only id such as ``adenocarcinoma`` beside
+  a site, "Gastric Cancer" with MeSH "Adenocarcinoma", says nothing of the organ and is
+  dropped; the generic root ``cancer``, "Neoplasms", is kept only when nothing else is
+  named); ``coarse`` lists ids named with qualifiers the vocabulary does not resolve
+  ("Myelomonocytic Leukemia" is only known as ``leukemia``): a patient under such an id is
+  ``unknown``, not ``met``;
 * healthy volunteers: ``{"healthy": true}``; a patient with a recorded diagnosis or
   condition is not one (a sure but low-confidence failure);
 * other diseases or topics: ``{"studied": [{"id": comorbidity id or null, "text": ...}]}``;
@@ -39,17 +42,26 @@ def _words(name: str) -> frozenset[str]:
 
 
 def _most_specific(ids: list[str]) -> list[str]:
-    """Drop ids that are ancestors of another id in the list (MeSH adds every ancestor)."""
-    return [i for i in ids if not any(o != i and kb.cancer_is_a(o, i) for o in ids)]
+    """Drop ids that are ancestors of another id in the list (MeSH adds every ancestor), and
+    histology-only ids when a cancer with a site is named (the histology qualifies it).
+
+    >>> _most_specific(["leukemia", "aml", "cancer"])
+    ['aml']
+    >>> _most_specific(["gastric_cancer", "adenocarcinoma"]), _most_specific(["carcinoma"])
+    (['gastric_cancer'], ['carcinoma'])
+    """
+    kept = [i for i in ids if not any(o != i and kb.cancer_is_a(o, i) for o in ids)]
+    sited = [i for i in kept if not vocab.is_histology(i)]
+    return sited or kept
 
 
 def _qualifiers(text: str, ids: list[str]) -> list[str]:
-    """Words of ``text`` naming a more specific cancer than the ids recognised ("acute" in
-    "Acute Leukemia", recognised only as leukaemia): words of ``cancer_qualifiers`` that
-    the ids' own names lack.
+    """Words of ``text`` naming a more specific cancer than the ids recognised
+    ("myelomonocytic" in "Myelomonocytic Leukemia", recognised only as leukaemia): words of
+    ``cancer_qualifiers`` that the ids' own names lack.
 
-    >>> _qualifiers("Acute Leukemia", ["leukemia"]), _qualifiers("Relapsed AML", ["aml"])
-    (['acute'], [])
+    >>> _qualifiers("Myelomonocytic Leukemia", ["leukemia"]), _qualifiers("Relapsed AML", ["aml"])
+    (['myelomonocytic'], [])
     """
     qualifiers = _words("cancer_qualifiers")
     own: set[str] = set()
