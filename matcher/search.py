@@ -11,7 +11,7 @@ model cannot be used (no condition in the profile, no model file).
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cache
 from typing import Any, Literal
@@ -79,6 +79,7 @@ class Retrieval:
     beyond: int = 0
     max_distance_km: float | None = None
     unlocated: int = 0
+    other_condition: int = 0
     kept: int = 0
 
     def describe(self) -> str:
@@ -102,6 +103,8 @@ class Retrieval:
             )
         if self.unlocated:
             parts.append(f"{self.unlocated} kept with no located recruiting site")
+        if self.other_condition:
+            parts.append(f"{self.other_condition} studying other conditions than your cancer")
         return "; ".join(parts) + f"; {self.kept} considered."
 
 
@@ -287,6 +290,8 @@ def match_corpus(
     kept, nearest, summary = retrieve_trials(
         profile, trials, statuses=statuses, max_distance_km=max_distance_km, cut=retrieval
     )
+    if retrieval:
+        kept, summary = _relevant_to_cancer(profile, kept, summary, as_of=as_of or date.today())
     report = match(profile, kept, as_of=as_of, statuses=verdicts)
     judged = [m.trial for m in report.matches]
     how: Ranking = "retrieval"
@@ -310,3 +315,27 @@ def match_corpus(
     )
     out = MatchReport(ordered[: top_k or None], report.questions, report.as_of, report.counts)
     return CorpusReport(out, summary, how, nearest, scores)
+
+
+def _relevant_to_cancer(
+    profile: PatientProfile, kept: list[Trial], summary: Retrieval, *, as_of: date
+) -> tuple[list[Trial], Retrieval]:
+    """Leave out trials that study only other conditions than the patient's recognised cancer.
+
+    The same rule as batch matching (:mod:`matcher.batch.relevance`): a trial for a related
+    cancer (either way in the hierarchy) or for cancer in general stays; a trial whose
+    registered conditions and inclusion criteria name only other diseases goes. A patient
+    with no recognised cancer keeps every trial. This is retrieval, not a verdict: with
+    ``--trials`` (no retrieval) such trials are judged and reported.
+    """
+    from matcher.batch.relevance import patient_cancers, relevance_table, relevant_trials
+    from rules.criteria import parse_trial
+
+    cancers = patient_cancers(profile, as_of=as_of)
+    if not cancers or not kept:
+        return kept, summary
+    table = relevance_table(kept, {t.nct_id: parse_trial(t) for t in kept})
+    wanted = set(relevant_trials({0: cancers}, table).get(0, []))
+    relevant = [t for t in kept if t.nct_id in wanted]
+    dropped = len(kept) - len(relevant)
+    return relevant, replace(summary, other_condition=dropped, kept=len(relevant))

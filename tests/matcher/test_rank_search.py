@@ -13,7 +13,7 @@ from matcher.search import (
     retrieval_scores,
     retrieve_trials,
 )
-from profiles import load_profile
+from profiles import PatientProfile, load_profile
 from rules.corpus import bundled_trials
 from rules.vocab import cancer_ids, cancer_is_a
 from tests.conftest import REPO, TEST_DATA
@@ -57,7 +57,10 @@ def test_retrieval_counts_add_up_and_distance_is_respected(example_report, corpu
     r, why = example_report, example_report.retrieval
     assert why.total == len(corpus)
     assert why.kept == len(r.matches)
-    assert why.kept + why.wrong_status + why.age + why.sex + why.beyond == why.total
+    assert (
+        why.kept + why.wrong_status + why.age + why.sex + why.beyond + why.other_condition
+        == why.total
+    )
     assert why.max_distance_km == 300 and why.beyond > 0
     for m in r.matches:
         site = r.nearest[m.trial.nct_id]
@@ -74,8 +77,21 @@ def test_verdict_groups_come_first_then_the_rank_score(example_report):
             assert r.rank_scores[a.trial.nct_id] >= r.rank_scores[b.trial.nct_id]
 
 
-def test_json_adds_nearest_site_and_rank_score_only(example_report):
-    d = example_report.to_dict()
+def test_other_conditions_are_left_out_for_a_recognised_cancer(example_report):
+    # the pancreatic patient is not offered the COVID-19, hidradenitis or leukaemia studies
+    why = example_report.retrieval
+    assert why.other_condition > 0
+    assert "studying other conditions than your cancer" in why.describe()
+    for m in example_report.matches:
+        assert not any(w in " ".join(m.trial.conditions).lower()
+                       for w in ("covid", "hidradenitis", "leukemia"))  # fmt: skip
+
+
+def test_json_adds_nearest_site_and_rank_score_only(corpus):
+    data = load_profile(PROFILES / "nsclc-egfr.json").model_dump(exclude_none=True)
+    data["location"] = {"postal_code": "10016"}  # no distance limit: every site is measured
+    nsclc = PatientProfile.model_validate(data)
+    d = match_corpus(nsclc, corpus, as_of=AS_OF).to_dict()
     assert set(d) == {"matches", "questions"}
     located = [m for m in d["matches"] if m["nearest_site"]]
     assert located, "some retrieved trials have a located site near 10016"

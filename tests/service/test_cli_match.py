@@ -127,7 +127,16 @@ def test_markdown_ranks_the_relevant_trial_first_and_names_a_condition_mismatch(
     heads = [line for line in result.stdout.splitlines() if line.startswith("## ")]
     assert heads[0].startswith("## POSSIBLY ELIGIBLE: NCT06532617")
     assert "Nothing rules you out; 1 criterion needs an answer." in result.stdout
-    # the other trials study other diseases: said first, not hidden behind a count
+    # trials studying other diseases are left out by retrieval, and stderr says so
+    assert "studying other conditions than your cancer" in result.stderr
+    assert "COVID" not in result.stdout
+
+
+def test_with_trials_a_condition_mismatch_is_judged_and_said_first():
+    mixed = REPO / "rules" / "data" / "bundled" / "mixed-50.json.gz"
+    result = invoke("match", str(EXAMPLE), "--trials", str(mixed), "--as-of", "2026-11-20",
+                    "--format", "markdown")  # fmt: skip
+    assert result.exit_code == 0, result.output
     assert "Not ruled out, but check this first: The trial studies " in result.stdout
 
 
@@ -147,7 +156,7 @@ def test_corpus_retrieval_is_said_on_stderr_and_sites_are_in_the_json():
 
 
 def test_status_any_considers_more_trials_and_a_bad_status_is_a_clear_error():
-    aml = TEST_DATA / "profiles_match" / "aml.json"
+    aml = TEST_DATA / "profiles_match" / "nsclc-egfr.json"
     default = invoke("match", str(aml), "--as-of", "2026-11-20", "--format", "json")
     every = invoke("match", str(aml), "--as-of", "2026-11-20", "--format", "json",
                    "--status", "any")  # fmt: skip
