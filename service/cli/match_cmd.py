@@ -143,8 +143,12 @@ def _parse_date(text: str | None) -> date | None:
         fail(f"--as-of {text!r} is not a date: write YYYY-MM-DD, e.g. 2026-11-20")
 
 
-def _why(m: object) -> tuple[str, str]:
-    """(why / what rules out, what to check) for one match, from the matcher's explanations."""
+def _why(m: object, *, brief: bool = False) -> tuple[str, str]:
+    """(why / what rules out, what to check) for one match, from the matcher's explanations.
+
+    ``brief`` (the terminal table) counts the items only a clinician can judge instead of
+    quoting them; markdown quotes the first three.
+    """
     d = m.to_dict()  # type: ignore[attr-defined]
     crit = d["criteria"]
     ruling = [c["explanation"] for c in crit if c["status"] == "not_met"]
@@ -166,7 +170,13 @@ def _why(m: object) -> tuple[str, str]:
         met = sum(1 for c in crit if c["status"] == "met")
         why = f"All {met} checkable criteria are met."
     checks = [q["question"] for q in d["questions"]]
-    if clinician:
+    if clinician and brief:
+        n = len(clinician)
+        checks.append(
+            f"Ask the trial team about {n} {'item' if n == 1 else 'items'} only they can judge "
+            "(--format markdown lists them)."
+        )
+    elif clinician:
         checks.append(
             "Ask the trial team: "
             + "; ".join(clinician[:3])
@@ -178,10 +188,13 @@ def _why(m: object) -> tuple[str, str]:
 def _print_table(report: object) -> None:
     r = report  # a matcher.MatchReport
     table = Table(title=f"{len(r.matches)} trial(s), as of {r.as_of.isoformat()}", show_lines=True)  # type: ignore[attr-defined]
-    for col in ("Verdict", "Trial", "Score", "Why", "What to check"):
-        table.add_column(col, overflow="fold")
+    table.add_column("Verdict", overflow="fold", max_width=10)
+    table.add_column("Trial", overflow="fold", ratio=3)
+    table.add_column("Score", no_wrap=True, width=5)
+    table.add_column("Why", overflow="fold", ratio=3)
+    table.add_column("What to check", overflow="fold", ratio=3)
     for m in r.matches:  # type: ignore[attr-defined]
-        why, checks = _why(m)
+        why, checks = _why(m, brief=True)
         site = _site(m, r)
         table.add_row(
             _LABEL[m.verdict],
