@@ -67,13 +67,16 @@ def full(trials, args) -> None:
     from rules.corpus import CorpusStore
 
     work = Path(tempfile.mkdtemp(prefix="tm-batch-"))
-    CorpusStore(work / "data").ingest(trials)
+    data = args.data_dir or work / "data"
+    store = CorpusStore(data)
+    if store.is_empty:  # a kept --data-dir reuses its ingested trials and parse cache
+        store.ingest(trials)
     cohort = work / "cohort.jsonl"
     write(generate(args.patients, seed=7, as_of=AS_OF), cohort)
     statuses = None if args.status == "any" else tuple(args.status.split(","))
     base = dict(as_of=AS_OF, statuses=statuses, top_k=20, partition_size=args.partition_size)
     started = time.perf_counter()
-    ctx = corpus_context(options=BatchOptions(**base), data_dir=work / "data")
+    ctx = corpus_context(options=BatchOptions(**base), data_dir=data)
     print(
         f"corpus context ({len(ctx.trials)} trials, parse + cache): "
         f"{time.perf_counter() - started:.1f} s"
@@ -108,6 +111,9 @@ def main() -> None:
     ap.add_argument("--status", default="any", help="'any' or comma-separated statuses")
     ap.add_argument("--engines", default="local,dask", help="comma-separated: local, dask")
     ap.add_argument("--prescreen-only", action="store_true")
+    ap.add_argument(
+        "--data-dir", type=Path, default=None, help="keep the store (and its parse cache) here"
+    )
     args = ap.parse_args()
     from rules.corpus import dedupe, read_trials
 

@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -33,6 +33,8 @@ from rules.errors import ConfigError
 from rules.trial import Trial
 
 _MET, _NOT_MET, _UNKNOWN, _CLINICIAN = 0, 1, 2, 3
+#: findings of distinct proposition keys for one profile's facts (batch matching memoizes it)
+Judge = Callable[[Sequence[int], PatientFacts], dict[int, "Finding"]]
 _VALUE_CODE = {True: 1, False: 0, None: 2}
 
 
@@ -120,6 +122,18 @@ def _outcomes(
     return out
 
 
+def judge_keys(keys: Sequence[int], facts: PatientFacts) -> dict[int, Finding]:
+    """The finding of each proposition key (:func:`matcher.index.proposition_key`).
+
+    >>> from matcher.index import proposition_key
+    >>> k = proposition_key("sex", {"sex": "female"})
+    >>> facts = PatientFacts.of(PatientProfile(sex="male"), date(2026, 11, 20))
+    >>> judge_keys([k], facts)[k].value
+    False
+    """
+    return {k: _safe_evaluate(*proposition(k), facts) for k in keys}
+
+
 def evaluate_trial(
     profile: PatientProfile,
     trial: Trial,
@@ -159,11 +173,13 @@ def match(
     as_of: date | None = None,
     statuses: Iterable[str] | None = None,
     top_k: int | None = None,
+    judge: Judge | None = None,
 ) -> MatchReport:
     """Judge one profile against many trials; best first; questions ranked across trials.
 
     ``statuses`` keeps only those verdicts; ``top_k`` keeps the best k (questions are counted
     over every trial judged). Pass :func:`matcher.prepare` output to reuse parsed criteria.
+    ``judge`` replaces :func:`judge_keys` (same findings, e.g. memoized across profiles).
     """
     wanted = _check_statuses(statuses)
     if top_k is not None and top_k < 1:
@@ -171,13 +187,13 @@ def match(
     as_of = as_of or date.today()
     prepared = prepare(trials)
     facts = PatientFacts.of(profile, as_of)
-    findings: dict[int, Finding] = {}
+    judge = judge or judge_keys
     unique = prepared.keys.tolist()
+    findings = judge(unique, facts)
     size = (max(unique) + 1) if unique else 1
     codes = np.full(size, 2, dtype=np.int8)
     mismatch = np.zeros(size, dtype=bool)
-    for k in unique:
-        f = findings[k] = _safe_evaluate(*proposition(k), facts)
+    for k, f in findings.items():
         codes[k] = (
             4 if f.assumed else (3 if f.clinician and f.value is None else _VALUE_CODE[f.value])
         )
@@ -204,9 +220,7 @@ def match(
     for i in chosen:
         rows = slice(int(row_start[i]), int(row_start[i + 1]))
         keys = _full_keys(prepared, i, rows)
-        for k in keys:
-            if k not in full:
-                full[k] = _safe_evaluate(*proposition(k), facts)
+        full.update(judge([k for k in dict.fromkeys(keys) if k not in full], facts))
         outcomes = _outcomes(prepared.trials[i], prepared.criteria[i], full, keys, facts)
         matches.append(TrialMatch(prepared.trials[i], outcomes, decide(outcomes)))
     questions = _rank_questions(prepared, status, row_code, verdict_code, findings)

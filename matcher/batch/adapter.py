@@ -16,12 +16,15 @@ from datetime import date
 
 import numpy as np
 
+from matcher.batch.memo import FindingMemo
 from matcher.batch.types import Evaluation, PairResult
 from profiles.model import PatientProfile
 from rules.criterion import Criterion
 from rules.trial import Trial
 
 _PREPARED: dict[str, object] = {}
+#: findings shared across the patients this process judges (exact; see matcher.batch.memo)
+MEMO = FindingMemo()
 #: the verdicts a batch keeps (ineligible trials are only counted)
 KEPT = ("eligible", "possibly_eligible")
 
@@ -88,7 +91,9 @@ class MatcherEvaluator:
 
         if not nct_ids:
             return Evaluation(kept=[], counts={})
-        report = match(profile, self.subset(nct_ids), as_of=as_of, statuses=KEPT, top_k=top_k)
+        report = match(
+            profile, self.subset(nct_ids), as_of=as_of, statuses=KEPT, top_k=top_k, judge=MEMO
+        )
         kept = []
         for m in report.matches:
             counts = {"met": 0, "not_met": 0, "unknown": 0, "needs_clinician": 0}

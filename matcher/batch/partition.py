@@ -179,6 +179,21 @@ def _failed(p: Patient, exc: Exception) -> InputError:
     )
 
 
+def _candidate_pairs(
+    patients: Sequence[Patient], relevant: dict[int, list[str]], all_ids: list[str]
+) -> pl.DataFrame:
+    """(position, nct_id) of each patient's relevant trials (all trials when no cancer)."""
+    positions = [p.position for p in patients]
+    return (
+        pl.DataFrame(
+            {"position": positions, "nct_id": [relevant.get(n, all_ids) for n in positions]},
+            schema={"position": pl.Int64, "nct_id": pl.List(pl.String)},
+        )
+        .explode("nct_id")
+        .drop_nulls()
+    )
+
+
 def match_partition(records: Sequence[Patient | InputError], ctx: MatchContext) -> PartitionResult:
     """Match the valid records of one partition against the corpus in ``ctx``.
 
@@ -198,11 +213,16 @@ def match_partition(records: Sequence[Patient | InputError], ctx: MatchContext) 
         except Exception:  # judged against every trial; the matcher reports the problem
             cancers[p.position] = ()
     relevant = relevant_trials(cancers, ctx.relevance)
-    ruled = prescreen(patient_table(patients, as_of=ctx.as_of), ctx.trial_table, ctx.criteria)
+    all_ids = ctx.trial_table["nct_id"].to_list()
+    ruled = prescreen(
+        patient_table(patients, as_of=ctx.as_of),
+        ctx.trial_table,
+        ctx.criteria,
+        pairs=_candidate_pairs(patients, relevant, all_ids),
+    )
     by_patient: dict[int, dict[str, str]] = {}
     for position, nct_id, reason in ruled.iter_rows():
         by_patient.setdefault(position, {})[nct_id] = reason
-    all_ids = ctx.trial_table["nct_id"].to_list()
     for p in patients:
         candidates = relevant.get(p.position, all_ids)
         fails = by_patient.get(p.position, {})

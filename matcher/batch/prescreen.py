@@ -89,8 +89,17 @@ def _satisfies(value: pl.Expr, op: pl.Expr, v: pl.Expr, v2: pl.Expr) -> pl.Expr:
     )
 
 
-def _structured_fails(people: pl.DataFrame, trials: pl.DataFrame) -> pl.DataFrame:
-    pairs = people.join(trials.select("nct_id", "min_age", "max_age", "sex_only"), how="cross")
+def _pairs(people: pl.DataFrame, right: pl.DataFrame, pairs: pl.DataFrame | None) -> pl.DataFrame:
+    """Every patient with every row of ``right``, or only the (position, nct_id) ``pairs``."""
+    if pairs is None:
+        return people.join(right, how="cross")
+    return pairs.join(people, on="position").join(right, on="nct_id")
+
+
+def _structured_fails(
+    people: pl.DataFrame, trials: pl.DataFrame, pairs: pl.DataFrame | None
+) -> pl.DataFrame:
+    pairs = _pairs(people, trials.select("nct_id", "min_age", "max_age", "sex_only"), pairs)
     young = (
         pl.col("age").is_not_null()
         & pl.col("min_age").is_not_null()
@@ -121,8 +130,15 @@ def _structured_fails(people: pl.DataFrame, trials: pl.DataFrame) -> pl.DataFram
     )
 
 
-def _criteria_fails(people: pl.DataFrame, criteria: pl.DataFrame) -> pl.DataFrame:
-    usable = criteria.filter(
+def usable_criteria(criteria: pl.DataFrame) -> pl.DataFrame:
+    """The rows of a criteria table the pre-screen may rule out on (see the module doc);
+    computed once per run, and filtering it again changes nothing.
+
+    >>> from matcher.batch.criteria import EMPTY_CRITERIA
+    >>> usable_criteria(EMPTY_CRITERIA).columns[:3]
+    ['nct_id', 'order', 'kind']
+    """
+    return criteria.filter(
         pl.col("kind").is_in(PRESCREEN_KINDS)
         & pl.col("parent").is_null()
         & ~pl.col("composite")
@@ -141,7 +157,18 @@ def _criteria_fails(people: pl.DataFrame, criteria: pl.DataFrame) -> pl.DataFram
         "num_value2",
         "scale",
         "sex_value",
+        "parent",
+        "composite",
+        "conditional",
+        "confidence",
+        "doubt",
     )
+
+
+def _criteria_fails(
+    people: pl.DataFrame, criteria: pl.DataFrame, pairs: pl.DataFrame | None
+) -> pl.DataFrame:
+    usable = usable_criteria(criteria)
     if usable.is_empty():
         return pl.DataFrame(
             schema={
@@ -151,7 +178,7 @@ def _criteria_fails(people: pl.DataFrame, criteria: pl.DataFrame) -> pl.DataFram
                 "reason": pl.String,
             }
         )
-    pairs = people.join(usable, how="cross")
+    pairs = _pairs(people, usable, pairs)
     ps_value = (
         pl.when(pl.col("scale").is_in(["ECOG", "WHO"]))
         .then(pl.col("ecog").cast(pl.Float64))
@@ -178,8 +205,17 @@ def _criteria_fails(people: pl.DataFrame, criteria: pl.DataFrame) -> pl.DataFram
     )
 
 
-def prescreen(people: pl.DataFrame, trials: pl.DataFrame, criteria: pl.DataFrame) -> pl.DataFrame:
+def prescreen(
+    people: pl.DataFrame,
+    trials: pl.DataFrame,
+    criteria: pl.DataFrame,
+    *,
+    pairs: pl.DataFrame | None = None,
+) -> pl.DataFrame:
     """Pairs ruled out in bulk, one row per (position, nct_id) with the first ruling reason.
+
+    ``pairs`` (``position``, ``nct_id``) limits it to those pairs (the relevant trials of
+    each patient); by default every patient is paired with every trial.
 
     ``trials`` has ``nct_id, min_age, max_age, sex_only``; ``criteria`` is the table of
     :func:`matcher.batch.criteria.criteria_table`. The reason is the structured field first,
@@ -193,7 +229,9 @@ def prescreen(people: pl.DataFrame, trials: pl.DataFrame, criteria: pl.DataFrame
     >>> prescreen(people, trials, EMPTY_CRITERIA).rows()
     [(1, 'NCT00000001', 'structured minimum age 18.0 years')]
     """
-    found = pl.concat([_structured_fails(people, trials), _criteria_fails(people, criteria)])
+    found = pl.concat(
+        [_structured_fails(people, trials, pairs), _criteria_fails(people, criteria, pairs)]
+    )
     return (
         found.sort("position", "nct_id", "order", "reason")
         .unique(["position", "nct_id"], keep="first", maintain_order=True)

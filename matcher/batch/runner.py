@@ -36,7 +36,7 @@ from matcher.batch.partition import (
     MatchContext,
     PartitionResult,
 )
-from matcher.batch.prescreen import Patient
+from matcher.batch.prescreen import Patient, usable_criteria
 from matcher.batch.relevance import EMPTY_RELEVANCE, relevance_table
 from matcher.batch.types import NO_MATCH, BatchOptions, BatchSummary
 from rules.errors import ConfigError
@@ -97,7 +97,7 @@ def build_context(
     return MatchContext(
         trials={t.nct_id: t for t in trials},
         trial_table=trial_table(trials),
-        criteria=criteria,
+        criteria=usable_criteria(criteria),  # all the pre-screen reads
         evaluate=evaluate,
         as_of=options.as_of,
         top_k=options.top_k,
