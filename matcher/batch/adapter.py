@@ -113,5 +113,5 @@ class MatcherEvaluator:
                     title=m.trial.title,
                 )
             )
-        unlocks = [(n, q.question) for q in report.questions for n in q.nct_ids]
+        unlocks = [(q.question, q.nct_ids) for q in report.questions]
         return Evaluation(kept=kept, counts=dict(report.counts), unlocks=unlocks)

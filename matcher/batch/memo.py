@@ -121,8 +121,11 @@ class _Items(_View):
 
 
 def _is_records(value: Any) -> bool:
-    return type(value) is list and all(
-        isinstance(v, BaseModel) or dataclasses.is_dataclass(v) for v in value
+    """A non-empty list of records (the facts' lists hold one type each)."""
+    return (
+        type(value) is list
+        and bool(value)
+        and (isinstance(value[0], BaseModel) or dataclasses.is_dataclass(value[0]))
     )
 
 

@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import repeat
 from typing import Any
 
 import polars as pl
@@ -237,12 +238,11 @@ def match_partition(records: Sequence[Patient | InputError], ctx: MatchContext) 
         evaluated += ev.judged
         prescreened += len(out_here)
         not_relevant_pairs += len(all_ids) - len(candidates)
-        for nct_id in candidates:
-            stats[(nct_id, "judged", "")] += 1
+        stats.update(zip(candidates, repeat("judged"), repeat("")))
         for nct_id, reason in out_here.items():
             stats[(nct_id, "rules_out", reason)] += 1
-        for nct_id, question in ev.unlocks:
-            stats[(nct_id, "unlocks", question)] += 1
+        for question, nct_ids in ev.unlocks:  # counted in C: thousands per patient
+            stats.update(zip(nct_ids, repeat("unlocks"), repeat(question)))
         rows = _patient_rows(p, ev.kept, ctx)
         out.extend(rows)
         summaries.append(

@@ -65,13 +65,13 @@ class Evaluation:
 
     ``kept``: the eligible then possibly eligible trials, best first, at most top-k, each
     explained; ``counts``: trials judged per verdict (all of them, kept or not);
-    ``unlocks``: (NCT id, question) for each question that would settle an unknown of a
-    possibly eligible trial.
+    ``unlocks``: (question, NCT ids) for each question that would settle an unknown of
+    those possibly eligible trials.
     """
 
     kept: list[PairResult]
     counts: dict[str, int]
-    unlocks: list[tuple[str, str]] = field(default_factory=list)
+    unlocks: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
 
     @property
     def judged(self) -> int:
