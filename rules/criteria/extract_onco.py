@@ -125,7 +125,19 @@ def not_family(text: str, mentions: list[vocab.Mention]) -> list[vocab.Mention]:
     return [x for x in mentions if not any(s <= x.start < e for s, e in spans)]
 
 
+LONG_ITEM = 200
+
+
 def stage(m: re.Match[str], text: str, polarity: str) -> Params:
+    if len(text) > LONG_ITEM and ";" in text:
+        # a long item whose first stage clause lists stages: the later clauses define or
+        # explain them ("...; potentially resectable includes some stage IIIA and IIIB, ...
+        # lymph node metastases") and must not widen the list
+        start = text.rfind(";", 0, m.start()) + 1
+        end = text.find(";", m.end())
+        own = _facet_stage(text[start : end if end >= 0 else len(text)])
+        if own.get("stages"):
+            return own
     params = _facet_stage(text)
     return params or None
 

@@ -13,6 +13,12 @@ _THERAPY_CUE = re.compile(
     r"(?i)\b(?:received|receiving|treated with|treatment with|therapy with|prior|previous|"
     r"exposure to|exposed to|use of|administration of)\b"
 )
+SETTING_CONFIDENCE = 0.7
+_FOR_SETTING = re.compile(
+    r"(?i)\s*(?:\w+\s+){0,2}?(?:for|in)\s+(?:the\s+)?(?:\w+\s+){0,2}?"
+    r"(?:advanced|metastatic|recurrent|locally|unresectable|stage|setting|disease)\b"
+)
+_CLAUSE_END = re.compile(r";|\.(?=\s|$)")
 _SETTINGS = (
     ("adjuvant", r"(?<!neo)(?<!neo-)adjuvant"),
     ("neoadjuvant", r"neo-?adjuvant"),
@@ -116,9 +122,19 @@ def treatment_naive(m: re.Match[str], text: str, polarity: str) -> Params:
         text[m.end() : m.end() + 60],
     ):
         return None  # "untreated spinal cord compression": a state of something else
-    params = _therapy_params(text)
+    # the drugs and kind named in the phrase's own clause: in "Previously untreated, ...
+    # stage II-IIIB NSCLC; resectable includes ... surgical resection" the surgery is not
+    # a therapy the patient must not have had
+    end = _CLAUSE_END.search(text, m.end())
+    params = _therapy_params(text[: end.start() if end else len(text)])
     params["any_anticancer"] = not (params["drugs"] or params["classes"])
     params["negated"] = True
+    if _FOR_SETTING.match(text, m.end()):
+        # "No prior systemic therapy for advanced stage disease": therapy in an earlier
+        # setting (adjuvant) is allowed, and a profile rarely says which setting it was in
+        params["_confidence"] = SETTING_CONFIDENCE
+    a0, a1 = params.get("_anchor", (m.start(), m.end()))
+    params["_anchor"] = (min(a0, m.start()), max(a1, m.end()))
     return params
 
 

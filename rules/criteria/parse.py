@@ -79,13 +79,14 @@ def _classify(text: str, polarity: str) -> tuple[str, dict[str, Any], float, str
         hits = _useful_facets(hits)
         first = hits[0]
     kind, params, conf, rule = first.kind, dict(first.params), first.confidence, first.rule
-    ctx = context(text, first.start, first.end)
+    ctx = context(_masked(text, hits, first), first.start, first.end)
     if "PERMISSIVE" in ctx.categories and kind != "cns_metastases":
         return "other", {"topic": "permissive"}, 0.5, f"{rule}+permissive"
     negated = any(h.params.get("negated") for h in hits)
+    by_context = False  # the negation comes from words around the first facet, not its own
     if kind in NEGATABLE and ctx.negated:
         if polarity == "inclusion" or "neg-unable" in ctx.rules:
-            negated = True
+            negated = by_context = True
         else:  # "No known HIV" under Exclusion Criteria: a double negative, read as written
             params["ambiguous_negation"] = True
             conf = min(conf, CHILD_OF_LIST_CONFIDENCE)
@@ -93,6 +94,11 @@ def _classify(text: str, polarity: str) -> tuple[str, dict[str, Any], float, str
         kind == "cns_metastases" and "PERMISSIVE" in ctx.categories
     ):
         negated = polarity == "inclusion"
+        by_context = True
+    if len(hits) > 1 and negated and not by_context:
+        # "Previously untreated, ... stage II-IIIB NSCLC": the therapy facet says its own
+        # absence; the other facets stand as written (each keeps its own ``negated``)
+        negated = False
     if len(hits) > 1:
         if negated:  # negation scope over several facets is unclear: keep the therapy one
             keep = next((h for h in hits if h.kind == "prior_therapy"), hits[0])
@@ -130,6 +136,16 @@ def _classify(text: str, polarity: str) -> tuple[str, dict[str, Any], float, str
     return kind, params, conf, rule
 
 
+def _masked(text: str, hits: list[engine.Hit], first: engine.Hit) -> str:
+    """The text with the words of other facets that state their own absence blanked
+    ("no prior systemic therapy for metastatic NSCLC": the "no" is the therapy's, not the
+    cancer's), so the context of the first facet does not take their negation."""
+    for h in hits:
+        if h is not first and h.params.get("negated") and h.kind == "prior_therapy":
+            text = text[: h.start] + " " * (h.end - h.start) + text[h.end :]
+    return text
+
+
 def _inside(text: str, clause: str, pos: int) -> bool:
     at = text.find(clause)
     return at >= 0 and at <= pos < at + len(clause)
@@ -154,7 +170,23 @@ def _useful_facets(hits: list[engine.Hit]) -> list[engine.Hit]:
         and len(by_kind) > 1
     ):
         del by_kind["stage"]
-    return [by_kind[k] for k in FACET_ORDER if k in by_kind]
+    out = [by_kind[k] for k in FACET_ORDER if k in by_kind]
+    return [part for h in out for part in _split_stage(h)]
+
+
+def _split_stage(hit: engine.Hit) -> list[engine.Hit]:
+    """A stage list and a resectability in one item are both required ("stage II or III,
+    inoperable", "resectable stage II-IIIB"), not alternatives as the params of one stage
+    facet would read: two stage facets."""
+    p = hit.params
+    if hit.kind != "stage" or not p.get("stages") or "resectable" not in p:
+        return [hit]
+    stages = {k: v for k, v in p.items() if k != "resectable"}
+    resect = {"resectable": p["resectable"]}
+    return [
+        engine.Hit("stage", stages, hit.confidence, hit.rule, hit.start, hit.end),
+        engine.Hit("stage", resect, hit.confidence, hit.rule, hit.start, hit.end),
+    ]
 
 
 def parse_items(text: str) -> list[Criterion]:

@@ -152,7 +152,9 @@ def test_histology_words_do_not_name_a_lung_cancer():
 
 def test_item_ending_in_or_and_the_next_are_alternatives():
     # NCT01801046: "Age > 60, or" was a sure "requires age > 60"
-    crits = parse_criteria("Inclusion Criteria:\n\n* Age > 60, or\n* Age > 18 with high-risk disease")
+    crits = parse_criteria(
+        "Inclusion Criteria:\n\n* Age > 60, or\n* Age > 18 with high-risk disease"
+    )
     assert [c.kind for c in crits] == ["age", "age"]
     assert all(c.confidence <= 0.6 for c in crits)
 
@@ -185,3 +187,48 @@ def test_trec_ct_trials_with_a_colon_line_get_their_exclusions_back():
     assert lost >= 120
     assert recovered >= lost - 5
     assert required_pregnancy == []
+
+
+def _bundled(nct_id):
+    from rules.corpus.bundled import bundled_trials
+
+    return next(t for t in bundled_trials() if t.nct_id == nct_id)
+
+
+def test_previously_untreated_long_item_keeps_disease_stage_and_resectability():
+    # NCT05991206 inc-3 (bundled): was only a negated surgery; the matcher said eligible for a
+    # stage IVA NSCLC patient on osimertinib
+    from rules.criteria import parse_trial
+
+    crit = next(c for c in parse_trial(_bundled("NCT05991206")) if c.id == "inc-3")
+    parts = {(p["kind"], json.dumps(p["params"], sort_keys=True)) for p in crit.params["all_of"]}
+    assert crit.kind == "condition" and crit.confidence >= 0.8
+    assert ("stage", json.dumps({"stages": ["II", "IIIA", "IIIB"]})) in parts
+    assert ("stage", json.dumps({"resectable": True})) in parts
+    therapy = next(p["params"] for p in crit.params["all_of"] if p["kind"] == "prior_therapy")
+    assert therapy["any_anticancer"] and therapy["negated"] and "kind" not in therapy
+    cond = next(p["params"] for p in crit.params["all_of"] if p["kind"] == "condition")
+    assert cond["cancers"] == ["nsclc"] and not cond.get("negated")
+
+
+def test_stage_list_and_inoperable_are_both_required():
+    # NCT02315053 inc-2: {"stages": [II, III], "resectable": false} read as alternatives let a
+    # metastatic (stage IV) patient through
+    kind, params, *_ = classify("T2-4 N0-3 M0 disease (stage II or III, inoperable)", "inclusion")
+    assert kind == "stage"
+    assert [p["params"] for p in params["all_of"]] == [
+        {"stages": ["II", "III"]},
+        {"resectable": False},
+    ]
+
+
+@pytest.mark.parametrize("text", ["None", "-", "\\-", "Nil", "N/A"])
+def test_placeholder_items_are_marked_not_dropped(text):
+    crits = parse_criteria(f"Inclusion Criteria:\n* Age >= 18\nExclusion Criteria:\n* {text}")
+    last = crits[-1]
+    assert last.text == text and last.kind == "other"
+    assert last.params == {"topic": "placeholder"}
+
+
+def test_placeholder_needs_the_whole_item():
+    assert classify("None of the above", "exclusion")[1] != {"topic": "placeholder"}
