@@ -24,6 +24,8 @@ EVIDENCE = {
 def explain(o: CriterionOutcome) -> str:
     """The explanation of one outcome: the trial's words, the patient's facts, the result."""
     c, f = o.criterion, o.finding
+    if f.code == "placeholder":
+        return f'The registry lists "{c.text}" here: there is nothing to check.'
     if f.assumed:
         return (
             f'The trial asks: "{c.text}". This is confirmed with the trial team at screening, '

@@ -162,7 +162,7 @@ def value_params(params: dict[str, Any]) -> dict[str, Any]:
     """
     out: dict[str, Any] = {}
     for k, v in params.items():
-        if k in DISPLAY_ONLY:
+        if k in DISPLAY_ONLY and not (k == "topic" and v == "placeholder"):  # read by _other
             continue
         if k in ("any_of", "all_of") and isinstance(v, list):
             v = [

@@ -321,3 +321,21 @@ def test_sure_exclusions_remain():
     m = judge(profile("aml"), "NCT05645172")  # a CLL study
     assert m.verdict == "ineligible"
     assert outcome(m, "Diagnosis of CLL").status == "not_met"
+
+
+def test_placeholder_items_are_not_sent_to_a_clinician():
+    """Regression: items that are only "None" or "\\-" were shown as "Only a clinician can judge
+    this: 'None'" (NCT05991206 lists "None" and "\\-" under its criteria)."""
+    from matcher import evaluate_trial
+    from profiles import load_profile
+    from rules.corpus import bundled_trials
+    from tests.conftest import REPO
+
+    trial = next(t for t in bundled_trials() if t.nct_id == "NCT05991206")
+    m = evaluate_trial(load_profile(REPO / "examples" / "profile.example.json"), trial,
+                       as_of=date(2026, 11, 20)).to_dict()  # fmt: skip
+    placeholders = [c for c in m["criteria"] if c["text"].strip() in {"None", "\\-", "-"}]
+    assert placeholders
+    for c in placeholders:
+        assert c["status"] == "met"
+        assert "nothing to check" in c["explanation"]
