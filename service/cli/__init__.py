@@ -38,6 +38,7 @@ def main() -> None:
         err_console.print(
             f"[bold red]internal error:[/] {type(exc).__name__}: {exc}\n"
             "Set TRIALMATCH_DEBUG=1 to see the details, and please report it.",
-            highlight=False, soft_wrap=True,
+            highlight=False,
+            soft_wrap=True,
         )
         sys.exit(1)

@@ -15,8 +15,10 @@ def _records(name):
 
 
 def test_full_record_fields_nsclc():
-    trials = [Trial.from_record(r, source="nsclc-100", position=i)
-              for i, r in enumerate(_records("nsclc-100.json.gz"))]
+    trials = [
+        Trial.from_record(r, source="nsclc-100", position=i)
+        for i, r in enumerate(_records("nsclc-100.json.gz"))
+    ]
     assert len(trials) == 100
     t = next(t for t in trials if t.nct_id == "NCT06576635")
     assert t.overall_status == "RECRUITING"
@@ -43,12 +45,25 @@ def test_single_study_api_response_loads():
 @pytest.mark.parametrize(
     ("record", "problem"),
     [
-        ({"protocolSection": {"identificationModule": {}}}, "no protocolSection.identificationModule.nctId"),
+        (
+            {"protocolSection": {"identificationModule": {}}},
+            "no protocolSection.identificationModule.nctId",
+        ),
         ({"protocolSection": {"identificationModule": {"nctId": 12}}}, "nctId"),
-        ({"protocolSection": {"identificationModule": {"nctId": "NCT1"}}}, "NCT followed by 8 digits"),
+        (
+            {"protocolSection": {"identificationModule": {"nctId": "NCT1"}}},
+            "NCT followed by 8 digits",
+        ),
         ([1, 2], "JSON object"),
-        ({"protocolSection": {"identificationModule": {"nctId": "NCT00000001"},
-                              "conditionsModule": {"conditions": "lung"}}}, "should be a list"),
+        (
+            {
+                "protocolSection": {
+                    "identificationModule": {"nctId": "NCT00000001"},
+                    "conditionsModule": {"conditions": "lung"},
+                }
+            },
+            "should be a list",
+        ),
     ],
 )
 def test_not_a_study_is_rejected_with_where_and_why(record, problem):
