@@ -11,7 +11,8 @@ from tests.conftest import BUNDLED
 
 
 def _records(name):
-    return json.loads(gzip.open(BUNDLED / name).read())
+    with gzip.open(BUNDLED / name) as f:
+        return json.loads(f.read())
 
 
 def test_full_record_fields_nsclc():
@@ -38,7 +39,8 @@ def test_seed_record_partial_modules_load():
 
 
 def test_single_study_api_response_loads():
-    r = json.loads(gzip.open(BUNDLED / "get_nct06382129_20260811.json.gz").read())
+    with gzip.open(BUNDLED / "get_nct06382129_20260811.json.gz") as f:
+        r = json.loads(f.read())
     assert Trial.from_record(r).nct_id == "NCT06382129"
 
 
