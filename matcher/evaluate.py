@@ -246,7 +246,8 @@ def _implied_unit(analyte: str, lab: Any, want: Any) -> str | None:
     if not usual:
         return None
     factor = kb.unit_factor(lab.unit, usual[0])
-    limit = float(want.get("value") if isinstance(want, dict) else want.value)
+    value: Any = want.get("value") if isinstance(want, dict) else want.value
+    limit = float(value)
     if factor is None or limit <= 0 or lab.value <= 0:
         return None
     ratio = lab.value * factor / limit

@@ -91,7 +91,7 @@ def _stage_match(have: str | None, want: str) -> bool | None:
 
 
 def _extent_match(facts: PatientFacts, want: str) -> bool | None:
-    dx = (facts.profile.diagnoses or [None])[0]
+    dx = facts.profile.diagnoses[0] if facts.profile.diagnoses else None
     extent = facts.extent
     stage = (dx.stage or "") if dx else ""
     status = ((dx.status or "") if dx else "").lower()
@@ -118,7 +118,7 @@ def _extent_match(facts: PatientFacts, want: str) -> bool | None:
 def stage(params: dict[str, Any], facts: PatientFacts) -> Finding:
     """Patient's disease is in one of the stages / extents named (any of them)."""
     fields = ("diagnoses[0].stage", "diagnoses[0].extent", "diagnoses[0].metastatic_sites")
-    dx = (facts.profile.diagnoses or [None])[0]
+    dx = facts.profile.diagnoses[0] if facts.profile.diagnoses else None
     if facts.profile.diagnoses is None or dx is None:
         return Finding(None, "missing.stage", fields, question="stage")
     checks: list[bool | None] = []

@@ -162,7 +162,8 @@ def washout(params: dict[str, Any], facts: PatientFacts) -> Finding:
     want = _want_words(params)
     if within is None:
         return Finding(None, "unparsed", _THERAPIES, {"want": want}, clinician=True)
-    limit = float(within.get("value") if isinstance(within, dict) else within.value)
+    value: Any = within.get("value") if isinstance(within, dict) else within.value
+    limit = float(value)
     unit = (within.get("unit") if isinstance(within, dict) else within.unit) or "days"
     limit_days = _to_days(limit, unit)
     op = within.get("op") if isinstance(within, dict) else within.op
@@ -301,6 +302,7 @@ def _within_years(c: ConditionFact, within: Any, as_of: date) -> bool | None:
     years = [int(m.group(0)) for m in _YEAR.finditer(c.text)]
     if not years:
         return None
-    value = float(within.get("value") if isinstance(within, dict) else within.value)
+    raw: Any = within.get("value") if isinstance(within, dict) else within.value
+    value = float(raw)
     ago_lo, ago_hi = as_of.year - max(years) - 1, as_of.year - max(years)
     return compare(max(ago_lo, 0), ago_hi, {"op": "<=", "value": value})

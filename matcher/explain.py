@@ -91,8 +91,8 @@ def requirement(kind: str, params: dict[str, Any], f: Finding) -> str:
         return f"{x.get('analyte', 'a lab value')} {x.get('want', '')}".strip()
     if kind == "cns_metastases":
         state = x.get("state") or "any"
-        words = "brain or CNS metastases" if state == "any" else f"{state} brain or CNS metastases"
-        return words + (f" (unless {' and '.join(x['allowed'])})" if x.get("allowed") else "")
+        cns = "brain or CNS metastases" if state == "any" else f"{state} brain or CNS metastases"
+        return cns + (f" (unless {' and '.join(x['allowed'])})" if x.get("allowed") else "")
     if kind == "condition" and ("studied" in params or "healthy" in params):
         return _w(x.get("want")) if not params.get("mentions") else _w(params["mentions"])
     if kind == "condition":

@@ -212,7 +212,7 @@ def match(
     n_doubted = np.bincount(prepared.trial_of, weights=doubted, minlength=n)
     verdict_code, scores = _verdicts(counts, temp_fail, n_doubted)
     order = np.lexsort((prepared.id_rank(), -scores))
-    keep = np.isin(verdict_code[order], [VERDICTS.index(v) for v in wanted])  # type: ignore[arg-type]
+    keep = np.isin(verdict_code[order], [VERDICTS.index(v) for v in wanted])
     chosen = order[keep][: top_k or None].tolist()
     row_start = np.searchsorted(prepared.trial_of, np.arange(n + 1))
     matches = []

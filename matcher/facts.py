@@ -148,7 +148,8 @@ def _dx_cancers(dx: Any) -> list[str]:
 def _therapy(t: Therapy) -> TherapyFact:
     drugs = kb.drug_ids([t.name, *t.drugs])
     setting = (t.setting or "").lower()
-    progressed = bool(t.stop_reason) and any(w in t.stop_reason.lower() for w in PROGRESSION_WORDS)
+    stop_reason = (t.stop_reason or "").lower()
+    progressed = bool(stop_reason) and any(w in stop_reason for w in PROGRESSION_WORDS)
     return TherapyFact(
         name=t.name,
         kind=t.kind,

@@ -10,19 +10,29 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypedDict
 
 import numpy as np
 
 from matcher import guards
 from matcher import knowledge as kb
-from rules.criterion import Criterion
+from rules.criterion import Criterion, Polarity
 from rules.trial import Trial
 
 Parser = Callable[[Trial], list[Criterion]]
 _PARSED: dict[tuple[str, int], list[Criterion]] = {}
 _KEYS: dict[str, int] = {}
 _KEY_ITEMS: list[tuple[str, dict[str, Any]]] = []
+
+
+class _StructuredFields(TypedDict):
+    """The fields every structured (not free-text) criterion shares."""
+
+    polarity: Polarity
+    start: int
+    end: int
+    confidence: float
+    section: str
 
 
 def structured_criteria(trial: Trial) -> list[Criterion]:
@@ -37,7 +47,7 @@ def structured_criteria(trial: Trial) -> list[Criterion]:
     [('ctgov-min-age', 'age', 'Minimum age: 18 Years'), ('ctgov-sex', 'sex', 'Sex: FEMALE')]
     """
     out: list[Criterion] = []
-    common = {
+    common: _StructuredFields = {
         "polarity": "inclusion",
         "start": 0,
         "end": 0,

@@ -84,7 +84,7 @@ def _extra_words(text: str, cid: str) -> list[str]:
 @cache
 def _comorbidity_words(cid: str) -> frozenset[str]:
     data = vocab.load_data("vocab/comorbidities.json")
-    entry = next((e for e in data.get("entries", []) if e.get("id") == cid), {})
+    entry: dict[str, Any] = next((e for e in data.get("entries", []) if e.get("id") == cid), {})
     names = [cid.replace("_", " "), str(entry.get("name") or ""), *entry.get("aliases", [])]
     return frozenset(w for n in names for w in _lower_words_list(n))
 
@@ -123,7 +123,7 @@ def conditions_criterion(trial: Trial) -> Criterion | None:
     elif written and all(_words("healthy_words") & _lower_words(c) for c in written):
         params = {"healthy": True}
     elif written or meshes:
-        studied = []
+        studied: list[dict[str, str | None]] = []
         for text in written or meshes:
             cid = kb.comorbidity_id(text)
             if cid is not None and _extra_words(text, cid):

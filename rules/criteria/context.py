@@ -68,8 +68,8 @@ def _clause_bounds(text: str, start: int, end: int, term: re.Pattern[str]) -> tu
     left = 0
     for m in term.finditer(text, 0, start):
         left = m.end()
-    m = term.search(text, end)
-    right = m.start() if m else len(text)
+    nxt = term.search(text, end)
+    right = nxt.start() if nxt else len(text)
     return left, right
 
 

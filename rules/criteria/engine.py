@@ -117,7 +117,7 @@ def _extractor(name: str) -> Extractor:
     fn = getattr(extractors, name, None)
     if fn is None:
         raise CriteriaError(f"no extractor named {name!r}", hint="see rules/criteria/extractors.py")
-    return fn  # type: ignore[no-any-return]
+    return fn
 
 
 def run(text: str, polarity: str) -> list[Hit]:

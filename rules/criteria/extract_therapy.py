@@ -19,7 +19,7 @@ _FOR_SETTING = re.compile(
     r"(?:advanced|metastatic|recurrent|locally|unresectable|stage|setting|disease)\b"
 )
 _CLAUSE_END = re.compile(r";|\.(?=\s|$)")
-_SETTINGS = (
+_SETTING_RX = (
     ("adjuvant", r"(?<!neo)(?<!neo-)adjuvant"),
     ("neoadjuvant", r"neo-?adjuvant"),
     ("metastatic", r"metastatic"),
@@ -27,7 +27,7 @@ _SETTINGS = (
     ("first line", r"first[- ]line|1st[- ]line"),
     ("second line", r"second[- ]line|2nd[- ]line"),
 )
-_SETTINGS = tuple((name, re.compile(rf"(?i)\b(?:{rx})\b")) for name, rx in _SETTINGS)
+_SETTINGS = tuple((name, re.compile(rf"(?i)\b(?:{rx})\b")) for name, rx in _SETTING_RX)
 _PLANNED = re.compile(
     r"(?i)\b(?:to be treated|to receive|will (?:be )?(?:receive|treated|undergo)|scheduled (?:to|for)|"
     r"planned (?:to|for)|plans? to (?:receive|undergo|start)|candidates?\b|eligible for (?:treatment|therapy)|"

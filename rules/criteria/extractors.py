@@ -40,18 +40,18 @@ _CNS_ALLOWED = re.compile(
     r"(?i)\b(?:unless|except|allowed|permitted|eligible|may (?:be )?(?:enrolled|included|participate)|"
     r"provided|if|who (?:are|have been)|that (?:are|have been)|acceptable)\b"
 )
-_CNS_STATES = (
+_CNS_STATE_RX = (
     ("untreated", r"untreated|not (?:been )?treated|unresected|not received"),
     ("symptomatic", r"symptomatic|neurologically unstable|symptoms"),
     ("active", r"active|progressi\w+|unstable|uncontrolled|growing|new"),
 )
-_CNS_STATES = tuple((n, re.compile(rf"(?i)\b(?:{rx})\b")) for n, rx in _CNS_STATES)
-_ALLOWED_STATES = (
+_CNS_STATES = tuple((n, re.compile(rf"(?i)\b(?:{rx})\b")) for n, rx in _CNS_STATE_RX)
+_ALLOWED_STATE_RX = (
     ("treated", r"treated|irradiated|resected|radiotherapy|surgery|SRS"),
     ("stable", r"stable|no (?:evidence of )?progression|without progression"),
     ("asymptomatic", r"asymptomatic|no symptoms|without symptoms"),
 )
-_ALLOWED_STATES = tuple((n, re.compile(rf"(?i)\b(?:{rx})\b")) for n, rx in _ALLOWED_STATES)
+_ALLOWED_STATES = tuple((n, re.compile(rf"(?i)\b(?:{rx})\b")) for n, rx in _ALLOWED_STATE_RX)
 
 
 def empty(m: re.Match[str], text: str, polarity: str) -> Params:
@@ -208,8 +208,8 @@ def performance_status(m: re.Match[str], text: str, polarity: str) -> Params:
         if scale_word.startswith(("who", "world"))
         else "ECOG"
     )
-    values = [number(g[k]) for k in ("lo", "hi", "hi2", "hi3") if g.get(k)]
-    values = [v for v in values if v is not None]
+    found = [number(g[k]) for k in ("lo", "hi", "hi2", "hi3") if g.get(k)]
+    values = [v for v in found if v is not None]
     if not values:
         return None
     limit = 100 if scale in ("Karnofsky", "Lansky") else 5

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
 from rules.criteria import engine
 from rules.criteria.context import context
 from rules.criteria.labs import thresholds
 from rules.criteria.segment import Item, segment
-from rules.criterion import Criterion
+from rules.criterion import Criterion, Polarity
 
 NEGATABLE = frozenset(
     {
@@ -294,7 +294,9 @@ def _criteria_for(
         # is a carve-out of the parent (a treated skin cancer), never a required diagnosis
         kind, params, conf, rule = "other", {"topic": "exception"}, 0.5, f"{rule}+exception"
     conf = _adjust(conf, item)
-    base = dict(polarity=item.polarity, section=item.section, parent=parent)
+    # segment() only yields the header data's inclusion/exclusion (a null sub-header keeps the
+    # region's polarity); Criterion validates it again at run time
+    polarity = cast(Polarity, item.polarity)
     subs = thresholds(own) if kind == "lab" else []
     if len(subs) < 2:
         return [
@@ -307,7 +309,9 @@ def _criteria_for(
                 params=params,
                 confidence=conf,
                 rule=rule,
-                **base,
+                polarity=polarity,
+                section=item.section,
+                parent=parent,
             )
         ]
     out = [
@@ -320,7 +324,9 @@ def _criteria_for(
             params={"topic": "lab_panel"},
             confidence=0.5,
             rule="lab-panel",
-            **base,
+            polarity=polarity,
+            section=item.section,
+            parent=parent,
         )
     ]
     for k, sub in enumerate(subs, start=n_children + 1):
@@ -328,7 +334,7 @@ def _criteria_for(
         out.append(
             Criterion(
                 id=f"{cid}.{k}",
-                polarity=item.polarity,
+                polarity=polarity,
                 text=text[s:e],
                 start=s,
                 end=e,
