@@ -75,7 +75,9 @@ def cached_parse(trials: Sequence[Trial], *, data_dir: Path | None) -> dict[str,
         ids = set(found["nct_id"].to_list())
         if found["parser_digest"][0] == digest and all(t.nct_id in ids for t in trials):
             columns = [c for c in CRITERIA_SCHEMA if c in found.columns]
-            return parsed_of(found.filter(pl.col("id").is_not_null()).select(columns))
+            wanted = [t.nct_id for t in trials]  # only the trials of the run become objects
+            rows = found.filter(pl.col("id").is_not_null() & pl.col("nct_id").is_in(wanted))
+            return parsed_of(rows.select(columns))
     parsed = parse_all(store.trials())
     table = table_of(parsed).with_columns(parser_digest=pl.lit(digest))
     # a trial without criteria still marks the cache as covering it
