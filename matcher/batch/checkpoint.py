@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 import shutil
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +41,7 @@ def cohort_fingerprint(cohort: Path) -> str:
     for f in files:
         digest.update(str(f.relative_to(cohort) if cohort.is_dir() else f.name).encode())
         with f.open("rb") as fh:
-            for block in iter(lambda fh=fh: fh.read(1 << 20), b""):
+            for block in iter(partial(fh.read, 1 << 20), b""):
                 digest.update(block)
     return digest.hexdigest()
 

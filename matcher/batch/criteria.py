@@ -151,7 +151,7 @@ def table_of(
     from matcher.guards import doubts
 
     by_id = {t.nct_id: t for t in trials} if trials is not None else {}
-    rows = []
+    rows: list[dict[str, Any]] = []
     for n, cs in parsed.items():
         trial = by_id.get(n)
         reasons = doubts(trial, cs) if trial is not None else [UNCHECKED] * len(cs)
