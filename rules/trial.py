@@ -9,14 +9,14 @@ position and the problem.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from rules.errors import CorpusError
 
 NCT_RE = re.compile(r"^NCT\d{8}$")
-STATUSES = (
+Status = Literal[
     "RECRUITING",
     "NOT_YET_RECRUITING",
     "ENROLLING_BY_INVITATION",
@@ -31,10 +31,17 @@ STATUSES = (
     "APPROVED_FOR_MARKETING",
     "WITHHELD",
     "UNKNOWN",
-)
+]
+STATUSES: tuple[str, ...] = get_args(Status)
 _AGE_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(year|month|week|day|hour|minute)s?\s*$", re.I)
-_UNIT_YEARS = {"year": 1.0, "month": 1 / 12, "week": 7 / 365.25, "day": 1 / 365.25,
-               "hour": 1 / 8766, "minute": 1 / 525960}
+_UNIT_YEARS = {
+    "year": 1.0,
+    "month": 1 / 12,
+    "week": 7 / 365.25,
+    "day": 1 / 365.25,
+    "hour": 1 / 8766,
+    "minute": 1 / 525960,
+}
 
 
 class _Model(BaseModel):

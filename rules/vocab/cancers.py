@@ -9,7 +9,7 @@ from typing import Any
 from rapidfuzz import fuzz, process
 
 from rules.lexicon import Lexicon, Mention, tokenize
-from rules.vocab.data import _blockers, _entries, _lexicon_rows
+from rules.vocab.data import _blockers, _entries, _lexicon_rows, ancestors
 
 
 @cache
@@ -57,15 +57,7 @@ def cancer_ancestors(cancer_id: str) -> set[str]:
     >>> sorted(cancer_ancestors("pdac"))
     ['pancreatic_cancer', 'solid_tumor']
     """
-    table = _cancer_table()
-    seen: set[str] = set()
-    stack = list(table.get(cancer_id, {}).get("parents", []))
-    while stack:
-        cur = stack.pop()
-        if cur not in seen:
-            seen.add(cur)
-            stack.extend(table.get(cur, {}).get("parents", []))
-    return seen
+    return ancestors(_cancer_table(), cancer_id)
 
 
 def cancer_is_a(child_id: str, ancestor_id: str) -> bool:

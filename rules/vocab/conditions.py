@@ -6,7 +6,7 @@ from functools import cache
 from typing import Any
 
 from rules.lexicon import Lexicon, Mention
-from rules.vocab.data import _blockers, _entries, _lexicon_rows
+from rules.vocab.data import _blockers, _entries, _lexicon_rows, ancestors
 
 
 @cache
@@ -52,15 +52,7 @@ def comorbidity_classes(comorbidity_id: str) -> set[str]:
     >>> sorted(comorbidity_classes("crohns_disease"))
     ['autoimmune_disease', 'inflammatory_bowel_disease']
     """
-    table = _comorbidity_table()
-    seen: set[str] = set()
-    stack = list(table.get(comorbidity_id, {}).get("parents", []))
-    while stack:
-        cur = stack.pop()
-        if cur not in seen:
-            seen.add(cur)
-            stack.extend(table.get(cur, {}).get("parents", []))
-    return seen
+    return ancestors(_comorbidity_table(), comorbidity_id)
 
 
 @cache

@@ -96,3 +96,19 @@ def _lexicon_rows(entries: list[dict[str, Any]], kind: str) -> list[tuple[str, s
             if alias:
                 rows.append((alias, e["id"], kind))
     return rows
+
+
+def ancestors(table: dict[str, dict[str, Any]], entry_id: str) -> set[str]:
+    """Every ancestor of ``entry_id`` through the ``parents`` of ``table`` (not itself).
+
+    >>> sorted(ancestors({"a": {"parents": ["b"]}, "b": {"parents": ["c"]}}, "a"))
+    ['b', 'c']
+    """
+    seen: set[str] = set()
+    stack = list(table.get(entry_id, {}).get("parents", []))
+    while stack:
+        cur = stack.pop()
+        if cur not in seen:
+            seen.add(cur)
+            stack.extend(table.get(cur, {}).get("parents", []))
+    return seen
