@@ -20,6 +20,7 @@ import polars as pl
 
 from matcher.facade import MatchReport, TrialMatch, match
 from matcher.geo import NearestSite, location_point, nearest_recruiting_site
+from matcher.index import PreparedTrials
 from matcher.outcome import Question
 from matcher.retrieve import DEFAULT_STATUSES, age_fit, condition_match, patient_terms, sex_fit
 from profiles.model import PatientProfile
@@ -268,6 +269,7 @@ def match_corpus(
     retrieval: bool = True,
     use_model: bool = True,
     ranker: Any | None = None,
+    prepared: PreparedTrials | None = None,
 ) -> CorpusReport:
     """Judge ``profile`` against ``trials``: retrieve, judge, order by verdict group then rank.
 
@@ -277,6 +279,8 @@ def match_corpus(
     verdict group unless ``use_model`` is off, the profile names no condition, there are
     more than ``MODEL_LIMIT`` candidates or no model is installed; then the retrieval
     score (condition match) does, with the rule engine's score breaking ties.
+    ``prepared`` (:func:`matcher.prepare` output holding every trial given, e.g. a service's
+    corpus prepared once) is reused: the kept trials are sliced from it, never re-parsed.
 
     >>> from rules.corpus import bundled_trials
     >>> p = PatientProfile(age=62, sex="male", diagnoses=[{"condition": "pancreatic cancer"}])
@@ -291,8 +295,13 @@ def match_corpus(
         profile, trials, statuses=statuses, max_distance_km=max_distance_km, cut=retrieval
     )
     if retrieval:
-        kept, summary = _relevant_to_cancer(profile, kept, summary, as_of=as_of or date.today())
-    report = match(profile, kept, as_of=as_of, statuses=verdicts)
+        kept, summary = _relevant_to_cancer(
+            profile, kept, summary, as_of=as_of or date.today(), prepared=prepared
+        )
+    pool: list[Trial] | PreparedTrials = kept
+    if prepared is not None:
+        pool = take_prepared(prepared, [t.nct_id for t in kept])
+    report = match(profile, pool, as_of=as_of, statuses=verdicts)
     judged = [m.trial for m in report.matches]
     how: Ranking = "retrieval"
     scores: dict[str, float] = {}
@@ -317,8 +326,53 @@ def match_corpus(
     return CorpusReport(out, summary, how, nearest, scores)
 
 
+def take_prepared(prepared: PreparedTrials, nct_ids: Sequence[str]) -> PreparedTrials:
+    """The prepared trials named by ``nct_ids``, in that order (array slicing, no parsing).
+
+    >>> from matcher.index import prepare
+    >>> ts = [Trial(nct_id=f"NCT0000000{i}", minimum_age="18 Years") for i in (1, 2, 3)]
+    >>> sub = take_prepared(prepare(ts), ["NCT00000003", "NCT00000001"])
+    >>> [t.nct_id for t in sub.trials], sub.trial_of.tolist()
+    (['NCT00000003', 'NCT00000001'], [0, 1])
+    """
+    import numpy as np
+
+    where = {t.nct_id: i for i, t in enumerate(prepared.trials)}
+    missing = [n for n in nct_ids if n not in where]
+    if missing:
+        raise ConfigError(
+            f"{len(missing)} trial(s) are not in the prepared trials, e.g. {missing[0]}",
+            hint="prepare every trial passed to match_corpus",
+        )
+    chosen = [where[n] for n in nct_ids]
+    starts = np.searchsorted(prepared.trial_of, np.arange(len(prepared.trials) + 1))
+    rows = (
+        np.concatenate([np.arange(starts[i], starts[i + 1]) for i in chosen])
+        if chosen
+        else np.zeros(0, dtype=np.int64)
+    )
+    trial_of = np.repeat(
+        np.arange(len(chosen), dtype=np.int32), [starts[i + 1] - starts[i] for i in chosen]
+    )
+    return PreparedTrials(
+        trials=[prepared.trials[i] for i in chosen],
+        criteria=[prepared.criteria[i] for i in chosen],
+        trial_of=trial_of.astype(np.int32),
+        key=prepared.key[rows],
+        required=prepared.required[rows],
+        confident=prepared.confident[rows],
+        temporary=prepared.temporary[rows],
+        full_key=prepared.full_key[rows] if prepared.full_key is not None else None,
+    )
+
+
 def _relevant_to_cancer(
-    profile: PatientProfile, kept: list[Trial], summary: Retrieval, *, as_of: date
+    profile: PatientProfile,
+    kept: list[Trial],
+    summary: Retrieval,
+    *,
+    as_of: date,
+    prepared: PreparedTrials | None = None,
 ) -> tuple[list[Trial], Retrieval]:
     """Leave out trials that study only other conditions than the patient's recognised cancer.
 
@@ -334,7 +388,17 @@ def _relevant_to_cancer(
     cancers = patient_cancers(profile, as_of=as_of)
     if not cancers or not kept:
         return kept, summary
-    table = relevance_table(kept, {t.nct_id: parse_trial(t) for t in kept})
+    if prepared is not None:  # its parsed criteria, the registry's structured fields left out
+        crits = dict(zip((t.nct_id for t in prepared.trials), prepared.criteria, strict=True))
+        parsed = {
+            t.nct_id: [c for c in crits[t.nct_id] if not c.rule.startswith("ctgov:")]
+            if t.nct_id in crits
+            else parse_trial(t)
+            for t in kept
+        }
+    else:
+        parsed = {t.nct_id: parse_trial(t) for t in kept}
+    table = relevance_table(kept, parsed)
     wanted = set(relevant_trials({0: cancers}, table).get(0, []))
     relevant = [t for t in kept if t.nct_id in wanted]
     dropped = len(kept) - len(relevant)

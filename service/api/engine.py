@@ -68,6 +68,7 @@ class Engine:
         self._lock = threading.RLock()
         self._criteria: dict[str, list[Criterion]] = {}
         self._pools: dict[tuple[tuple[str, ...], tuple[str, ...]], Any] = {}
+        self._phases: dict[tuple[str, ...], list[Trial]] = {}
 
     @cached_property
     def trials(self) -> list[Trial]:
@@ -140,10 +141,63 @@ class Engine:
         top_k: int | None = None,
         filters: MatchFilters | None = None,
     ) -> dict[str, Any]:
-        """The JSON of ``trialmatch match --format json`` for this profile."""
+        """Every trial of the pool judged, best score first (no retrieval, no ranking model).
+
+        The pages' view (they set apart studies of other conditions themselves); the API
+        answers with :meth:`search`, the JSON of ``trialmatch match --format json``.
+        """
         run = need("matcher", "match", "matching")
         report = _engine_call(run, profile, self.pool(profile, filters), as_of=as_of, top_k=top_k)
         return report.to_dict()  # type: ignore[no-any-return]
+
+    def search(
+        self,
+        profile: PatientProfile,
+        *,
+        as_of: date | None = None,
+        top_k: int | None = None,
+        filters: MatchFilters | None = None,
+    ) -> dict[str, Any]:
+        """The JSON of ``trialmatch match --format json`` for this profile.
+
+        The CLI's path (``matcher.search.match_corpus``: retrieval by status, age/sex,
+        distance and cancer relevance, then verdict group and ranking model) over the corpus
+        prepared once: ``filters.status`` are the statuses (default: the CLI's),
+        ``filters.max_distance_km`` the distance limit, ``filters.phase`` keeps those phases.
+        """
+        run = need("matcher.search", "match_corpus", "matching")
+        default = need("matcher.retrieve", "DEFAULT_STATUSES", "matching")
+        distance = filters.max_distance_km if filters else None
+        if distance is not None and profile_point(profile) is None:
+            raise ProfileError(
+                "filters.max_distance_km needs a place to measure from",
+                where="profile.location",
+                hint="give location.postal_code (a US postal code) or location.lat and .lon",
+            )
+        report = _engine_call(
+            run,
+            profile,
+            self.of_phases(tuple(filters.phase) if filters and filters.phase else ()),
+            as_of=as_of,
+            statuses=tuple(filters.status) if filters and filters.status else default,
+            max_distance_km=distance,
+            top_k=top_k,
+            prepared=self.prepared,
+        )
+        return report.to_dict()  # type: ignore[no-any-return]
+
+    def of_phases(self, phases: Sequence[str]) -> list[Trial]:
+        """The corpus trials in any of ``phases`` (all trials when none given); kept."""
+        if not phases:
+            return self.trials
+        key = tuple(sorted(set(phases)))
+        with self._lock:
+            found = self._phases.get(key)
+            if found is None:
+                want = set(key)
+                found = [t for t in self.trials if want.intersection(t.phases or ["NA"])]
+                self._phases[key] = found
+        return found
 
     def pool(self, profile: PatientProfile, filters: MatchFilters | None) -> Any:
         """The prepared trials a request is matched against, never re-parsed per request.
@@ -190,7 +244,7 @@ class Engine:
         filters: MatchFilters | None = None,
     ) -> list[Any]:
         """The facts that would settle the most unknowns, best first."""
-        return list(self.match(profile, as_of=as_of, filters=filters).get("questions", []))
+        return list(self.search(profile, as_of=as_of, filters=filters).get("questions", []))
 
     def from_text(self, text: str) -> tuple[PatientProfile, list[Any]]:
         """A profile extracted from a free-text note, and its facts with their spans."""

@@ -106,7 +106,7 @@ def _schema_error(error: Any) -> dict[str, Any]:
 )
 def match(body: MatchRequest, engine: EngineDep) -> dict[str, Any]:
     """Match a profile against the corpus: the JSON of ``trialmatch match --format json``."""
-    return engine.match(body.profile, as_of=body.as_of, top_k=body.top_k, filters=body.filters)
+    return engine.search(body.profile, as_of=body.as_of, top_k=body.top_k, filters=body.filters)
 
 
 @router.post(
@@ -118,7 +118,7 @@ def match(body: MatchRequest, engine: EngineDep) -> dict[str, Any]:
 def match_text(body: TextMatchRequest, engine: EngineDep) -> dict[str, Any]:
     """Extract a profile from a pasted note (each fact with its span), then match it."""
     profile, facts = engine.from_text(body.text)
-    report = engine.match(profile, as_of=body.as_of, top_k=body.top_k, filters=body.filters)
+    report = engine.search(profile, as_of=body.as_of, top_k=body.top_k, filters=body.filters)
     return {"profile": profile.model_dump(mode="json", exclude_none=True), "facts": facts, **report}
 
 

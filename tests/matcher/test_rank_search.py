@@ -12,6 +12,7 @@ from matcher.search import (
     profile_query,
     retrieval_scores,
     retrieve_trials,
+    take_prepared,
 )
 from profiles import PatientProfile, load_profile
 from rules.corpus import bundled_trials
@@ -136,3 +137,33 @@ def test_retrieval_score_prefers_the_patients_disease(corpus):
     aml = [scores[t.nct_id] for t in corpus if _studies(t, "aml")]
     lung = [scores[t.nct_id] for t in corpus if _studies(t, "nsclc")]
     assert min(aml) > max(lung)
+
+
+def test_a_prepared_corpus_gives_the_same_report_and_is_not_reparsed(corpus, example_report):
+    import matcher.index as index
+    from matcher import prepare
+    from rules.errors import ConfigError
+
+    profile = load_profile(EXAMPLE)
+    prepared = prepare(corpus)
+    got = match_corpus(profile, corpus, as_of=AS_OF, prepared=prepared)
+    assert got.to_dict() == example_report.to_dict()
+    assert got.retrieval == example_report.retrieval
+    # retrieval and the verdicts parse nothing when given the prepared corpus (the ranking
+    # model's rule features evaluate the judged trials through the cached parse themselves)
+    want = match_corpus(profile, corpus, as_of=AS_OF, use_model=False).to_dict()
+    index._PARSED.clear()
+    got = match_corpus(profile, corpus, as_of=AS_OF, use_model=False, prepared=prepared)
+    assert not index._PARSED
+    assert got.to_dict() == want
+    # a slice keeps each trial's rows and criteria
+    ids = [corpus[5].nct_id, corpus[2].nct_id]
+    sub = take_prepared(prepared, ids)
+    assert [t.nct_id for t in sub.trials] == ids
+    assert sub.criteria == [prepared.criteria[5], prepared.criteria[2]]
+    assert sub.key.tolist() == (
+        prepared.key[prepared.trial_of == 5].tolist()
+        + prepared.key[prepared.trial_of == 2].tolist()
+    )
+    with pytest.raises(ConfigError, match="not in the prepared trials"):
+        take_prepared(take_prepared(prepared, ids[:1]), ids)

@@ -163,7 +163,7 @@ def test_logs_carry_request_facts_but_no_patient_data(
 
 
 class _Broken(Engine):
-    def match(self, *args, **kwargs):  # type: ignore[override]
+    def search(self, *args, **kwargs):  # type: ignore[override]
         raise RuntimeError("boom with patient detail 10016")
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from fastapi.testclient import TestClient
 
@@ -17,34 +19,61 @@ def client() -> TestClient:
     return TestClient(create_app(Settings(api_keys=(KEY,)), engine=Engine()))
 
 
-def test_match_answers_the_cli_json(client: TestClient, example_profile_json: dict) -> None:
-    from matcher import match
-    from profiles.model import PatientProfile
-    from rules.corpus import load_corpus
+def _cli_json(*args: str) -> dict:
+    from typer.testing import CliRunner
 
+    from service.cli import app
+    from tests.conftest import REPO
+
+    profile = str(REPO / "examples" / "profile.example.json")
+    result = CliRunner().invoke(app, ["match", profile, "--format", "json", *args])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)  # type: ignore[no-any-return]
+
+
+def test_match_answers_the_cli_json(client: TestClient, example_profile_json: dict) -> None:
     body = {"profile": example_profile_json, "as_of": "2026-11-20", "top_k": 5}
     r = client.post("/v1/match", json=body, headers=H)
     assert r.status_code == 200
     got = r.json()
-    from datetime import date
-
-    want = match(
-        PatientProfile.model_validate(example_profile_json),
-        load_corpus(),
-        as_of=date(2026, 11, 20),
-        top_k=5,
-    ).to_dict()
-    assert got == want
-    assert len(got["matches"]) == 5
+    assert got == _cli_json("--as-of", "2026-11-20", "--top-k", "5")
+    assert 1 <= len(got["matches"]) <= 5
+    assert got["matches"][0]["nct_id"] == "NCT06532617"  # the pancreatic cancer trial first
     for m in got["matches"]:
-        assert m["verdict"] in ("eligible", "possibly_eligible", "ineligible")
+        assert m["overall_status"] in ("RECRUITING", "NOT_YET_RECRUITING")
+        assert {"nearest_site", "rank_score"} <= set(m)
         assert all(c["explanation"] for c in m["criteria"])
+
+
+def test_match_status_and_distance_filters_answer_the_cli_json(
+    client: TestClient, example_profile_json: dict
+) -> None:
+    body = {
+        "profile": example_profile_json,
+        "as_of": "2026-11-20",
+        "top_k": 8,
+        "filters": {"status": ["RECRUITING"], "max_distance_km": 300},
+    }
+    r = client.post("/v1/match", json=body, headers=H)
+    assert r.status_code == 200
+    got = r.json()
+    want = _cli_json(
+        "--as-of",
+        "2026-11-20",
+        "--top-k",
+        "8",
+        "--status",
+        "RECRUITING",
+        "--max-distance-km",
+        "300",
+    )
+    assert got == want and got["matches"]
 
 
 def test_match_filters_keep_status_phase_and_distance(
     client: TestClient, example_profile_json: dict
 ) -> None:
-    from service.api.geo import nearest_site, zip_point
+    from matcher.geo import nearest_recruiting_site, zip_point
 
     engine: Engine = client.app.state.engine  # type: ignore[attr-defined]
     body = {
@@ -60,7 +89,8 @@ def test_match_filters_keep_status_phase_and_distance(
     for nct in ids:
         t = engine.get(nct)
         assert t.overall_status == "RECRUITING" and "PHASE2" in t.phases
-        assert nearest_site(t, origin)[1] <= 300
+        site = nearest_recruiting_site(t, origin)
+        assert site is None or site.distance_km <= 300  # unlocated trials are kept, as in the CLI
 
 
 def test_questions_rank_facts_that_settle_unknowns(
