@@ -26,6 +26,7 @@ async def _preload(app: FastAPI) -> AsyncIterator[None]:
     engine: Engine = app.state.engine
     try:
         await asyncio.to_thread(lambda: engine.prepared)
+        await asyncio.to_thread(engine.warm)
         log.info("worker ready: %d trials", len(engine.trials))
     except NotAvailable as exc:
         log.warning("%s; matching will answer 501", exc)
