@@ -18,6 +18,7 @@ import polars as pl
 
 from matcher.metrics import evaluate_run
 from matcher.retrieve import Bm25Index
+from rules.corpus import read_trials as corpus_read_trials
 from rules.errors import CorpusError
 from rules.trial import Trial
 
@@ -144,16 +145,12 @@ def read_qrels(path: Path) -> pl.DataFrame:
 
 
 def read_trials(path: Path) -> dict[str, Trial]:
-    """Trials by NCT id from a JSON Lines file of v2-shaped records."""
-    out: dict[str, Trial] = {}
-    for n, line in _lines(path):
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise CorpusError(f"not JSON: {exc.msg}", where=f"{path}, line {n}") from None
-        trial = Trial.from_record(record, source=str(path), position=n)
-        out[trial.nct_id] = trial
-    return out
+    """Trials by NCT id from a JSON Lines file of v2-shaped records (the corpus reader);
+    the first unreadable record is an error, never a dropped trial."""
+    trials, errors = corpus_read_trials([path])
+    if errors:
+        raise errors[0]
+    return {t.nct_id: t for t in trials}
 
 
 def random_run(bench: Benchmark, *, seed: int) -> pl.DataFrame:

@@ -140,7 +140,7 @@ def _trial_ctx(request: Request, nct_id: str) -> dict[str, Any] | None:
     }
 
 
-async def trial_page(request: Request) -> Response:
+def _trial_response(request: Request, template: str) -> Response:
     ctx = _trial_ctx(request, request.path_params["nct_id"])
     if ctx is None:
         return _problem(
@@ -149,19 +149,15 @@ async def trial_page(request: Request) -> Response:
             "Trial not found",
             f"There is no trial {request.path_params['nct_id']} in this collection.",
         )
-    return _page(request, "trial.html", **ctx)
+    return _page(request, template, **ctx)
+
+
+async def trial_page(request: Request) -> Response:
+    return _trial_response(request, "trial.html")
 
 
 async def trial_print(request: Request) -> Response:
-    ctx = _trial_ctx(request, request.path_params["nct_id"])
-    if ctx is None:
-        return _problem(
-            request,
-            404,
-            "Trial not found",
-            f"There is no trial {request.path_params['nct_id']} in this collection.",
-        )
-    return _page(request, "trial_print.html", **ctx)
+    return _trial_response(request, "trial_print.html")
 
 
 async def drug_page(request: Request) -> Response:
