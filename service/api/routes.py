@@ -8,6 +8,7 @@ from functools import cache
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, status
+from fastapi._compat import field_annotation_is_sequence
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel
 
@@ -37,7 +38,35 @@ _errors: dict[int | str, dict[str, Any]] = {
     422: {"model": ErrorOut, "description": "Invalid input: each error names its field."},
     501: {"model": ErrorOut, "description": "A part of the engine not in this build."},
 }
-router = APIRouter(prefix="/v1", dependencies=[Depends(require_api_key)], responses=_errors)
+
+
+def single_valued_query(request: Request) -> None:
+    """Reject a query parameter given several times where the endpoint takes one value
+    (``?condition=a&condition=b``): FastAPI would silently keep the last one."""
+    route = request.scope.get("route")
+    dependant = getattr(route, "dependant", None)
+    if dependant is None:
+        return
+    errors = [
+        {
+            "loc": ("query", field.alias),
+            "msg": f"give {field.alias} once (it takes a single value)",
+            "type": "value_error",
+            "input": request.query_params.getlist(field.alias),
+        }
+        for field in dependant.query_params
+        if not field_annotation_is_sequence(field.field_info.annotation)
+        and len(request.query_params.getlist(field.alias)) > 1
+    ]
+    if errors:
+        raise RequestValidationError(errors)
+
+
+router = APIRouter(
+    prefix="/v1",
+    dependencies=[Depends(require_api_key), Depends(single_valued_query)],
+    responses=_errors,
+)
 
 
 def get_engine(request: Request) -> Engine:

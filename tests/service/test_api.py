@@ -267,3 +267,16 @@ def test_openapi_docs_are_served(client: TestClient) -> None:
         "/v1/trials",
         "/v1/interventions/{name}",
     } <= set(paths)
+
+
+def test_repeated_single_valued_query_is_a_422_naming_it(client):
+    """Regression (found by schemathesis): ?condition=a&condition=b was answered 200 with the
+    last value silently kept."""
+    r = client.get("/v1/trials?condition=lung&condition=breast", headers=H)
+    assert r.status_code == 422
+    (err,) = r.json()["detail"]
+    assert err["loc"] == ["query", "condition"]
+    assert "once" in err["msg"]
+    # a list-valued parameter may repeat
+    ok = client.get("/v1/trials?status=RECRUITING&status=COMPLETED&limit=1", headers=H)
+    assert ok.status_code == 200
