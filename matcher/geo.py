@@ -10,6 +10,7 @@ import math
 from dataclasses import dataclass
 from functools import cache
 
+import numpy as np
 import zipcodes
 
 from profiles.model import Location
@@ -81,6 +82,20 @@ class NearestSite:
     distance_km: float
 
 
+def _recruiting_points(trial: Trial) -> list[tuple[Site, tuple[float, float]]]:
+    """The trial's recruiting sites (see :func:`nearest_recruiting_site`) with coordinates."""
+    trial_recruiting = (trial.overall_status or "") in RECRUITING_SITE
+    found = []
+    for site in trial.sites:
+        status = (site.status or "").upper()
+        if status not in RECRUITING_SITE and not (status == "" and trial_recruiting):
+            continue
+        where = site_point(site)
+        if where is not None:
+            found.append((site, where))
+    return found
+
+
 def nearest_recruiting_site(trial: Trial, point: tuple[float, float]) -> NearestSite | None:
     """The nearest site whose status is recruiting (or not yet recruiting), with coordinates.
 
@@ -93,16 +108,78 @@ def nearest_recruiting_site(trial: Trial, point: tuple[float, float]) -> Nearest
     >>> s.city, 250 < s.distance_km < 350
     ('Boston', True)
     """
-    best: NearestSite | None = None
-    trial_recruiting = (trial.overall_status or "") in RECRUITING_SITE
-    for site in trial.sites:
-        status = (site.status or "").upper()
-        if status not in RECRUITING_SITE and not (status == "" and trial_recruiting):
-            continue
-        where = site_point(site)
-        if where is None:
-            continue
+    best: tuple[float, Site] | None = None
+    for site, where in _recruiting_points(trial):
         d = haversine_km(point[0], point[1], where[0], where[1])
-        if best is None or d < best.distance_km:
-            best = NearestSite(site.facility, site.city, site.state, site.country, round(d, 1))
-    return best
+        if best is None or d < best[0]:  # unrounded: the first of equally near sites wins
+            best = (d, site)
+    if best is None:
+        return None
+    d, site = best
+    return NearestSite(site.facility, site.city, site.state, site.country, round(d, 1))
+
+
+@dataclass(frozen=True)
+class SiteIndex:
+    """Every recruiting site of a set of trials as arrays: nearest sites of all trials at once.
+
+    Built once for a corpus (a service's, a batch run's); :meth:`nearest` then answers in one
+    vectorized pass what :func:`nearest_recruiting_site` answers trial by trial, with the same
+    sites, the same first-wins ties and the same rounded distances.
+
+    >>> t = Trial(nct_id="NCT00000001", overall_status="RECRUITING",
+    ...           sites=[Site(city="Boston", zip="02114", country="United States")])
+    >>> idx = SiteIndex.build([t, Trial(nct_id="NCT00000002")])
+    >>> found = idx.nearest((40.7443, -73.9781))
+    >>> found["NCT00000001"] == nearest_recruiting_site(t, (40.7443, -73.9781)), found["NCT00000002"]
+    (True, None)
+    """
+
+    nct_ids: tuple[str, ...]
+    owner: np.ndarray  # int, trial position of each site
+    lat: np.ndarray  # radians
+    lon: np.ndarray  # radians
+    points: tuple[tuple[float, float], ...]  # degrees, as site_point gives them
+    sites: tuple[Site, ...]
+
+    @classmethod
+    def build(cls, trials: list[Trial]) -> SiteIndex:
+        owner: list[int] = []
+        points: list[tuple[float, float]] = []
+        sites: list[Site] = []
+        for i, trial in enumerate(trials):
+            for site, where in _recruiting_points(trial):
+                owner.append(i)
+                points.append(where)
+                sites.append(site)
+        deg = np.asarray(points, dtype=np.float64).reshape(-1, 2)
+        return cls(
+            nct_ids=tuple(t.nct_id for t in trials),
+            owner=np.asarray(owner, dtype=np.int64),
+            lat=np.radians(deg[:, 0]),
+            lon=np.radians(deg[:, 1]),
+            points=tuple(points),
+            sites=tuple(sites),
+        )
+
+    def nearest(self, point: tuple[float, float]) -> dict[str, NearestSite | None]:
+        """Each trial's nearest recruiting site from ``point`` (None: no located site)."""
+        out: dict[str, NearestSite | None] = dict.fromkeys(self.nct_ids)
+        if not len(self.owner):
+            return out
+        p1, l1 = math.radians(point[0]), math.radians(point[1])
+        a = (
+            np.sin((self.lat - p1) / 2) ** 2
+            + math.cos(p1) * np.cos(self.lat) * np.sin((self.lon - l1) / 2) ** 2
+        )
+        d = 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.minimum(1.0, a)))
+        # sites are grouped by trial in order: the first site of the smallest distance wins
+        order = np.lexsort((np.arange(len(d)), d, self.owner))
+        first = order[np.r_[True, self.owner[order][1:] != self.owner[order][:-1]]]
+        for j in first.tolist():
+            site, where = self.sites[j], self.points[j]
+            exact = haversine_km(point[0], point[1], where[0], where[1])  # the scalar formula
+            out[self.nct_ids[self.owner[j]]] = NearestSite(
+                site.facility, site.city, site.state, site.country, round(exact, 1)
+            )
+        return out

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypedDict
 
 import numpy as np
@@ -209,6 +209,9 @@ class PreparedTrials:
     temporary: np.ndarray  # bool, failure can pass later
     nct_rank: np.ndarray | None = None  # int, position of each trial in NCT id order (lazy)
     full_key: np.ndarray | None = None  # int32, key of the full params (explanations); optional
+    #: values derived from these trials once and reused by every request (site index,
+    #: condition relevance); filled lazily by their users, never part of equality
+    memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def id_rank(self) -> np.ndarray:
         """Each trial's position in NCT id order (computed once; ties in score sort by id)."""

@@ -11,7 +11,9 @@ list of trusted types.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -19,7 +21,7 @@ import skops.io as sio
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.model_selection import GroupKFold
-from threadpoolctl import threadpool_limits
+from threadpoolctl import ThreadpoolController
 
 from rules.errors import ConfigError
 
@@ -44,6 +46,16 @@ TRUSTED = [
     "sklearn.ensemble._hist_gradient_boosting.predictor.TreePredictor",
     "numpy.dtype",
 ]
+
+
+@cache
+def _controller() -> ThreadpoolController:
+    return ThreadpoolController()  # finding the native thread pools takes ~2 ms: once
+
+
+def _one_thread() -> Any:
+    """Native thread pools limited to one thread (OpenMP threads only contend here)."""
+    return _controller().limit(limits=1)
 
 
 class PairFeatures(TransformerMixin, BaseEstimator):
@@ -88,17 +100,23 @@ class PairFeatures(TransformerMixin, BaseEstimator):
         missing = [c for c in self.feature_names_in_ if c not in X.columns]
         if missing:
             raise ConfigError(f"the pair table lacks feature column(s) {missing}")
-        cols = [pl.col(c).cast(pl.Float64).fill_nan(None) for c in self.feature_names_in_]
-        share = [
-            (pl.col(c) / pl.col(c).max().over(GROUP)).fill_nan(None).alias(f"{c}_share")
-            for c in self.relative_
-        ]
-        pct = [
-            (pl.col(c).rank("average").over(GROUP) / pl.len().over(GROUP)).alias(f"{c}_pct")
-            for c in self.relative_
-        ]
-        table = X.select(GROUP, *cols).with_columns(*share).with_columns(*pct)
-        return table.drop(GROUP).to_numpy().astype(float)[:, self.keep_]
+        # raw columns straight to floats (null and NaN both become NaN): one conversion, not
+        # one expression per column (this runs on every API request)
+        raw = X.select(pl.col(c).cast(pl.Float64) for c in self.feature_names_in_)
+        parts = [raw.to_numpy().astype(float).reshape(X.height, -1)]
+        if self.relative_:
+            cols = [pl.col(c).cast(pl.Float64).fill_nan(None) for c in self.relative_]
+            share = [
+                (pl.col(c) / pl.col(c).max().over(GROUP)).fill_nan(None).alias(f"{c}_share")
+                for c in self.relative_
+            ]
+            pct = [
+                (pl.col(c).rank("average").over(GROUP) / pl.len().over(GROUP)).alias(f"{c}_pct")
+                for c in self.relative_
+            ]
+            rel = X.select(GROUP, *cols).select(*share, *pct)
+            parts.append(rel.to_numpy().astype(float).reshape(X.height, -1))
+        return np.hstack(parts)[:, self.keep_]
 
 
 class TrialRanker(BaseEstimator):
@@ -154,7 +172,7 @@ class TrialRanker(BaseEstimator):
         if relevant.all() or not relevant.any():
             raise ConfigError("training needs both relevant (1, 2) and not relevant (0) pairs")
         # One thread: on small tables OpenMP threads only contend (10x slower on 2 busy cores).
-        with threadpool_limits(1):
+        with _one_thread():
             self.relevance_ = self._classifier(max_iter=self.max_iter).fit(M, relevant)
             eligible = grade[relevant] == 2
             sub = M[relevant]
@@ -172,7 +190,7 @@ class TrialRanker(BaseEstimator):
 
     def predict_matrix(self, M: np.ndarray) -> np.ndarray:
         """Scores of an already transformed feature matrix (for permutation importance)."""
-        with threadpool_limits(1):
+        with _one_thread():
             rel = self.relevance_.predict_proba(M)[:, 1]
             if self.eligibility_ is None:
                 return rel

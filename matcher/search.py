@@ -10,7 +10,7 @@ model cannot be used (no condition in the profile, no model file).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cache
@@ -19,7 +19,7 @@ from typing import Any, Literal
 import polars as pl
 
 from matcher.facade import MatchReport, TrialMatch, match
-from matcher.geo import NearestSite, location_point, nearest_recruiting_site
+from matcher.geo import NearestSite, SiteIndex, location_point
 from matcher.index import PreparedTrials
 from matcher.outcome import Question
 from matcher.retrieve import DEFAULT_STATUSES, age_fit, condition_match, patient_terms, sex_fit
@@ -164,12 +164,15 @@ def retrieve_trials(
     statuses: Iterable[str] | None = DEFAULT_STATUSES,
     max_distance_km: float | None = None,
     cut: bool = True,
+    sites: SiteIndex | None = None,
 ) -> tuple[list[Trial], dict[str, NearestSite | None], Retrieval]:
     """Trials kept by status, age/sex fields and distance; nearest sites; the counts.
 
     Without ``cut`` every trial is kept (the counts still say what would have gone).
     The distance limit is ``max_distance_km`` or the profile's ``location.max_distance_km``;
     a trial with no located recruiting site is kept (its distance is unknown).
+    ``sites`` (a :class:`matcher.geo.SiteIndex` holding at least these trials, e.g. built
+    once for a service's corpus) saves indexing the sites on every call.
 
     >>> ts = [Trial(nct_id="NCT00000001", overall_status="RECRUITING", maximum_age="50 Years"),
     ...       Trial(nct_id="NCT00000002", overall_status="COMPLETED")]
@@ -184,9 +187,13 @@ def retrieve_trials(
         limit = profile.location.max_distance_km
     counts = dict(wrong_status=0, age=0, sex=0, beyond=0, unlocated=0)
     kept: list[Trial] = []
+    trials = list(trials)
+    found: dict[str, NearestSite | None] = {}
+    if point is not None:
+        found = (sites or SiteIndex.build(trials)).nearest(point)
     nearest: dict[str, NearestSite | None] = {}
     for trial in trials:
-        site = nearest_recruiting_site(trial, point) if point else None
+        site = found.get(trial.nct_id)
         nearest[trial.nct_id] = site
         reason = None
         if wanted is not None and (trial.overall_status or "").upper() not in wanted:
@@ -291,8 +298,14 @@ def match_corpus(
     if top_k is not None and top_k < 1:
         raise ConfigError(f"top_k must be at least 1, got {top_k}")
     trials = list(trials)
+    sites = _memo(prepared, "sites", lambda p: SiteIndex.build(p.trials)) if prepared else None
     kept, nearest, summary = retrieve_trials(
-        profile, trials, statuses=statuses, max_distance_km=max_distance_km, cut=retrieval
+        profile,
+        trials,
+        statuses=statuses,
+        max_distance_km=max_distance_km,
+        cut=retrieval,
+        sites=sites,
     )
     if retrieval:
         kept, summary = _relevant_to_cancer(
@@ -382,24 +395,49 @@ def _relevant_to_cancer(
     with no recognised cancer keeps every trial. This is retrieval, not a verdict: with
     ``--trials`` (no retrieval) such trials are judged and reported.
     """
-    from matcher.batch.relevance import patient_cancers, relevance_table, relevant_trials
-    from rules.criteria import parse_trial
+    from matcher.batch.relevance import patient_cancers
 
     cancers = patient_cancers(profile, as_of=as_of)
     if not cancers or not kept:
         return kept, summary
-    if prepared is not None:  # its parsed criteria, the registry's structured fields left out
-        crits = dict(zip((t.nct_id for t in prepared.trials), prepared.criteria, strict=True))
-        parsed = {
-            t.nct_id: [c for c in crits[t.nct_id] if not c.rule.startswith("ctgov:")]
-            if t.nct_id in crits
-            else parse_trial(t)
-            for t in kept
-        }
+    if prepared is not None:  # it holds every trial given (see match_corpus)
+        wanted = _relevant_in(prepared, cancers)
     else:
-        parsed = {t.nct_id: parse_trial(t) for t in kept}
-    table = relevance_table(kept, parsed)
-    wanted = set(relevant_trials({0: cancers}, table).get(0, []))
+        wanted = _relevant_ids(kept, cancers)
     relevant = [t for t in kept if t.nct_id in wanted]
     dropped = len(kept) - len(relevant)
     return relevant, replace(summary, other_condition=dropped, kept=len(relevant))
+
+
+def _memo(prepared: PreparedTrials, name: str, build: Callable[[PreparedTrials], Any]) -> Any:
+    """A value derived once from ``prepared`` (kept in its ``memo``)."""
+    if name not in prepared.memo:
+        prepared.memo[name] = build(prepared)
+    return prepared.memo[name]
+
+
+def _relevant_ids(trials: Sequence[Trial], cancers: tuple[str, ...]) -> frozenset[str]:
+    """NCT ids of ``trials`` relevant to a patient with ``cancers`` (batch's relevance rule)."""
+    from matcher.batch.relevance import relevance_table, relevant_trials
+    from rules.criteria import parse_trial
+
+    table = relevance_table(trials, {t.nct_id: parse_trial(t) for t in trials})
+    return frozenset(relevant_trials({0: cancers}, table).get(0, []))
+
+
+def _relevant_in(prepared: PreparedTrials, cancers: tuple[str, ...]) -> frozenset[str]:
+    """:func:`_relevant_ids` over the whole prepared corpus, kept per set of cancers."""
+    from matcher.batch.relevance import relevance_table, relevant_trials
+
+    def table(p: PreparedTrials) -> pl.DataFrame:
+        own = [[c for c in cs if not c.rule.startswith("ctgov:")] for cs in p.criteria]
+        return relevance_table(p.trials, {t.nct_id: c for t, c in zip(p.trials, own, strict=True)})
+
+    found: dict[tuple[str, ...], frozenset[str]] = _memo(prepared, "relevant", lambda p: {})
+    if cancers not in found:
+        if len(found) >= 1024:
+            found.clear()
+        found[cancers] = frozenset(
+            relevant_trials({0: cancers}, _memo(prepared, "relevance", table)).get(0, [])
+        )
+    return found[cancers]

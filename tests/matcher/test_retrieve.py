@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from matcher.geo import haversine_km, nearest_recruiting_site, zip_point
+from matcher.geo import SiteIndex, haversine_km, nearest_recruiting_site, zip_point
 from matcher.retrieve import Bm25Index, condition_match, retrieve, text_condition_match
 from profiles.model import PatientProfile
 from rules.trial import Trial
@@ -80,6 +80,18 @@ def test_distance_filter_uses_recruiting_sites(nsclc):
     for c in with_site[:5]:
         trial = next(t for t in nsclc if t.nct_id == c.nct_id)
         assert nearest_recruiting_site(trial, zip_point("10016")) == c.nearest_site
+
+
+@pytest.mark.parametrize("origin", ["10016", "94305", "77030", "60611", "98109"])
+def test_site_index_gives_each_trials_own_nearest_site(nsclc, mixed, origin):
+    """The vectorized index answers what the trial-by-trial search answers, for every trial."""
+    trials = [*nsclc, *mixed]
+    point = zip_point(origin)
+    found = SiteIndex.build(trials).nearest(point)
+    assert list(found) == [t.nct_id for t in trials]
+    assert sum(site is not None for site in found.values()) > 50
+    for trial in trials:
+        assert found[trial.nct_id] == nearest_recruiting_site(trial, point), trial.nct_id
 
 
 def test_bm25_prefers_the_matching_trial(nsclc):
