@@ -23,6 +23,15 @@ def comorbidity(m: re.Match[str], text: str, polarity: str) -> Params:
             return {"_kind": "other", "topic": "family_history", "_confidence": 0.5}
         return {"_kind": "other", "topic": "unlisted_condition", "_confidence": 0.5}
     lower = text.lower()
+    if _STUDY_AIM.search(text):  # "it is planned to compare ... patients with hypertension"
+        return {"_kind": "other", "topic": "study_aim", "_confidence": 0.5}
+    first = mentions[0]
+    before = text[max(0, first.start - 60) : first.start]
+    transplant = "transplant" in first.id or "hsct" in first.id
+    if transplant and _FUTURE.search(before):  # "Eligible for a ... autologous transplant"
+        return {"_kind": "other", "topic": "planned_treatment", "planned": True, "_confidence": 0.5}
+    if _MEDICATION_FOR.search(before):  # "taking any medication for treatment of X"
+        return {"_kind": "other", "topic": "medication", "_confidence": 0.5}
     if ("control" in lower or "stab" in lower) and _CONTROLLED.search(
         text
     ):  # "with a history of hypertension must be well-controlled"
@@ -46,7 +55,37 @@ def comorbidity(m: re.Match[str], text: str, polarity: str) -> Params:
     within = _within_years(text)
     if within:
         params["within"] = within
+    if any(_qualified(text, x) for x in mentions) or _DIAGNOSIS_DATE.search(text):
+        # "nonatherosclerotic stroke", "non-typable HCV genotype", "date of COPD diagnosis
+        # is before 1997": a subtype or a date the profile does not record
+        params["qualified"] = True
+        params["_confidence"] = QUALIFIED_CONFIDENCE
     return params
+
+
+QUALIFIED_CONFIDENCE = 0.7
+_STUDY_AIM = re.compile(
+    r"(?i)\b(?:it is planned|we plan|we will compare|is planned to|the (?:aim|objective|purpose) "
+    r"(?:of (?:this|the) (?:study|trial) )?is)\b"
+)
+_FUTURE = re.compile(
+    r"(?i)\b(?:eligible for|candidates? for|scheduled (?:for|to)|planned|plans? to|awaiting|"
+    r"waiting list|to undergo|will undergo|survival from|incompatible with)\b[^.;]{0,40}$"
+)
+_MEDICATION_FOR = re.compile(
+    r"(?i)\b(?:medications?|drugs?|medicines?)\s+(?:\w+\s+){0,2}?(?:for|to treat)\s+"
+    r"(?:the\s+)?(?:treatment|management|control)?\s*(?:of\s+)?(?:\w+\s+){0,1}$"
+)
+_NON_WORD = re.compile(r"(?i)\bnon(?!e\b)[- ]?[a-z]+[- ]?[a-z]*\s+$")
+_DIAGNOSIS_DATE = re.compile(
+    r"(?i)\bdiagnos\w*\b[^.;]{0,30}\b(?:before|after|prior to|since)\s+(?:19|20)\d\d\b"
+)
+
+
+def _qualified(text: str, x: vocab.Mention) -> bool:
+    """A "non-" word right before the condition names a subtype of it ("nonatherosclerotic
+    stroke", "non-typable HCV genotype infection")."""
+    return bool(_NON_WORD.search(text, max(0, x.start - 25), x.start))
 
 
 _CONTROLLED = re.compile(
@@ -145,12 +184,14 @@ def _own(text: str, x: vocab.Mention) -> bool:
 
 def _specific_infections(text: str, mentions: list[vocab.Mention]) -> list[vocab.Mention]:
     """Drop the head noun "infection" of a named infection ("tuberculosis infection",
-    "dermatophytic infection of toe nails"): it is not "any infection". A qualifier ("active",
+    "dermatophytic infection of toe nails", "virus (HIV) infection"): it is not "any infection". A qualifier ("active",
     "serious", "fungal") or a listing word before it keeps the generic class."""
     out = []
     for i, x in enumerate(mentions):
         if x.id == "infection" and " " not in x.text.strip():
-            prev_adjacent = i > 0 and not text[mentions[i - 1].end : x.start].strip(" -")
+            # "Human immunodeficiency virus (HIV) infection": the abbreviation's bracket
+            # sits between the named infection and its head noun.
+            prev_adjacent = i > 0 and not text[mentions[i - 1].end : x.start].strip(" -()")
             word = _WORD_BEFORE.search(text, max(0, x.start - 40), x.start)
             named = word is not None and word.group(1).lower() not in _INFECTION_QUALIFIERS
             if prev_adjacent or named:

@@ -58,6 +58,9 @@ _FAMILY = re.compile(
     r"(?i)\b(?:family (?:medical )?history|(?:first|second)[- ]degree relatives?|family members?|"
     r"relatives? (?:with|of|who)|parents?|siblings?)\b"
 )
+_MARGINS = re.compile(
+    r"(?i)\bmargins?\b[^.;]{0,40}?\b(?:clear|free|negative|uninvolved)\s+(?:of|for|from)\b[^.;]{0,40}$"
+)
 _CLAUSE_END = re.compile(r"[;]|\.(?=\s|$)")
 _RECURRENCE_OF = re.compile(
     r"(?i)\b(?:recurrence|relapse|progression|recurrences|relapses) (?:of (?:the |their |his |her )?)?(?:\w+ )?$"
@@ -150,6 +153,10 @@ def condition(m: re.Match[str], text: str, polarity: str) -> Params:
             return {"_kind": "other", "topic": "family_history", "_confidence": 0.5}
         return None
     first = mentions[0]
+    if _MARGINS.search(text, 0, first.start):
+        # "Margins must be clear of invasive cancer and DCIS": the absence of disease at
+        # the resection margins, a surgical requirement, not the diagnosis
+        return {"_kind": "other", "topic": "surgical_margins", "_confidence": 0.5}
     if _RECURRENCE_OF.search(text[max(0, first.start - 30) : first.start]):
         return None  # "Recurrence of breast cancer": the extent (stage facet), not the diagnosis
     if _INDICATION.search(text[max(0, first.start - 40) : first.start]) and _THERAPY_CUE.search(

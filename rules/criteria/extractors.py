@@ -70,15 +70,24 @@ def contraception(m: re.Match[str], text: str, polarity: str) -> Params:
 
 
 _PREG_ADVICE = re.compile(
-    r"(?i)\b(?:should|if|in case|in the event)\s+(?:a |the |any )?(?:woman|women|she|female|patient|"
+    r"(?i)\b(?:refrain|abstain)\w*\s+from\s+(?:becoming pregnant|breast[- ]?feed|nursing|lactat)|"
+    r"\b(?:agree|willing|willingness|consent)\w*\s+to\s+(?:not|stop|discontinue|avoid)\s+"
+    r"(?:breast[- ]?feed|nursing)|"
+    r"\b(?:should|if|in case|in the event)\s+(?:a |the |any )?(?:woman|women|she|female|patient|"
     r"participant|subject|partner)\w*\s+(?:\w+\s+){0,2}?(?:become|becomes|becoming|is|suspects?)\s+pregnant|"
     r"\binform (?:her|his|their|the) (?:treating |study )?(?:physician|doctor|investigator)"
 )
 
 
+_ADVICE_WORDS = (
+    *("inform", "become", "suspect", "refrain", "abstain"),
+    *("to not", "to stop", "to avoid", "to discontinue"),
+)
+
+
 def pregnancy(m: re.Match[str], text: str, polarity: str) -> Params:
     lower = text.lower()
-    if ("inform" in lower or "become" in lower or "suspect" in lower) and _PREG_ADVICE.search(
+    if any(w in lower for w in _ADVICE_WORDS) and _PREG_ADVICE.search(
         text
     ):  # "Should a woman become pregnant ..., she should inform ..."
         return {"_kind": "other", "topic": "pregnancy_advice", "_confidence": 0.5}
@@ -102,18 +111,28 @@ _AGE_SCOPE = re.compile(
     r"children|adults?|pts|women|men|females?|males?)\b[^.;:]{0,30}$"
 )
 _TABLE_HEAD_AFTER = re.compile(r"(?i)\s*(?:years?|yrs?)?\s*(?:old|of age)?\s*:\s*$")
+# "Patients ages 50-65 must provide a negative colonoscopy report": the age band is the
+# subject of another requirement (a test or document), not an age limit of the trial.
+_SCOPE_AFTER = re.compile(
+    r"(?i)\s*(?:years?|yrs?)?\s*(?:old|of age)?\s*,?\s*(?:must|should|shall|will need to|"
+    r"need to|are required to|is required to)\s+(?:also\s+)?(?:provide|submit|undergo|show|"
+    r"present|bring|have had (?:a|an)\s+(?:\w+\s+){0,2}?(?:screening|test|examination|exam|"
+    r"colonoscopy|mammogram))\b"
+)
 
 
 def _age_scope(m: re.Match[str], text: str) -> bool:
     """The age only scopes another requirement ("Karnofsky >= 50% (for patients > 10 years
-    of age)"), heads an age-banded table ("Age 65-70 years:"), or is a lab table row."""
+    of age)"), heads an age-banded table ("Age 65-70 years:"), is the subject of another
+    requirement ("Patients ages 50-65 must provide a negative colonoscopy report") or is a
+    lab table row."""
     g = m.groupdict()
     pos = next((m.start(k) for k in ("v", "lo", "v1") if g.get(k)), m.start())
     scope = _AGE_SCOPE.search(text, max(0, pos - 60), pos)
     if scope and text[: scope.start()].strip(" (,;"):
         return True  # a scope phrase after some other requirement
     end = max(m.end(k) for k in ("v", "hi", "v2", "unit", "u2") if g.get(k)) if g else m.end()
-    if _TABLE_HEAD_AFTER.fullmatch(text, end):
+    if _TABLE_HEAD_AFTER.fullmatch(text, end) or _SCOPE_AFTER.match(text, end):
         return True
     return bool(re.search(r"\(\s*$", text[: m.start()]) and _LAB_UNIT.search(text, 0, m.start()))
 

@@ -7,6 +7,7 @@ from functools import lru_cache
 from typing import Any, cast
 
 from rules.criteria import engine
+from rules.criteria.alternatives import rival_diseases
 from rules.criteria.context import context
 from rules.criteria.labs import thresholds
 from rules.criteria.segment import Item, segment
@@ -202,7 +203,8 @@ def parse_items(text: str) -> list[Criterion]:
             ids.get(item.parent) if item.parent is not None else None,
             n_children=len(item.children),
         )
-    return _or_lists(_disease_lists(out))
+    crits = _or_lists(_disease_lists(out))
+    return rival_diseases(crits, cap=CHILD_OF_LIST_CONFIDENCE)
 
 
 _OR_TAIL = re.compile(r"(?i)\b(?:or|and/or)\s*[,;:]?\s*$")
