@@ -7,7 +7,11 @@ rule engine judges eligibility afterwards.
 
 from __future__ import annotations
 
+import hashlib
+import math
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -66,8 +70,79 @@ def trial_document(trial: Trial) -> str:
     return "\n".join(p for p in parts if p)
 
 
+def _tokenize(texts: list[str]) -> list[list[str]]:
+    return bm25s.tokenize(texts, stopwords="en", return_ids=False, show_progress=False)  # type: ignore[no-any-return]
+
+
+@lru_cache(maxsize=1024)
+def _query_tokens(text: str) -> tuple[str, ...]:
+    return tuple(_tokenize([text])[0])
+
+
+class TokenCache:
+    """Documents' words (bm25s's tokenizer, English stopwords) as counts, kept across indexes.
+
+    Keyed by a digest of the text; each document is kept as its distinct word ids (one
+    shared vocabulary) with their counts, at most ``limit`` documents (the oldest go first).
+
+    >>> cache = TokenCache(limit=10)
+    >>> (ids, counts, length), = cache.documents(["melanoma of the skin, melanoma"])
+    >>> sorted((cache.word(i), int(n)) for i, n in zip(ids, counts)), length
+    ([('melanoma', 2), ('skin', 1)], 3)
+    """
+
+    def __init__(self, *, limit: int = 100_000) -> None:
+        self.limit = limit
+        self._lock = threading.Lock()
+        self._ids: dict[str, int] = {}
+        self._words: list[str] = []  # the word of each id
+        self._docs: OrderedDict[bytes, tuple[np.ndarray, np.ndarray, int]] = OrderedDict()
+
+    def documents(self, docs: Sequence[str]) -> list[tuple[np.ndarray, np.ndarray, int]]:
+        """For each text: its distinct word ids (sorted), their counts, its length in words."""
+        keys = [hashlib.blake2b(d.encode(), digest_size=16).digest() for d in docs]
+        with self._lock:
+            missing = {k: d for k, d in zip(keys, docs, strict=True) if k not in self._docs}
+            if missing:
+                for key, words in zip(missing, _tokenize(list(missing.values())), strict=True):
+                    ids = np.asarray([self._id(w) for w in words], dtype=np.int64)
+                    distinct, counts = np.unique(ids, return_counts=True)
+                    self._docs[key] = (distinct, counts, len(words))
+            found = [self._docs[k] for k in keys]
+            for k in keys:
+                self._docs.move_to_end(k)
+            while len(self._docs) > self.limit:
+                self._docs.popitem(last=False)
+        return found
+
+    def known(self, word: str) -> int | None:
+        """The id of ``word``, None when no document seen had it."""
+        return self._ids.get(word)
+
+    def word(self, id_: int) -> str:
+        return self._words[id_]
+
+    def _id(self, word: str) -> int:
+        found = self._ids.get(word)
+        if found is None:
+            found = self._ids[word] = len(self._words)
+            self._words.append(word)
+        return found
+
+
+#: The process's token cache (documents of every index built).
+TOKENS = TokenCache()
+#: bm25s's defaults: Lucene BM25, k1 = 1.5, b = 0.75, scores kept in float32
+_K1, _B = 1.5, 0.75
+
+
 class Bm25Index:
-    """A BM25 index over trials (bm25s); build it with :meth:`build`.
+    """A BM25 index over trials; build it with :meth:`build`.
+
+    The scores are bm25s's (``bm25s.BM25()`` defaults, same tokenizer), bit for bit, without
+    building bm25s's full score matrix: a query only needs its own words' counts. Texts are
+    tokenized once per process (:data:`TOKENS`), since the service builds small indexes over
+    each request's trials, whose texts repeat from request to request.
 
     >>> idx = Bm25Index.build([Trial(nct_id="NCT00000001", conditions=["melanoma"]),
     ...                        Trial(nct_id="NCT00000002", conditions=["glioma"])])
@@ -76,28 +151,59 @@ class Bm25Index:
     True
     """
 
-    def __init__(self, ids: Sequence[str], model: bm25s.BM25):
+    def __init__(
+        self,
+        ids: Sequence[str],
+        *,
+        words: np.ndarray,
+        docs: np.ndarray,
+        counts: np.ndarray,
+        lengths: np.ndarray,
+    ):
         self.ids = list(ids)
-        self.model = model
+        self._words = words  # word id of each (word, document) entry, sorted
+        self._docs = docs  # document of each entry
+        self._counts = counts  # float32 count of the word in the document
+        self._lengths = lengths  # words per document
+        self._avg = np.asarray(lengths).mean() if len(lengths) else np.float64(0.0)
 
     @classmethod
     def build(cls, trials: Iterable[Trial], *, texts: Sequence[str] | None = None) -> Bm25Index:
         """Index ``trials`` (or the given per-trial ``texts``, in the same order)."""
         trials = list(trials)
         docs = list(texts) if texts is not None else [trial_document(t) for t in trials]
-        model = bm25s.BM25()
-        tokens = bm25s.tokenize(docs, stopwords="en", show_progress=False)
-        model.index(tokens, show_progress=False)
-        return cls([t.nct_id for t in trials], model)
+        found = TOKENS.documents(docs)
+        words = np.concatenate([f[0] for f in found]) if found else np.zeros(0, np.int64)
+        owner = np.repeat(np.arange(len(found)), [len(f[0]) for f in found])
+        counts = np.concatenate([f[1] for f in found]) if found else np.zeros(0, np.int64)
+        order = np.argsort(words, kind="stable")
+        return cls(
+            [t.nct_id for t in trials],
+            words=words[order],
+            docs=owner[order],
+            counts=counts[order].astype(np.float32),
+            lengths=np.asarray([f[2] for f in found], dtype=np.int64),
+        )
 
     def score_array(self, text: str) -> np.ndarray:
         """BM25 score of ``text`` against every indexed trial, in index order."""
-        query = bm25s.tokenize([text], stopwords="en", return_ids=False, show_progress=False)[0]
-        vocab = self.model.vocab_dict or {}
-        query = [q for q in query if q in vocab]
-        if not query:
-            return np.zeros(len(self.ids))
-        return np.asarray(self.model.get_scores(query), dtype=float)
+        n = len(self.ids)
+        scores = np.zeros(n, dtype=np.float32)
+        for word in _query_tokens(text):  # a repeated word counts again, as in bm25s
+            wid = TOKENS.known(word)
+            if wid is None:
+                continue
+            lo, hi = np.searchsorted(self._words, [wid, wid + 1])
+            if lo == hi:
+                continue
+            docs, tf = self._docs[lo:hi], self._counts[lo:hi]
+            df = int(hi - lo)
+            idf = np.float32(math.log(1 + (n - df + 0.5) / (df + 0.5)))
+            # bm25s's arithmetic and types: float64 term weight, stored as float32, summed
+            # in float32 in query order
+            tfc = tf / (_K1 * ((1 - _B) + _B * self._lengths[docs] / self._avg) + tf)
+            scores[docs] += (np.full(len(docs), idf) * tfc).astype(np.float32)
+        return np.asarray(scores, dtype=float)
 
     def scores(self, text: str) -> dict[str, float]:
         """BM25 score of ``text`` per trial id."""

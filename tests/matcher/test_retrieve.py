@@ -94,6 +94,43 @@ def test_site_index_gives_each_trials_own_nearest_site(nsclc, mixed, origin):
         assert found[trial.nct_id] == nearest_recruiting_site(trial, point), trial.nct_id
 
 
+QUERIES = [
+    "62-year-old woman with metastatic EGFR exon 19 deletion lung adenocarcinoma, brain "
+    "metastases, progressed on osimertinib; ECOG 1; hypertension",
+    "acute myeloid leukemia FLT3 ITD relapsed after allogeneic transplant, leukemia leukemia",
+    "pregnant",
+    "no word of this is in any trial: xyzzy",
+    "",
+]
+
+
+@pytest.mark.parametrize("size", [1, 7, 100])
+@pytest.mark.parametrize("part", ["document", "exclusion", "title"])
+def test_bm25_scores_are_bm25s_own_bit_for_bit(nsclc, mixed, size, part):
+    """The index scores only the query's words; the numbers must be bm25s's full index's."""
+    import bm25s
+    import numpy as np
+
+    from matcher.pairs import split_criteria
+    from matcher.retrieve import trial_document
+
+    trials = [*nsclc, *mixed][100 - size // 2 : 100 - size // 2 + size]
+    texts = {
+        "document": [trial_document(t) for t in trials],
+        "exclusion": [split_criteria(t.eligibility_criteria)[1] or "-" for t in trials],
+        "title": [t.title for t in trials],
+    }[part]
+    reference = bm25s.BM25()
+    reference.index(bm25s.tokenize(texts, stopwords="en", show_progress=False), show_progress=False)
+    ours = Bm25Index.build(trials, texts=texts)
+    for query in QUERIES:
+        words = bm25s.tokenize([query], stopwords="en", return_ids=False, show_progress=False)[0]
+        words = [w for w in words if w in reference.vocab_dict]
+        expected = np.asarray(reference.get_scores(words), float) if words else np.zeros(size)
+        assert np.array_equal(ours.score_array(query), expected), query
+    assert ours.score_array(QUERIES[0]).any() or part != "document"
+
+
 def test_bm25_prefers_the_matching_trial(nsclc):
     index = Bm25Index.build(nsclc)
     scores = index.scores("EGFR exon 19 deletion osimertinib")
