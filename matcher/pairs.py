@@ -8,13 +8,15 @@ the matcher evaluates the pairs.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import polars as pl
 
 from matcher.concepts import concept_hits, gene_hits, patient_concepts
+from matcher.facade import TrialMatch
 from matcher.retrieve import (
     Bm25Index,
     age_fit,
@@ -35,6 +37,7 @@ _PHASES = {"EARLY_PHASE1": 0.5, "PHASE1": 1, "PHASE2": 2, "PHASE3": 3, "PHASE4":
 _OPEN = ("RECRUITING", "NOT_YET_RECRUITING", "ENROLLING_BY_INVITATION")
 
 
+@lru_cache(maxsize=65536)
 def split_criteria(text: str | None) -> tuple[str, str]:
     """Inclusion and exclusion parts of an eligibility text (split at the exclusion heading).
 
@@ -141,12 +144,15 @@ def pair_frame(
     profiles: dict[str, PatientProfile],
     trials: dict[str, Trial],
     rules: bool = True,
+    judged: Mapping[tuple[str, str], TrialMatch] | None = None,
 ) -> pl.DataFrame:
     """Raw features for each ``query_id, nct_id`` pair (other columns are kept).
 
     BM25 scores use indexes over all the trials given, so they are comparable within a patient.
-    With ``rules``, the rule engine's outcome counts and its ``verdict`` are added.
+    With ``rules``, the rule engine's outcome counts and its ``verdict`` are added;
+    ``judged`` holds pairs the matcher already judged, by ``(query_id, nct_id)``.
     """
+    judged = judged or {}
     ordered = sorted(trials)
     idx = TrialIndexes.build([trials[n] for n in ordered])
     cache: dict[str, dict[str, np.ndarray]] = {}
@@ -164,6 +170,6 @@ def pair_frame(
         row: dict[str, object] = {name: float(scores[at]) for name, scores in cache[qid].items()}
         row.update(pair_row(profiles[qid], texts[qid], trials[nct]))
         if rules:
-            row.update(rule_row(profiles[qid], trials[nct]))
+            row.update(rule_row(profiles[qid], trials[nct], judged=judged.get((qid, nct))))
         rows.append(row)
     return pl.concat([pairs, pl.DataFrame(rows)], how="horizontal")

@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import date
 
 from matcher import evaluate_trial
+from matcher.facade import TrialMatch
 from profiles.model import PatientProfile
 from rules.trial import Trial
 
@@ -59,15 +60,27 @@ def rule_columns() -> list[str]:
     return cols
 
 
-def rule_row(profile: PatientProfile, trial: Trial, *, as_of: date = AS_OF) -> dict[str, object]:
+_COLUMNS = tuple(rule_columns())
+
+
+def rule_row(
+    profile: PatientProfile,
+    trial: Trial,
+    *,
+    as_of: date = AS_OF,
+    judged: TrialMatch | None = None,
+) -> dict[str, object]:
     """Rule features and the verdict of one pair.
+
+    ``judged`` is the pair already judged by the matcher (e.g. by ``match_corpus``, at its
+    own reference date): its outcomes are used instead of judging the trial again.
 
     >>> r = rule_row(PatientProfile(age=70), Trial(nct_id="NCT00000001", maximum_age="65 Years"))
     >>> r["verdict"], r["rule_not_met"], r["rule_inclusion_not_met_age"]
     ('ineligible', 1.0, 1.0)
     """
-    m = evaluate_trial(profile, trial, as_of=as_of)
-    row: dict[str, object] = dict.fromkeys(rule_columns(), 0.0)
+    m = judged if judged is not None else evaluate_trial(profile, trial, as_of=as_of)
+    row: dict[str, object] = dict.fromkeys(_COLUMNS, 0.0)
     sure_fail = 0.0
     for o in m.outcomes:
         c, s = o.criterion, o.status

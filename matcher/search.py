@@ -229,12 +229,17 @@ def _shipped_ranker() -> Any:
 
 
 def model_scores(
-    profile: PatientProfile, trials: Sequence[Trial], *, ranker: Any | None = None
+    profile: PatientProfile,
+    trials: Sequence[Trial],
+    *,
+    ranker: Any | None = None,
+    judged: Sequence[TrialMatch] = (),
 ) -> dict[str, float]:
     """The ranking model's score of each trial for ``profile`` (higher = better).
 
     The profile is written as the questionnaire the model saw in training
-    (:func:`profile_query`); BM25 features are computed over the trials given.
+    (:func:`profile_query`); BM25 features are computed over the trials given. ``judged``
+    are these trials already judged by the matcher: their outcomes give the rule features.
     """
     from matcher.pairs import pair_frame
 
@@ -248,6 +253,7 @@ def model_scores(
         texts={qid: profile_query(profile)},
         profiles={qid: profile},
         trials={t.nct_id: t for t in trials},
+        judged={(qid, m.trial.nct_id): m for m in judged},
     )
     scores = ranker.predict(table.drop("verdict"))
     return dict(zip(table["nct_id"].to_list(), scores.tolist(), strict=True))
@@ -320,7 +326,7 @@ def match_corpus(
     scores: dict[str, float] = {}
     if use_model and patient_terms(profile) and 0 < len(judged) <= MODEL_LIMIT:
         try:
-            scores = model_scores(profile, judged, ranker=ranker)
+            scores = model_scores(profile, judged, ranker=ranker, judged=report.matches)
             how = "model"
         except ConfigError:  # no model file installed: the retrieval order
             scores = {}
