@@ -2,7 +2,10 @@
 
 Starts ``trialmatch serve`` on a free loopback port (the bundled corpus by default, or the
 trials of ``--trials PATH`` ingested into a temporary data dir), then runs ``--clients``
-concurrent asyncio httpx clients for ``--seconds``, each posting the example profile.
+concurrent asyncio httpx clients for ``--seconds``, with no pause between requests. Each
+request posts a different patient: by default one of 200 seeded synthetic patients of
+``benchmarks/synth_cohort.py`` (cancer types, stages, biomarkers, treatments, locations), taken
+in turn; ``--profile FILE`` posts that one profile every time.
 
     .venv/bin/python benchmarks/load.py                      # bundled corpus, 20 clients, 20 s
     .venv/bin/python benchmarks/load.py --trials ../shared/data/trials/trials.jsonl.gz
@@ -23,11 +26,13 @@ import subprocess
 import sys
 import tempfile
 import time
+from datetime import date
 from pathlib import Path
 
 import httpx
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
 KEY = "load-test-key"
 
 
@@ -74,9 +79,17 @@ def start_server(
 
 
 async def client(
-    http: httpx.AsyncClient, body: dict, stop: float, lat: list[float], errors: list[int]
+    http: httpx.AsyncClient,
+    bodies: list[dict],
+    stop: float,
+    lat: list[float],
+    errors: list[int],
+    start: int,
 ) -> None:
+    i = start
     while time.perf_counter() < stop:
+        body = bodies[i % len(bodies)]
+        i += 1
         t0 = time.perf_counter()
         r = await http.post("/v1/match", json=body)
         if r.status_code == 200:
@@ -85,18 +98,21 @@ async def client(
             errors.append(r.status_code)
 
 
-async def run(base: str, body: dict, clients: int, seconds: float) -> dict:
+async def run(base: str, bodies: list[dict], clients: int, seconds: float) -> dict:
     lat: list[float] = []
     errors: list[int] = []
     limits = httpx.Limits(max_connections=clients)
     async with httpx.AsyncClient(
         base_url=base, headers={"X-API-Key": KEY}, timeout=60, limits=limits
     ) as http:
-        r = await http.post("/v1/match", json=body)  # warm-up, not counted
+        r = await http.post("/v1/match", json=bodies[0])  # warm-up, not counted
         r.raise_for_status()
         started = time.perf_counter()
         stop = started + seconds
-        await asyncio.gather(*(client(http, body, stop, lat, errors) for _ in range(clients)))
+        step = max(1, len(bodies) // clients)
+        await asyncio.gather(
+            *(client(http, bodies, stop, lat, errors, k * step) for k in range(clients))
+        )
         elapsed = time.perf_counter() - started
     lat.sort()
     ms = [x * 1000 for x in lat]
@@ -123,14 +139,22 @@ def main() -> None:
     ap.add_argument("--clients", type=int, default=20)
     ap.add_argument("--seconds", type=float, default=20.0)
     ap.add_argument("--top-k", type=int, default=20, help="top_k of each request (0: all)")
-    ap.add_argument("--profile", type=Path, default=REPO / "examples" / "profile.example.json")
+    ap.add_argument("--profile", type=Path, help="post this profile JSON every time")
+    ap.add_argument("--patients", type=int, default=200, help="synthetic patients to cycle")
     ap.add_argument("--startup-timeout", type=float, default=1800.0)
     ap.add_argument("--workers", type=int, help="serve --workers (default: serve's own)")
     ap.add_argument("--out", type=Path)
     a = ap.parse_args()
-    body: dict = {"profile": json.loads(a.profile.read_text()), "as_of": "2026-11-20"}
-    if a.top_k:
-        body["top_k"] = a.top_k
+    if a.profile is not None:
+        profiles = [json.loads(a.profile.read_text())]
+    else:
+        from benchmarks.synth_cohort import generate
+
+        profiles = generate(a.patients, seed=7, as_of=date(2026, 11, 20))
+    bodies = [{"profile": p, "as_of": "2026-11-20"} for p in profiles]
+    for body in bodies:
+        if a.top_k:
+            body["top_k"] = a.top_k
     with tempfile.TemporaryDirectory() as tmp:
         data_dir = None
         if a.trials is not None:
@@ -153,12 +177,13 @@ def main() -> None:
         proc = start_server(port, data_dir, a.startup_timeout, a.workers)
         startup = time.perf_counter() - t0
         try:
-            result = asyncio.run(run(f"http://127.0.0.1:{port}", body, a.clients, a.seconds))
+            result = asyncio.run(run(f"http://127.0.0.1:{port}", bodies, a.clients, a.seconds))
         finally:
             proc.terminate()
             proc.wait(timeout=30)
     result.update(
         corpus=str(a.trials or "bundled"),
+        profiles=str(a.profile) if a.profile else f"{len(bodies)} synthetic patients",
         top_k=a.top_k or None,
         workers=a.workers or "default",
         startup_s=round(startup, 1),
