@@ -23,6 +23,7 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.model_selection import GroupKFold
 from threadpoolctl import ThreadpoolController
 
+from matcher.forest import flat
 from rules.errors import ConfigError
 
 GROUP = "query_id"
@@ -56,6 +57,60 @@ def _controller() -> ThreadpoolController:
 def _one_thread() -> Any:
     """Native thread pools limited to one thread (OpenMP threads only contend here)."""
     return _controller().limit(limits=1)
+
+
+def _floats(X: pl.DataFrame, names: Sequence[str]) -> np.ndarray:
+    """``names`` columns of ``X`` as a float matrix (null -> NaN)."""
+    cols = []
+    for name in names:
+        col = X.get_column(name)
+        if col.dtype != pl.Float64:
+            col = col.cast(pl.Float64)
+        cols.append(col.to_numpy())
+    return np.column_stack(cols).astype(float, copy=False).reshape(X.height, len(cols))
+
+
+def relative_columns(values: np.ndarray, groups: np.ndarray) -> np.ndarray:
+    """Each column as a share of its group's maximum, then as its rank percentile in the group.
+
+    NaN is missing: it stays NaN and does not count as a maximum; a share of 0/0 is NaN; the
+    percentile is the average rank (ties share it) over the group's row count, missing rows
+    included.
+
+    >>> v = np.array([[2.0], [4.0], [np.nan], [1.0], [1.0]])
+    >>> relative_columns(v, np.array(["a", "a", "a", "b", "b"])).tolist()
+    [[0.5, 0.3333333333333333], [1.0, 0.6666666666666666], [nan, nan], [1.0, 0.75], [1.0, 0.75]]
+    """
+    n, k = values.shape
+    share = np.full((n, k), np.nan)
+    pct = np.full((n, k), np.nan)
+    _, codes = np.unique(groups, return_inverse=True)
+    order = np.argsort(codes, kind="stable")
+    bounds = np.flatnonzero(np.diff(codes[order])) + 1
+    for rows in np.split(order, bounds):
+        block = values[rows]
+        for j in range(k):
+            col = block[:, j]
+            known = ~np.isnan(col)
+            if not known.any():
+                continue
+            with np.errstate(invalid="ignore", divide="ignore"):
+                share[rows[known], j] = col[known] / col[known].max()
+            pct[rows[known], j] = _average_ranks(col[known]) / len(rows)
+    return np.hstack([share, pct])
+
+
+def _average_ranks(x: np.ndarray) -> np.ndarray:
+    """1-based ranks, ties getting the mean of their positions."""
+    order = np.argsort(x, kind="stable")
+    sorted_x = x[order]
+    first = np.r_[True, sorted_x[1:] != sorted_x[:-1]]
+    starts = np.flatnonzero(first)
+    ends = np.r_[starts[1:], len(x)]
+    mean_rank = (starts + 1 + ends) / 2.0  # positions starts+1 .. ends
+    ranks = np.empty(len(x))
+    ranks[order] = np.repeat(mean_rank, ends - starts)
+    return ranks
 
 
 class PairFeatures(TransformerMixin, BaseEstimator):
@@ -97,25 +152,16 @@ class PairFeatures(TransformerMixin, BaseEstimator):
         return np.array(self._names())[self.keep_]
 
     def transform(self, X: pl.DataFrame) -> np.ndarray:
-        missing = [c for c in self.feature_names_in_ if c not in X.columns]
+        have = set(X.columns)
+        missing = [c for c in self.feature_names_in_ if c not in have]
         if missing:
             raise ConfigError(f"the pair table lacks feature column(s) {missing}")
-        # raw columns straight to floats (null and NaN both become NaN): one conversion, not
-        # one expression per column (this runs on every API request)
-        raw = X.select(pl.col(c).cast(pl.Float64) for c in self.feature_names_in_)
-        parts = [raw.to_numpy().astype(float).reshape(X.height, -1)]
+        # one conversion for the raw columns (null and NaN both become NaN), numpy for the
+        # per-patient ones: this runs on every API request
+        parts = [_floats(X, self.feature_names_in_)]
         if self.relative_:
-            cols = [pl.col(c).cast(pl.Float64).fill_nan(None) for c in self.relative_]
-            share = [
-                (pl.col(c) / pl.col(c).max().over(GROUP)).fill_nan(None).alias(f"{c}_share")
-                for c in self.relative_
-            ]
-            pct = [
-                (pl.col(c).rank("average").over(GROUP) / pl.len().over(GROUP)).alias(f"{c}_pct")
-                for c in self.relative_
-            ]
-            rel = X.select(GROUP, *cols).select(*share, *pct)
-            parts.append(rel.to_numpy().astype(float).reshape(X.height, -1))
+            values = _floats(X, self.relative_)
+            parts.append(relative_columns(values, X[GROUP].to_numpy()))
         return np.hstack(parts)[:, self.keep_]
 
 
@@ -190,12 +236,12 @@ class TrialRanker(BaseEstimator):
 
     def predict_matrix(self, M: np.ndarray) -> np.ndarray:
         """Scores of an already transformed feature matrix (for permutation importance)."""
-        with _one_thread():
-            rel = self.relevance_.predict_proba(M)[:, 1]
-            if self.eligibility_ is None:
-                return rel
-            eligible = self.eligibility_.predict_proba(M[:, self.eligibility_columns_])[:, 1]
-            return rel * (1 + self.eligibility_weight * eligible)
+        # all trees walked at once (matcher.forest): scikit-learn's numbers, bit for bit
+        rel = flat(self.relevance_).predict_proba(M)
+        if self.eligibility_ is None:
+            return rel
+        eligible = flat(self.eligibility_).predict_proba(M[:, self.eligibility_columns_])
+        return rel * (1 + self.eligibility_weight * eligible)
 
     def predict(self, X: pl.DataFrame) -> np.ndarray:
         return self.predict_matrix(self.features_.transform(X))
