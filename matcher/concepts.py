@@ -80,9 +80,15 @@ def gene_hits(profile: PatientProfile, texts: dict[str, str]) -> dict[str, float
     names |= {vocab.canonical_biomarker(n) or n for n in names}
     out = {}
     for key, text in texts.items():
-        found = sum(bool(_word(n).search(text)) for n in names)
+        found = sum(_names(n, text) for n in names)
         out[f"genes_{key}"] = float(found)
     return out
+
+
+@lru_cache(maxsize=262144)
+def _names(name: str, text: str) -> bool:
+    """``name`` occurs in ``text`` as a whole word (kept: the same trial texts recur)."""
+    return bool(_word(name).search(text))
 
 
 @lru_cache(maxsize=4096)

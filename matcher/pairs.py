@@ -115,14 +115,24 @@ def trial_row(trial: Trial) -> dict[str, float]:
     }
 
 
-def pair_row(profile: PatientProfile, text: str | None, trial: Trial) -> dict[str, float]:
-    """Features of one pair that need no index: condition match, age and sex fit."""
+def pair_row(
+    profile: PatientProfile,
+    text: str | None,
+    trial: Trial,
+    *,
+    concepts: frozenset[str] | None = None,
+) -> dict[str, float]:
+    """Features of one pair that need no index: condition match, age and sex fit.
+
+    ``concepts`` is :func:`matcher.concepts.patient_concepts` of ``profile`` when known.
+    """
     age = profile.age
     lo, hi = trial.min_age_years, trial.max_age_years
     terms = patient_terms(profile)
     incl, excl = split_criteria(trial.eligibility_criteria)
+    mine = concepts if concepts is not None else patient_concepts(profile)
     return {
-        **concept_hits(patient_concepts(profile), incl, excl),
+        **concept_hits(mine, incl, excl),
         **gene_hits(profile, {"topic": _topic(trial), "inclusion": incl, "exclusion": excl}),
         "condition_score": condition_match(terms, trial) if terms else float("nan"),
         "vocab_condition_score": _num(vocab_condition_match(terms, trial)),
@@ -156,6 +166,7 @@ def pair_frame(
     ordered = sorted(trials)
     idx = TrialIndexes.build([trials[n] for n in ordered])
     cache: dict[str, dict[str, np.ndarray]] = {}
+    concepts: dict[str, frozenset[str]] = {}
     rows = []
     for qid, nct in pairs.select("query_id", "nct_id").iter_rows():
         if qid not in cache:
@@ -166,10 +177,15 @@ def pair_frame(
                 "bm25_inclusion": idx.inclusion.score_array(text),
                 "bm25_exclusion": idx.exclusion.score_array(text),
             }
+            concepts[qid] = patient_concepts(profiles[qid])
         at = idx.ids[nct]
         row: dict[str, object] = {name: float(scores[at]) for name, scores in cache[qid].items()}
-        row.update(pair_row(profiles[qid], texts[qid], trials[nct]))
+        row.update(pair_row(profiles[qid], texts[qid], trials[nct], concepts=concepts[qid]))
         if rules:
             row.update(rule_row(profiles[qid], trials[nct], judged=judged.get((qid, nct))))
         rows.append(row)
-    return pl.concat([pairs, pl.DataFrame(rows)], how="horizontal")
+    if not rows:
+        return pairs.clone()
+    # column by column: inferring a schema from row dicts costs more than the features
+    columns = {name: [row[name] for row in rows] for name in rows[0]}
+    return pairs.hstack(pl.DataFrame(columns, strict=False))
