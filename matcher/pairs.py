@@ -168,7 +168,7 @@ def pair_frame(
     cache: dict[str, dict[str, np.ndarray]] = {}
     concepts: dict[str, frozenset[str]] = {}
     rows = []
-    for qid, nct in pairs.select("query_id", "nct_id").iter_rows():
+    for qid, nct in zip(pairs["query_id"].to_list(), pairs["nct_id"].to_list(), strict=True):
         if qid not in cache:
             text = texts[qid]
             cache[qid] = {
@@ -186,6 +186,13 @@ def pair_frame(
         rows.append(row)
     if not rows:
         return pairs.clone()
-    # column by column: inferring a schema from row dicts costs more than the features
-    columns = {name: [row[name] for row in rows] for name in rows[0]}
-    return pairs.hstack(pl.DataFrame(columns, strict=False))
+    # one float matrix (every feature is a float): inferring a schema from row dicts costs
+    # more than computing the features
+    names = list(rows[0])
+    text = [n for n in names if isinstance(rows[0][n], str)]  # the verdict
+    numeric = [n for n in names if n not in text]
+    matrix = np.array([[row[n] for n in numeric] for row in rows], dtype=np.float64)
+    table = pl.from_numpy(matrix, schema=numeric, orient="row").with_columns(
+        pl.Series(n, [row[n] for row in rows], dtype=pl.String) for n in text
+    )
+    return pairs.hstack(table.select(names))

@@ -219,8 +219,9 @@ def _terms(trial: Trial) -> list[str]:
     ]
 
 
-def _content(text: str) -> set[str]:
-    return {w for w in _WORDS.findall(text.lower()) if w not in _STOP and len(w) > 2}
+@lru_cache(maxsize=65536)
+def _content(text: str) -> frozenset[str]:
+    return frozenset(w for w in _WORDS.findall(text.lower()) if w not in _STOP and len(w) > 2)
 
 
 #: Cancer ids too broad to say much about a trial's disease ("Cancer", "Neoplasms"); the
