@@ -220,7 +220,9 @@ def match(
     for i in chosen:
         rows = slice(int(row_start[i]), int(row_start[i + 1]))
         keys = _full_keys(prepared, i, rows)
-        full.update(judge([k for k in dict.fromkeys(keys) if k not in full], facts))
+        todo = [k for k in dict.fromkeys(keys) if k not in full]
+        full.update((k, findings[k]) for k in todo if k in findings)  # no words: same key
+        full.update(judge([k for k in todo if k not in full], facts))
         outcomes = _outcomes(prepared.trials[i], prepared.criteria[i], full, keys, facts)
         matches.append(TrialMatch(prepared.trials[i], outcomes, decide(outcomes)))
     questions = _rank_questions(prepared, status, row_code, verdict_code, findings)
