@@ -37,6 +37,9 @@ RELATIVE = (
     "text_condition_score",
 )
 MODEL_PATH = "models/ranker.skops"
+#: The rule engine's verdict column (matcher.rule_features.VERDICT_CODE: ineligible is 0).
+VERDICT_COLUMN = "rule_verdict"
+INELIGIBLE_CODE = 0.0
 TRUSTED = [
     "matcher.rank.PairFeatures",
     "matcher.rank.TrialRanker",
@@ -171,7 +174,10 @@ class TrialRanker(BaseEstimator):
     A *relevance* classifier (grade > 0: the trial is about this patient) and an
     *eligibility* classifier fitted on the relevant pairs only (grade 2 vs 1: eligible vs
     excluded). The score is ``p_relevant * (1 + eligibility_weight * p_eligible)``, so an
-    eligible trial outranks an excluded one on the same topic.
+    eligible trial outranks an excluded one on the same topic. With ``ineligible_last`` (and
+    the rule features in the table), a pair the rule engine calls ``ineligible`` scores
+    ``1 + eligibility_weight`` lower, below every other pair: the verdict rules stay in charge
+    of ``ineligible`` and the model orders within each verdict, as the product lists them.
 
     >>> raw = pl.DataFrame({"query_id": ["a"] * 4 + ["b"] * 4, "nct_id": list("ABCDEFGH"),
     ...                     "bm25": [1.0, 2, 3, 4, 1, 2, 3, 4]})
@@ -190,6 +196,7 @@ class TrialRanker(BaseEstimator):
         min_samples_leaf: int = 20,
         l2_regularization: float = 1.0,
         eligibility_weight: float = 3.0,
+        ineligible_last: bool = True,
         random_state: int = 0,
     ):
         self.max_iter = max_iter
@@ -198,6 +205,7 @@ class TrialRanker(BaseEstimator):
         self.min_samples_leaf = min_samples_leaf
         self.l2_regularization = l2_regularization
         self.eligibility_weight = eligibility_weight
+        self.ineligible_last = ineligible_last
         self.random_state = random_state
 
     def _classifier(self, *, max_iter: int) -> HistGradientBoostingClassifier:
@@ -213,6 +221,8 @@ class TrialRanker(BaseEstimator):
     def fit(self, X: pl.DataFrame, y: Sequence[float]) -> TrialRanker:
         grade = np.asarray(y, dtype=float)
         self.features_ = PairFeatures().fit(X)
+        names = self.features_.get_feature_names_out().tolist()
+        self.verdict_column_ = names.index(VERDICT_COLUMN) if VERDICT_COLUMN in names else -1
         M = self.features_.transform(X)
         relevant = grade > 0
         if relevant.all() or not relevant.any():
@@ -237,11 +247,14 @@ class TrialRanker(BaseEstimator):
     def predict_matrix(self, M: np.ndarray) -> np.ndarray:
         """Scores of an already transformed feature matrix (for permutation importance)."""
         # all trees walked at once (matcher.forest): scikit-learn's numbers, bit for bit
-        rel = flat(self.relevance_).predict_proba(M)
-        if self.eligibility_ is None:
-            return rel
-        eligible = flat(self.eligibility_).predict_proba(M[:, self.eligibility_columns_])
-        return rel * (1 + self.eligibility_weight * eligible)
+        score = flat(self.relevance_).predict_proba(M)
+        if self.eligibility_ is not None:
+            eligible = flat(self.eligibility_).predict_proba(M[:, self.eligibility_columns_])
+            score = score * (1 + self.eligibility_weight * eligible)
+        if getattr(self, "ineligible_last", False) and getattr(self, "verdict_column_", -1) >= 0:
+            ruled_out = M[:, self.verdict_column_] == INELIGIBLE_CODE
+            score = np.where(ruled_out, score - (1 + self.eligibility_weight), score)
+        return score
 
     def predict(self, X: pl.DataFrame) -> np.ndarray:
         return self.predict_matrix(self.features_.transform(X))

@@ -149,8 +149,24 @@ def test_two_stages_relevance_then_eligibility(table):
     s = r.predict(X)
     # in-sample sanity: judged pairs above not relevant ones, eligible above excluded
     assert s[y == 2].mean() > s[y == 1].mean() > s[y == 0].mean()
-    flat = TrialRanker(max_iter=30, eligibility_weight=0.0).fit(X, y).predict(X)
-    assert np.allclose(flat, r.relevance_.predict_proba(r.features_.transform(X))[:, 1])
+    flat = TrialRanker(max_iter=30, eligibility_weight=0.0, ineligible_last=False)
+    flat_scores = flat.fit(X, y).predict(X)
+    assert np.allclose(flat_scores, r.relevance_.predict_proba(r.features_.transform(X))[:, 1])
+
+
+def test_pairs_the_rules_call_ineligible_score_below_all_others(table):
+    X, y = table.drop(["label", "verdict"]), table["label"].to_numpy()
+    ruled_out = (table["verdict"] == "ineligible").to_numpy()
+    assert 0 < ruled_out.sum() < table.height
+    s = TrialRanker(max_iter=30).fit(X, y).predict(X)
+    assert s[ruled_out].max() < 0 <= s[~ruled_out].min()
+    # the model's order within the ineligible group is kept (a constant shift)
+    free = TrialRanker(max_iter=30, ineligible_last=False).fit(X, y).predict(X)
+    assert np.allclose(s[ruled_out], free[ruled_out] - 4.0)
+    assert np.allclose(s[~ruled_out], free[~ruled_out])
+    # without rule features there is no verdict to follow
+    no_rules = X.drop([c for c in X.columns if c.startswith("rule_")])
+    assert (TrialRanker(max_iter=30).fit(no_rules, y).predict(no_rules) >= 0).all()
 
 
 def test_training_without_relevant_pairs_is_a_clear_error(table):
