@@ -37,6 +37,10 @@ def test_match_answers_the_cli_json(client: TestClient, example_profile_json: di
     assert r.status_code == 200
     got = r.json()
     assert got == _cli_json("--as-of", "2026-11-20", "--top-k", "5")
+    # the answer is sent as the engine made it: it must be what the published model gives
+    from service.api.schemas import MatchResponse
+
+    assert MatchResponse.model_validate(got).model_dump(mode="json") == got
     assert 1 <= len(got["matches"]) <= 5
     assert got["matches"][0]["nct_id"] == "NCT06532617"  # the pancreatic cancer trial first
     for m in got["matches"]:
