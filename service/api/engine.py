@@ -151,14 +151,15 @@ class Engine:
         return report.to_dict()  # type: ignore[no-any-return]
 
     def warm(self) -> None:
-        """Pay the first-request costs at start-up: the ranking model is loaded and the
-        criteria cache that its rule features read is filled, so the first requests are as
-        fast as the rest (without this the load test's p99 was the warm-up, ~10 s)."""
-        from rules.criteria import parse_trial
-
-        for trial in self.trials[:4096]:  # the parse cache holds 4,096 trials
-            parse_trial(trial)
-        probe = PatientProfile(age=60, sex="female", diagnoses=[{"condition": "cancer"}])
+        """Pay the first-request costs at start-up: the ranking model is loaded, and the
+        corpus's site index and condition relevance table are built (without this the load
+        test's p99 was the warm-up, ~10 s)."""
+        probe = PatientProfile(
+            age=60,
+            sex="female",
+            diagnoses=[{"condition": "cancer"}],
+            location={"postal_code": "10016"},
+        )
         self.search(probe, top_k=1)
 
     def search(
