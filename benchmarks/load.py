@@ -1,5 +1,9 @@
 """Bounded load test of ``POST /v1/match`` on loopback: p50/p99 latency and throughput.
 
+The load comes from wrk (C, Debian package ``wrk``: ``scripts/install-wrk``) when it is
+installed, so the client takes little of the CPU the server is measured on; else, or with
+``--driver httpx``, from asyncio httpx clients in this process.
+
 Starts ``trialmatch serve`` on a free loopback port (the bundled corpus by default, or the
 trials of ``--trials PATH`` ingested into a temporary data dir), then runs ``--clients``
 concurrent asyncio httpx clients for ``--seconds``, with no pause between requests. Each
@@ -20,6 +24,7 @@ import argparse
 import asyncio
 import json
 import os
+import shutil
 import socket
 import statistics
 import subprocess
@@ -133,6 +138,84 @@ async def run(base: str, bodies: list[dict], clients: int, seconds: float) -> di
     }
 
 
+_WRK_SCRIPT = """
+local bodies = {%s}
+local counter = 0
+local thread_id = 0
+local threads = {}
+function setup(thread)
+  thread:set("id", thread_id)
+  thread_id = thread_id + 1
+  table.insert(threads, thread)
+end
+function init(args)
+  counter = id * 7919
+end
+function request()
+  counter = counter + 1
+  local body = bodies[(counter %% #bodies) + 1]
+  return wrk.format("POST", "/v1/match",
+    {["Content-Type"] = "application/json", ["X-API-Key"] = "%s"}, body)
+end
+function done(summary, latency, requests)
+  io.write(string.format(
+    'WRK {"requests": %%d, "errors": %%d, "seconds": %%.3f, "p50_us": %%d, ' ..
+    '"p90_us": %%d, "p99_us": %%d, "mean_us": %%.1f, "max_us": %%d}\\n',
+    summary.requests,
+    summary.errors.connect + summary.errors.read + summary.errors.write +
+      summary.errors.status + summary.errors.timeout,
+    summary.duration / 1e6, latency:percentile(50), latency:percentile(90),
+    latency:percentile(99), latency.mean, latency.max))
+end
+"""
+
+
+def run_wrk(base: str, bodies: list[dict], clients: int, seconds: float) -> dict:
+    """wrk with ``clients`` connections on 2 threads, each request the next body in turn."""
+    # warm-up, not counted
+    httpx.post(f"{base}/v1/match", json=bodies[0], headers={"X-API-Key": KEY}, timeout=120)
+    lua = ", ".join("[==[" + json.dumps(b) + "]==]" for b in bodies)
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
+        f.write(_WRK_SCRIPT % (lua, KEY))
+    try:
+        out = subprocess.run(
+            [
+                "wrk",
+                "-t",
+                "2",
+                "-c",
+                str(clients),
+                "-d",
+                f"{seconds:.0f}s",
+                "--timeout",
+                "60s",
+                "-s",
+                f.name,
+                base,
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    finally:
+        os.unlink(f.name)
+    line = next(x for x in out.splitlines() if x.startswith("WRK "))
+    w = json.loads(line[4:])
+    ok = w["requests"] - w["errors"]
+    return {
+        "requests": w["requests"],
+        "errors": w["errors"],
+        "seconds": round(w["seconds"], 1),
+        "clients": clients,
+        "throughput_rps": round(ok / w["seconds"], 1),
+        "p50_ms": round(w["p50_us"] / 1000, 1),
+        "p90_ms": round(w["p90_us"] / 1000, 1),
+        "p99_ms": round(w["p99_us"] / 1000, 1),
+        "mean_ms": round(w["mean_us"] / 1000, 1),
+        "driver": "wrk",
+    }
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--trials", type=Path, help="trials file to ingest into a temp data dir")
@@ -144,6 +227,12 @@ def main() -> None:
     ap.add_argument("--startup-timeout", type=float, default=1800.0)
     ap.add_argument("--workers", type=int, help="serve --workers (default: serve's own)")
     ap.add_argument("--out", type=Path)
+    ap.add_argument(
+        "--driver",
+        choices=("wrk", "httpx"),
+        default="wrk" if shutil.which("wrk") else "httpx",
+        help="load generator (default: wrk when installed)",
+    )
     a = ap.parse_args()
     if a.profile is not None:
         profiles = [json.loads(a.profile.read_text())]
@@ -177,7 +266,12 @@ def main() -> None:
         proc = start_server(port, data_dir, a.startup_timeout, a.workers)
         startup = time.perf_counter() - t0
         try:
-            result = asyncio.run(run(f"http://127.0.0.1:{port}", bodies, a.clients, a.seconds))
+            base = f"http://127.0.0.1:{port}"
+            if a.driver == "wrk":
+                result = run_wrk(base, bodies, a.clients, a.seconds)
+            else:
+                result = asyncio.run(run(base, bodies, a.clients, a.seconds))
+                result["driver"] = "httpx"
         finally:
             proc.terminate()
             proc.wait(timeout=30)
