@@ -34,7 +34,9 @@ _PLANNED = re.compile(
 #: A negation that scopes over a list: "no evidence of A, B or C".
 _LIST_NEGATION = re.compile(
     r"\b(no (?:evidence|history|signs?|symptoms?) of|negative for|denies|denied|free of|"
-    r"absence of|ruled out|without|no)\b(?P<rest>[^.;:\n]*)$",
+    r"absence of|ruled out|without|no|(?:does|do|did)n['’]t (?:have|has|had|show)|"
+    r"(?:does|do|did) not (?:have|show))\b"
+    r"(?P<rest>[^.;:\n]*)$",
     re.I,
 )
 _PIVOT = re.compile(
@@ -91,10 +93,10 @@ def about_patient(text: str, start: int, end: int) -> bool:
 
     >>> t = ("Denies diabetes. Mother had breast cancer. HIV negative. Has COPD. No evidence "
     ...      "of alcoholic liver disease, bleeding from varices or autoimmune hepatitis. "
-    ...      "MI in his father.")
+    ...      "MI in his father. He doesn't have any signs of dementia.")
     >>> [about_patient(t, t.index(w), t.index(w) + len(w)) for w in
-    ...  ("diabetes", "breast cancer", "HIV", "COPD", "autoimmune hepatitis", "MI")]
-    [False, False, False, True, False, False]
+    ...  ("diabetes", "breast cancer", "HIV", "COPD", "autoimmune hepatitis", "MI", "dementia")]
+    [False, False, False, True, False, False, False]
     """
     from profiles.text import negated
 
@@ -204,6 +206,16 @@ def vocab_facts(text: str, taken: Iterable[Any], *, skip: set[str]) -> list[Any]
                 add("therapies", value, m)
     if "conditions" not in skip:
         for m in vocab.find_comorbidities(text):
-            if about_patient(text, m.start, m.end) and not _overlaps(m.start, m.end, spans):
+            if _room_air(text, m) or _overlaps(m.start, m.end, spans):
+                continue
+            if about_patient(text, m.start, m.end):
                 add("conditions", m.text, m)
     return facts
+
+
+#: "SpO2 98% on RA": room air, not rheumatoid arthritis.
+_ON_AIR = re.compile(r"(?i)(?:%|\bon|\bsats?|\bo2|\bspo2)\s*$")
+
+
+def _room_air(text: str, m: Any) -> bool:
+    return m.text == "RA" and bool(_ON_AIR.search(text, max(0, m.start - 12), m.start))
