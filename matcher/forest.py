@@ -42,7 +42,6 @@ class FlatForest:
     right: np.ndarray
     leaf: np.ndarray
     value: np.ndarray
-    depth: int
     baseline: float
     loss: Any  # the classifier's loss: its link turns raw scores into probabilities
 
@@ -65,7 +64,6 @@ class FlatForest:
             right=every["right"].astype(np.int64) + shift,
             leaf=every["is_leaf"].astype(bool),
             value=every["value"].astype(np.float64),
-            depth=int(every["depth"].max()) if len(every) else 0,
             baseline=float(clf._baseline_prediction.ravel()[0]),
             loss=clf._loss,
         )
@@ -74,15 +72,16 @@ class FlatForest:
         """The raw score of each row of ``X`` (baseline plus each tree's leaf, in order)."""
         X = np.asarray(X, dtype=np.float64)
         n = X.shape[0]
-        node = np.repeat(self.roots[:, None], n, axis=1)  # (trees, samples)
-        rows = np.arange(n)[None, :]
-        for _ in range(self.depth + 1):
-            done = self.leaf[node]
-            if done.all():
-                break
-            x = X[rows, self.feature[node]]
-            go_left = np.where(np.isnan(x), self.missing_left[node], x <= self.threshold[node])
-            node = np.where(done, node, np.where(go_left, self.left[node], self.right[node]))
+        node = np.repeat(self.roots, n)  # tree-major: entry t * n + i is tree t, sample i
+        sample = np.tile(np.arange(n), len(self.roots))
+        active = np.flatnonzero(~self.leaf[node])
+        while active.size:  # one level of every unfinished walk per step
+            at = node[active]
+            x = X[sample[active], self.feature[at]]
+            go_left = np.where(np.isnan(x), self.missing_left[at], x <= self.threshold[at])
+            node[active] = np.where(go_left, self.left[at], self.right[at])
+            active = active[~self.leaf[node[active]]]
+        node = node.reshape(len(self.roots), n)
         steps = np.vstack([np.full((1, n), self.baseline), self.value[node]])
         return np.cumsum(steps, axis=0)[-1]  # sequential sums: scikit-learn's order
 

@@ -192,7 +192,13 @@ def pair_frame(
     text = [n for n in names if isinstance(rows[0][n], str)]  # the verdict
     numeric = [n for n in names if n not in text]
     matrix = np.array([[row[n] for n in numeric] for row in rows], dtype=np.float64)
-    table = pl.from_numpy(matrix, schema=numeric, orient="row").with_columns(
-        pl.Series(n, [row[n] for row in rows], dtype=pl.String) for n in text
-    )
-    return pairs.hstack(table.select(names))
+    at = {n: j for j, n in enumerate(numeric)}
+    columns = [
+        pl.Series(n, [row[n] for row in rows], dtype=pl.String)
+        if n in text
+        else pl.Series(n, matrix[:, at[n]], dtype=pl.Float64)
+        for n in names
+    ]
+    # one eager constructor: polars' select / with_columns / hstack go through its lazy
+    # engine, which cost more than the features themselves on a 140-column table
+    return pl.DataFrame([*pairs.get_columns(), *columns])

@@ -255,7 +255,7 @@ def model_scores(
         trials={t.nct_id: t for t in trials},
         judged={(qid, m.trial.nct_id): m for m in judged},
     )
-    scores = ranker.predict(table.drop("verdict"))
+    scores = ranker.predict(table)  # it reads its own feature columns by name
     return dict(zip(table["nct_id"].to_list(), scores.tolist(), strict=True))
 
 
