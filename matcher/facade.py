@@ -288,7 +288,9 @@ def _rank_questions(
     rows = np.nonzero((status == _UNKNOWN) & (row_code == 2) & possible[p.trial_of])[0]
     if not len(rows):
         return []
-    pairs = np.unique(np.stack([p.key[rows], p.trial_of[rows]], axis=1), axis=0)
+    n = max(1, len(p.trials))
+    combined = np.unique(p.key[rows].astype(np.int64) * n + p.trial_of[rows])  # (key, trial)
+    pairs = np.stack([combined // n, combined % n], axis=1)
     bounds = np.flatnonzero(np.diff(pairs[:, 0])) + 1
     trials_of: dict[str, set[int]] = {}
     for group in np.split(pairs, bounds):
