@@ -1,8 +1,9 @@
 """Batch matching: a cohort against the corpus, locally or on Dask, with nothing lost.
 
 Entry points: :func:`run_batch` (cohort file in, results and errors files out, returns a
-:class:`BatchSummary`), :func:`corpus_context` (the stored corpus with its parsed criteria
-and the real matcher), :func:`match_partition` (the pure per-partition function every
+:class:`BatchSummary`), :func:`stored_corpus` (the stored corpus as the driver needs it: each
+process running partitions builds the context itself), :func:`corpus_context` (the stored
+corpus built here, with its parsed criteria and the real matcher), :func:`match_partition` (the pure per-partition function every
 engine runs). See docs/batch.md.
 """
 
@@ -12,6 +13,7 @@ from matcher.batch.partition import InputError, MatchContext, PartitionResult, m
 from matcher.batch.prescreen import Patient, prescreen
 from matcher.batch.relevance import relevance_table, relevant_trials, trial_scope
 from matcher.batch.runner import build_context, read_cohort, run_batch, select_trials
+from matcher.batch.source import Recipe, StoredCorpus, stored_corpus
 from matcher.batch.types import BatchOptions, BatchSummary, Evaluation, PairResult
 
 __all__ = [
@@ -24,6 +26,8 @@ __all__ = [
     "PairResult",
     "PartitionResult",
     "Patient",
+    "Recipe",
+    "StoredCorpus",
     "build_context",
     "corpus_context",
     "match_partition",
@@ -33,5 +37,6 @@ __all__ = [
     "relevant_trials",
     "run_batch",
     "select_trials",
+    "stored_corpus",
     "trial_scope",
 ]

@@ -9,18 +9,20 @@ the parser's code and patterns, so a changed parser recomputes it).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import cache
 from importlib import resources
 from pathlib import Path
 
 import polars as pl
 
-from matcher.batch.adapter import MatcherEvaluator
-from matcher.batch.criteria import CRITERIA_SCHEMA, parsed_of, table_of
+from matcher.batch.adapter import MatcherEvaluator, ParsedOf
+from matcher.batch.criteria import CRITERIA_SCHEMA, EMPTY_CRITERIA, parsed_of, table_of
+from matcher.batch.packed import slim
 from matcher.batch.partition import MatchContext
-from matcher.batch.runner import build_context, select_trials
+from matcher.batch.runner import build_context, context_rows, select_trials
 from matcher.batch.types import BatchOptions
+from rules.corpus import CorpusStore
 from rules.criterion import Criterion
 from rules.errors import ConfigError
 from rules.trial import Trial
@@ -58,33 +60,112 @@ def parse_all(trials: Sequence[Trial]) -> dict[str, list[Criterion]]:
     return {t.nct_id: _parse(t) for t in trials}
 
 
+def _current_cache(store: CorpusStore, trials: Sequence[Trial]) -> pl.DataFrame | None:
+    """The cached criteria rows of ``trials`` when the cache is current and covers them."""
+    found = store.read_table(CACHE_TABLE)
+    if found is None or "parser_digest" not in found.columns or not found.height:
+        return None
+    if found["parser_digest"][0] != parser_digest():
+        return None
+    wanted = [t.nct_id for t in trials]
+    if not set(wanted) <= set(found["nct_id"].to_list()):
+        return None
+    columns = [c for c in CRITERIA_SCHEMA if c in found.columns]
+    return found.filter(pl.col("id").is_not_null() & pl.col("nct_id").is_in(wanted)).select(columns)
+
+
+def _write_cache(store: CorpusStore) -> dict[str, list[Criterion]]:
+    parsed = parse_all(store.trials())
+    table = table_of(parsed).with_columns(parser_digest=pl.lit(parser_digest()))
+    # a trial without criteria still marks the cache as covering it
+    empty = [n for n, cs in parsed.items() if not cs]
+    marks = pl.DataFrame({"nct_id": empty}).with_columns(parser_digest=pl.lit(parser_digest()))
+    store.write_table(CACHE_TABLE, pl.concat([table, marks], how="diagonal"))
+    return parsed
+
+
 def cached_parse(trials: Sequence[Trial], *, data_dir: Path | None) -> dict[str, list[Criterion]]:
     """Parsed criteria of ``trials``, from the store's cache when it is current.
 
     The cache is the store's table ``batch_criteria`` (see module doc); a store with nothing
     ingested (the bundled corpus) is parsed in memory.
     """
-    from rules.corpus import CorpusStore
-
     store = CorpusStore.from_env(data_dir)
     if store.is_empty:
         return parse_all(trials)
-    digest = parser_digest()
+    rows = _current_cache(store, trials)
+    if rows is not None:  # only the trials of the run become objects
+        return parsed_of(rows)
+    return _write_cache(store)
+
+
+def ensure_cache(store: CorpusStore) -> None:
+    """Renew the store's parse cache when it is stale (reads two columns to check)."""
+    if store.is_empty:
+        return
     found = store.read_table(CACHE_TABLE)
-    if found is not None and "parser_digest" in found.columns and found.height:
-        ids = set(found["nct_id"].to_list())
-        if found["parser_digest"][0] == digest and all(t.nct_id in ids for t in trials):
-            columns = [c for c in CRITERIA_SCHEMA if c in found.columns]
-            wanted = [t.nct_id for t in trials]  # only the trials of the run become objects
-            rows = found.filter(pl.col("id").is_not_null() & pl.col("nct_id").is_in(wanted))
-            return parsed_of(rows.select(columns))
-    parsed = parse_all(store.trials())
-    table = table_of(parsed).with_columns(parser_digest=pl.lit(digest))
-    # a trial without criteria still marks the cache as covering it
-    empty = [n for n, cs in parsed.items() if not cs]
-    marks = pl.DataFrame({"nct_id": empty}).with_columns(parser_digest=pl.lit(digest))
-    store.write_table(CACHE_TABLE, pl.concat([table, marks], how="diagonal"))
-    return parsed
+    current = (
+        found is not None
+        and "parser_digest" in found.columns
+        and found.height > 0
+        and found["parser_digest"][0] == parser_digest()
+        and set(store.frame().get_column("nct_id").to_list())
+        <= set(found.get_column("nct_id").to_list())
+    )
+    del found
+    if not current:
+        _write_cache(store)
+
+
+def run_titles(store: CorpusStore, statuses: tuple[str, ...] | None) -> pl.DataFrame:
+    """``nct_id, title`` of the run's trials (the bundled ones for an empty store), sorted."""
+    if store.is_empty:
+        from rules.corpus import load_corpus
+
+        trials = select_trials(load_corpus(store.data_dir, quiet=True), statuses)
+        frame = pl.DataFrame(
+            {"nct_id": [t.nct_id for t in trials], "title": [t.title for t in trials]},
+            schema={"nct_id": pl.String, "title": pl.String},
+        )
+    else:
+        frame = store.frame()
+        if statuses is not None:
+            frame = frame.filter(pl.col("status").is_in(list(statuses)))
+        frame = frame.select("nct_id", "title").unique("nct_id", keep="first")
+    return frame.sort("nct_id")
+
+
+def store_trials(store: CorpusStore, statuses: tuple[str, ...] | None) -> list[Trial]:
+    """The stored trials with one of ``statuses`` (all when None), slim, sorted by NCT id;
+    only those are rebuilt from the store's JSON."""
+    frame = store.read_table("trials")
+    if frame is None:
+        return []
+    if statuses is not None:
+        frame = frame.filter(pl.col("status").is_in(list(statuses)))
+    trials = [slim(Trial.model_validate_json(j)) for j in frame.get_column("trial_json")]
+    return select_trials(trials, statuses)
+
+
+def _parsed_source(
+    trials: Sequence[Trial], data_dir: Path | None, *, stored: bool
+) -> Mapping[str, list[Criterion]] | ParsedOf:
+    """The parsed criteria of the run's trials: a function of a chunk of trials reading the
+    store's current cache, else a parse (of the chunk, or of the whole store to renew its
+    cache)."""
+    if not stored:
+        return parse_all
+    store = CorpusStore.from_env(data_dir)
+    rows = _current_cache(store, trials)
+    if rows is None:
+        return _write_cache(store)
+    by_trial = rows.sort("nct_id", "order").partition_by("nct_id", as_dict=True)
+
+    def chunk(part: list[Trial]) -> dict[str, list[Criterion]]:
+        found = [by_trial[(t.nct_id,)] for t in part if (t.nct_id,) in by_trial]
+        return parsed_of(pl.concat(found)) if found else {}
+
+    return chunk
 
 
 def corpus_context(
@@ -93,17 +174,30 @@ def corpus_context(
     """Everything a worker needs, built once: trials, their tables, and the real matcher.
 
     ``trials`` given: those (parsed here); otherwise the corpus of ``data_dir`` (parsed once
-    and cached in its store), or the bundled trials.
+    and cached in its store), or the bundled trials. Built a chunk of trials at a time, and
+    kept compact (slim trials, packed criteria, the criteria rows the pre-screen and the
+    relevance read): see ``matcher.batch.adapter``.
     """
-    if trials is None:
-        from rules.corpus import load_corpus
+    from rules.corpus import load_corpus
 
-        trials = load_corpus(data_dir, quiet=True)
-        parsed = cached_parse(select_trials(trials, options.statuses), data_dir=data_dir)
+    stored = False
+    if trials is None:
+        store = CorpusStore.from_env(data_dir)
+        stored = not store.is_empty
+        chosen = (
+            store_trials(store, options.statuses)
+            if stored
+            else select_trials(load_corpus(data_dir, quiet=True), options.statuses)
+        )
     else:
-        parsed = parse_all(select_trials(trials, options.statuses))
-    chosen = select_trials(trials, options.statuses)
-    evaluator = MatcherEvaluator.of(chosen, parsed)
-    crits = dict(zip((t.nct_id for t in chosen), evaluator.criteria, strict=True))
-    table = table_of(crits, trials=chosen)
-    return build_context(chosen, options=options, evaluate=evaluator, criteria=table)
+        chosen = select_trials(trials, options.statuses)
+    tables: list[pl.DataFrame] = []
+
+    def keep_rows(part: list[Trial], crits: list[list[Criterion]]) -> None:
+        table = table_of(dict(zip((t.nct_id for t in part), crits, strict=True)), trials=part)
+        tables.append(context_rows(table))
+
+    parsed = _parsed_source(chosen, data_dir, stored=stored)
+    evaluator = MatcherEvaluator.of(chosen, parsed, on_chunk=keep_rows)
+    table = pl.concat(tables) if tables else EMPTY_CRITERIA.clone()
+    return build_context(evaluator.trials, options=options, evaluate=evaluator, criteria=table)

@@ -2,8 +2,10 @@
 
 ``local`` runs them one after another in this process; ``dask`` submits them to a Dask
 distributed cluster (a ``LocalCluster`` of ``workers`` single-threaded processes, or the
-scheduler at ``scheduler``), shipping the corpus context once with ``scatter``. Both hand
-each finished partition to ``on_done`` in the driver, which checkpoints it.
+scheduler at ``scheduler``). A stored corpus (:class:`matcher.batch.source.StoredCorpus`)
+reaches the workers as its small recipe and each worker builds the context once; a context
+built in the driver is shipped once with ``scatter``. Both hand each finished partition to
+``on_done`` in the driver, which checkpoints it.
 """
 
 from __future__ import annotations
@@ -12,19 +14,22 @@ from collections.abc import Callable, Sequence
 
 from matcher.batch.partition import InputError, MatchContext, PartitionResult, match_partition
 from matcher.batch.prescreen import Patient
+from matcher.batch.source import StoredCorpus
 from matcher.batch.types import BatchOptions
 from rules.errors import ConfigError
 
 Todo = Sequence[tuple[int, Sequence[Patient | InputError]]]
 OnDone = Callable[[int, PartitionResult], None]
+Source = MatchContext | StoredCorpus
 
 
-def run_local(todo: Todo, ctx: MatchContext, on_done: OnDone) -> None:
+def run_local(todo: Todo, source: Source, on_done: OnDone) -> None:
+    ctx = source.load()
     for index, records in todo:
         on_done(index, match_partition(records, ctx))
 
 
-def run_dask(todo: Todo, ctx: MatchContext, on_done: OnDone, *, options: BatchOptions) -> None:
+def run_dask(todo: Todo, source: Source, on_done: OnDone, *, options: BatchOptions) -> None:
     from distributed import Client, LocalCluster, as_completed
 
     if options.scheduler:
@@ -48,7 +53,11 @@ def run_dask(todo: Todo, ctx: MatchContext, on_done: OnDone, *, options: BatchOp
         )
         client = Client(cluster)
     try:
-        shared = client.scatter(ctx, broadcast=True)
+        shared = (
+            source.recipe
+            if isinstance(source, StoredCorpus)
+            else client.scatter(source, broadcast=True)
+        )
         futures = {
             client.submit(match_partition, list(records), shared, pure=False): index
             for index, records in todo
@@ -61,11 +70,11 @@ def run_dask(todo: Todo, ctx: MatchContext, on_done: OnDone, *, options: BatchOp
             cluster.close()
 
 
-def run(todo: Todo, ctx: MatchContext, on_done: OnDone, *, options: BatchOptions) -> None:
+def run(todo: Todo, source: Source, on_done: OnDone, *, options: BatchOptions) -> None:
     """Run the partitions still to do with the engine the options name."""
     if options.engine == "local":
-        run_local(todo, ctx, on_done)
+        run_local(todo, source, on_done)
     elif options.engine == "dask":
-        run_dask(todo, ctx, on_done, options=options)
+        run_dask(todo, source, on_done, options=options)
     else:
         raise ConfigError(f"unknown engine {options.engine!r}", hint="use local or dask")

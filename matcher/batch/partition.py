@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import repeat
-from typing import Any
+from typing import Any, Protocol
 
 import polars as pl
 
@@ -94,6 +94,24 @@ class MatchContext:
     top_k: int
     #: trial scopes for condition relevance (empty: every trial is relevant to everyone)
     relevance: pl.DataFrame = field(default_factory=EMPTY_RELEVANCE.clone)
+
+    @property
+    def trial_ids(self) -> list[str]:
+        return list(self.trials)
+
+    @property
+    def titles(self) -> pl.DataFrame:
+        return self.trial_table.select("nct_id", "title")
+
+    def load(self) -> MatchContext:
+        """Itself (a recipe, :class:`matcher.batch.source.Recipe`, builds one)."""
+        return self
+
+
+class Loads(Protocol):
+    """A context, or a recipe that builds one in the process running the partition."""
+
+    def load(self) -> MatchContext: ...
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -195,12 +213,14 @@ def _candidate_pairs(
     )
 
 
-def match_partition(records: Sequence[Patient | InputError], ctx: MatchContext) -> PartitionResult:
-    """Match the valid records of one partition against the corpus in ``ctx``.
+def match_partition(records: Sequence[Patient | InputError], source: Loads) -> PartitionResult:
+    """Match the valid records of one partition against the corpus of ``source`` (a
+    :class:`MatchContext`, or a recipe that builds it once per process).
 
     Per patient: the trials studying other conditions are set aside (not relevant), the
     vectorized pre-screen rules out the sure failures, and the matcher judges the rest.
     """
+    ctx = source.load()
     patients = [r for r in records if isinstance(r, Patient)]
     errors = [r for r in records if isinstance(r, InputError)]
     out = pl.DataFrame(schema=ROW_SCHEMA).to_dicts()

@@ -38,6 +38,7 @@ from matcher.batch.partition import (
 )
 from matcher.batch.prescreen import Patient, usable_criteria
 from matcher.batch.relevance import EMPTY_RELEVANCE, relevance_table
+from matcher.batch.source import StoredCorpus
 from matcher.batch.types import NO_MATCH, BatchOptions, BatchSummary
 from rules.errors import ConfigError
 from rules.trial import Trial
@@ -68,6 +69,27 @@ def select_trials(trials: Sequence[Trial], statuses: tuple[str, ...] | None) -> 
     return sorted({t.nct_id: t for t in chosen}.values(), key=lambda t: t.nct_id)
 
 
+def _inclusion() -> pl.Expr:
+    return (
+        pl.col("parent").is_null()
+        & (pl.col("polarity") == "inclusion")
+        & ~pl.col("negated")
+        & ~pl.col("rule").str.starts_with("ctgov:")
+    )
+
+
+def context_rows(criteria: pl.DataFrame) -> pl.DataFrame:
+    """The rows of a criteria table :func:`build_context` reads (the pre-screen's usable
+    criteria and the inclusion criteria the relevance reads): a table cut to these gives the
+    same context."""
+    usable = usable_criteria(criteria).select("nct_id", "order").with_columns(keep=pl.lit(True))
+    return (
+        criteria.join(usable, on=["nct_id", "order"], how="left")
+        .filter(pl.col("keep").fill_null(False) | _inclusion())
+        .drop("keep")
+    )
+
+
 def build_context(
     trials: Sequence[Trial],
     *,
@@ -87,12 +109,7 @@ def build_context(
     criteria = criteria.filter(pl.col("nct_id").is_in(ids))
     scopes = EMPTY_RELEVANCE.clone()
     if relevance:
-        inclusion = criteria.filter(
-            pl.col("parent").is_null()
-            & (pl.col("polarity") == "inclusion")
-            & ~pl.col("negated")
-            & ~pl.col("rule").str.starts_with("ctgov:")
-        )
+        inclusion = criteria.filter(_inclusion())
         scopes = relevance_table(trials, parsed_of(inclusion))
     return MatchContext(
         trials={t.nct_id: t for t in trials},
@@ -119,7 +136,7 @@ def run_batch(
     cohort_path: str | Path,
     out_path: str | Path,
     *,
-    context: MatchContext,
+    context: MatchContext | StoredCorpus,
     options: BatchOptions | None = None,
     errors_path: str | Path | None = None,
     on_progress: Progress | None = None,
@@ -127,7 +144,9 @@ def run_batch(
     """Match every patient of ``cohort_path`` and write the results and the errors CSV.
 
     ``context`` is the corpus side (:func:`build_context`, or
-    :func:`matcher.batch.corpus_context` for the stored corpus and the real matcher).
+    :func:`matcher.batch.corpus_context` for the stored corpus and the real matcher), or
+    :func:`matcher.batch.stored_corpus` (the context is then built where the partitions run:
+    in this process for the local engine, once in each Dask worker).
     ``on_progress(patients_done, patients_total)`` is called as partitions finish.
     """
     options = options or BatchOptions()
@@ -143,7 +162,7 @@ def run_batch(
     identity = {
         "cohort": cohort_fingerprint(cohort),
         "options": options.fingerprint(),
-        "trials": _digest(sorted(context.trials)),
+        "trials": _digest(sorted(context.trial_ids)),
     }
     ckpt = Checkpoint.open(parts_dir(out), identity, resume=options.resume)
     parts = _partitions(records, options.partition_size)
@@ -163,7 +182,7 @@ def run_batch(
     summary = _assemble(ckpt, out, errors_file, context)
     summary.input_rows = len(records)
     summary.partitions, summary.resumed_partitions = len(parts), len(parts) - len(todo)
-    summary.trials = len(context.trials)
+    summary.trials = len(context.trial_ids)
     summary.seconds = time.perf_counter() - started
     if not summary.reconciles:  # never hand back a run that lost rows
         raise ConfigError(
@@ -176,12 +195,14 @@ def run_batch(
     return summary
 
 
-def _assemble(ckpt: Checkpoint, out: Path, errors_file: Path, ctx: MatchContext) -> BatchSummary:
+def _assemble(
+    ckpt: Checkpoint, out: Path, errors_file: Path, ctx: MatchContext | StoredCorpus
+) -> BatchSummary:
     rows = ckpt.read("rows", ROW_SCHEMA).sort("position", "rank", nulls_last=True)
     patients = ckpt.read("patients", PATIENT_SCHEMA).sort("position")
     errors = ckpt.read("errors", ERROR_SCHEMA).sort("position")
     stats = ckpt.read("stats", STATS_SCHEMA)
-    titles = ctx.trial_table.select("nct_id", "title")
+    titles = ctx.titles
     write_errors(errors, errors_file)
     write_results(rows, out, patients=patients, fails=screen_fails(stats, titles))
     return BatchSummary(

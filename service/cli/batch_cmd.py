@@ -59,7 +59,8 @@ def batch(
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Show a progress bar."),
 ) -> None:
     """Match every patient of a cohort; write top-k trials per patient and an errors CSV."""
-    from matcher.batch import BatchOptions, corpus_context, run_batch
+    import matcher.batch as batch_pkg
+    from matcher.batch import BatchOptions, run_batch
     from rules.corpus import parse_statuses
     from rules.errors import ConfigError
 
@@ -86,8 +87,14 @@ def batch(
         resume=resume,
     )
     with err_console.status("loading the corpus and its parsed criteria"):
-        context = corpus_context(options=options, data_dir=data_dir)
-    if not context.trials:
+        # Dask workers build the corpus side themselves from the store (one copy each, none
+        # shipped); the local engine builds it here
+        context = (
+            batch_pkg.stored_corpus(options=options, data_dir=data_dir)
+            if engine == "dask"
+            else batch_pkg.corpus_context(options=options, data_dir=data_dir)
+        )
+    if not context.trial_ids:
         raise ConfigError(
             f"no trial has status {status}",
             hint="use --status any, or ingest trials with `trialmatch ingest`",
