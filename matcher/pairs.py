@@ -11,6 +11,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -162,13 +163,44 @@ def pair_frame(
     With ``rules``, the rule engine's outcome counts and its ``verdict`` are added;
     ``judged`` holds pairs the matcher already judged, by ``(query_id, nct_id)``.
     """
+    ids = list(zip(pairs["query_id"].to_list(), pairs["nct_id"].to_list(), strict=True))
+    columns = pair_columns(
+        ids, texts=texts, profiles=profiles, trials=trials, rules=rules, judged=judged
+    )
+    if not columns:
+        return pairs.clone()
+    # one eager constructor: polars' select / with_columns / hstack go through its lazy
+    # engine, which cost more than the features themselves on a 140-column table
+    return pl.DataFrame(
+        [
+            *pairs.get_columns(),
+            *(
+                pl.Series(n, v, dtype=pl.String if n == "verdict" else pl.Float64)
+                for n, v in columns.items()
+            ),
+        ]
+    )
+
+
+def pair_columns(
+    pairs: Sequence[tuple[str, str]],
+    *,
+    texts: dict[str, str],
+    profiles: dict[str, PatientProfile],
+    trials: dict[str, Trial],
+    rules: bool = True,
+    judged: Mapping[tuple[str, str], TrialMatch] | None = None,
+) -> dict[str, Any]:
+    """:func:`pair_frame`'s feature columns for ``(query_id, nct_id)`` pairs, as arrays by name
+    (``verdict``: a list of strings); empty when there are no pairs. What the service scores
+    a request with, without building a 140-column polars table."""
     judged = judged or {}
     ordered = sorted(trials)
     idx = TrialIndexes.build([trials[n] for n in ordered])
     cache: dict[str, dict[str, np.ndarray]] = {}
     concepts: dict[str, frozenset[str]] = {}
     rows = []
-    for qid, nct in zip(pairs["query_id"].to_list(), pairs["nct_id"].to_list(), strict=True):
+    for qid, nct in pairs:
         if qid not in cache:
             text = texts[qid]
             cache[qid] = {
@@ -185,20 +217,11 @@ def pair_frame(
             row.update(rule_row(profiles[qid], trials[nct], judged=judged.get((qid, nct))))
         rows.append(row)
     if not rows:
-        return pairs.clone()
-    # one float matrix (every feature is a float): inferring a schema from row dicts costs
-    # more than computing the features
+        return {}
     names = list(rows[0])
-    text = [n for n in names if isinstance(rows[0][n], str)]  # the verdict
-    numeric = [n for n in names if n not in text]
-    matrix = np.array([[row[n] for n in numeric] for row in rows], dtype=np.float64)
-    at = {n: j for j, n in enumerate(numeric)}
-    columns = [
-        pl.Series(n, [row[n] for row in rows], dtype=pl.String)
-        if n in text
-        else pl.Series(n, matrix[:, at[n]], dtype=pl.Float64)
-        for n in names
-    ]
-    # one eager constructor: polars' select / with_columns / hstack go through its lazy
-    # engine, which cost more than the features themselves on a 140-column table
-    return pl.DataFrame([*pairs.get_columns(), *columns])
+    numeric = [n for n in names if n != "verdict"]  # every feature is a float
+    matrix = np.array([[row[n] for n in numeric] for row in rows], dtype=np.float64).T.copy()
+    out: dict[str, Any] = dict(zip(numeric, matrix, strict=True))
+    if "verdict" in names:
+        out["verdict"] = [row["verdict"] for row in rows]
+    return {n: out[n] for n in names}

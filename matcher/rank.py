@@ -10,7 +10,7 @@ list of trusted types.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -62,15 +62,19 @@ def _one_thread() -> Any:
     return _controller().limit(limits=1)
 
 
-def _floats(X: pl.DataFrame, names: Sequence[str]) -> np.ndarray:
+#: a pair table: a polars frame, or its columns as arrays by name (the service's fast path)
+Pairs = pl.DataFrame | Mapping[str, np.ndarray]
+
+
+def _floats(X: Pairs, names: Sequence[str]) -> np.ndarray:
     """``names`` columns of ``X`` as a float matrix (null -> NaN)."""
     cols = []
     for name in names:
-        col = X.get_column(name)
-        if col.dtype != pl.Float64:
-            col = col.cast(pl.Float64)
-        cols.append(col.to_numpy())
-    return np.column_stack(cols).astype(float, copy=False).reshape(X.height, len(cols))
+        col = X[name]
+        if isinstance(col, pl.Series):
+            col = (col if col.dtype == pl.Float64 else col.cast(pl.Float64)).to_numpy()
+        cols.append(np.asarray(col, dtype=float))
+    return np.column_stack(cols).reshape(-1, len(cols))
 
 
 def relative_columns(values: np.ndarray, groups: np.ndarray) -> np.ndarray:
@@ -154,8 +158,8 @@ class PairFeatures(TransformerMixin, BaseEstimator):
     def get_feature_names_out(self, input_features: object = None) -> np.ndarray:
         return np.array(self._names())[self.keep_]
 
-    def transform(self, X: pl.DataFrame) -> np.ndarray:
-        have = set(X.columns)
+    def transform(self, X: Pairs) -> np.ndarray:
+        have = set(X.columns if isinstance(X, pl.DataFrame) else X)
         missing = [c for c in self.feature_names_in_ if c not in have]
         if missing:
             raise ConfigError(f"the pair table lacks feature column(s) {missing}")
@@ -164,7 +168,7 @@ class PairFeatures(TransformerMixin, BaseEstimator):
         parts = [_floats(X, self.feature_names_in_)]
         if self.relative_:
             values = _floats(X, self.relative_)
-            parts.append(relative_columns(values, X[GROUP].to_numpy()))
+            parts.append(relative_columns(values, np.asarray(X[GROUP])))
         return np.hstack(parts)[:, self.keep_]
 
 
@@ -256,7 +260,7 @@ class TrialRanker(BaseEstimator):
             score = np.where(ruled_out, score - (1 + self.eligibility_weight), score)
         return score
 
-    def predict(self, X: pl.DataFrame) -> np.ndarray:
+    def predict(self, X: Pairs) -> np.ndarray:
         return self.predict_matrix(self.features_.transform(X))
 
 

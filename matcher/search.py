@@ -16,6 +16,7 @@ from datetime import date
 from functools import cache
 from typing import Any, Literal
 
+import numpy as np
 import polars as pl
 
 from matcher.facade import MatchReport, TrialMatch, match
@@ -241,22 +242,23 @@ def model_scores(
     (:func:`profile_query`); BM25 features are computed over the trials given. ``judged``
     are these trials already judged by the matcher: their outcomes give the rule features.
     """
-    from matcher.pairs import pair_frame
+    from matcher.pairs import pair_columns
 
     if not trials:
         return {}
     ranker = ranker or _shipped_ranker()
     qid = profile.id or "patient"
-    pairs = pl.DataFrame({"query_id": [qid] * len(trials), "nct_id": [t.nct_id for t in trials]})
-    table = pair_frame(
-        pairs,
+    ids = [t.nct_id for t in trials]
+    columns = pair_columns(
+        [(qid, n) for n in ids],
         texts={qid: profile_query(profile)},
         profiles={qid: profile},
         trials={t.nct_id: t for t in trials},
         judged={(qid, m.trial.nct_id): m for m in judged},
     )
-    scores = ranker.predict(table)  # it reads its own feature columns by name
-    return dict(zip(table["nct_id"].to_list(), scores.tolist(), strict=True))
+    columns["query_id"] = np.array([qid] * len(ids), dtype=object)
+    scores = ranker.predict(columns)  # the same columns as pair_frame's table, as arrays
+    return dict(zip(ids, scores.tolist(), strict=True))
 
 
 def retrieval_scores(profile: PatientProfile, trials: Sequence[Trial]) -> dict[str, float]:
