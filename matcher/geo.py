@@ -7,8 +7,9 @@ network). Distances are great-circle (haversine) in kilometres.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 
 import numpy as np
 import zipcodes
@@ -142,6 +143,10 @@ class SiteIndex:
     points: tuple[tuple[float, float], ...]  # degrees, as site_point gives them
     sites: tuple[Site, ...]
 
+    @cached_property
+    def _position(self) -> dict[str, int]:
+        return {n: i for i, n in enumerate(self.nct_ids)}
+
     @classmethod
     def build(cls, trials: list[Trial]) -> SiteIndex:
         owner: list[int] = []
@@ -162,20 +167,28 @@ class SiteIndex:
             sites=tuple(sites),
         )
 
-    def nearest(self, point: tuple[float, float]) -> dict[str, NearestSite | None]:
-        """Each trial's nearest recruiting site from ``point`` (None: no located site)."""
-        out: dict[str, NearestSite | None] = dict.fromkeys(self.nct_ids)
-        if not len(self.owner):
+    def nearest(
+        self, point: tuple[float, float], *, among: Sequence[str] | None = None
+    ) -> dict[str, NearestSite | None]:
+        """Each trial's nearest recruiting site from ``point`` (None: no located site); only
+        the trials ``among`` when given (NCT ids of indexed trials)."""
+        if among is None:
+            out: dict[str, NearestSite | None] = dict.fromkeys(self.nct_ids)
+            rows = np.arange(len(self.owner))
+        else:
+            out = dict.fromkeys(among)
+            want = np.zeros(len(self.nct_ids), dtype=bool)
+            want[[self._position[n] for n in among]] = True
+            rows = np.flatnonzero(want[self.owner])
+        if not len(rows):
             return out
+        owner, lat, lon = self.owner[rows], self.lat[rows], self.lon[rows]
         p1, l1 = math.radians(point[0]), math.radians(point[1])
-        a = (
-            np.sin((self.lat - p1) / 2) ** 2
-            + math.cos(p1) * np.cos(self.lat) * np.sin((self.lon - l1) / 2) ** 2
-        )
+        a = np.sin((lat - p1) / 2) ** 2 + math.cos(p1) * np.cos(lat) * np.sin((lon - l1) / 2) ** 2
         d = 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.minimum(1.0, a)))
         # sites are grouped by trial in order: the first site of the smallest distance wins
-        order = np.lexsort((np.arange(len(d)), d, self.owner))
-        first = order[np.r_[True, self.owner[order][1:] != self.owner[order][:-1]]]
+        order = np.lexsort((np.arange(len(d)), d, owner))
+        first = rows[order[np.r_[True, owner[order][1:] != owner[order][:-1]]]]
         for j in first.tolist():
             site, where = self.sites[j], self.points[j]
             exact = haversine_km(point[0], point[1], where[0], where[1])  # the scalar formula

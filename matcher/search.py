@@ -187,15 +187,9 @@ def retrieve_trials(
     if limit is None and profile.location is not None:
         limit = profile.location.max_distance_km
     counts = dict(wrong_status=0, age=0, sex=0, beyond=0, unlocated=0)
-    kept: list[Trial] = []
     trials = list(trials)
-    found: dict[str, NearestSite | None] = {}
-    if point is not None:
-        found = (sites or SiteIndex.build(trials)).nearest(point)
-    nearest: dict[str, NearestSite | None] = {}
-    for trial in trials:
-        site = found.get(trial.nct_id)
-        nearest[trial.nct_id] = site
+    reasons: list[str | None] = []
+    for trial in trials:  # the record's own fields first: cheap, and they cut the most
         reason = None
         if wanted is not None and (trial.overall_status or "").upper() not in wanted:
             reason = "wrong_status"
@@ -203,7 +197,16 @@ def retrieve_trials(
             reason = "age"
         elif sex_fit(profile, trial) is False:
             reason = "sex"
-        elif point is not None and limit is not None:
+        reasons.append(reason)
+    located = [t for t, r in zip(trials, reasons, strict=True) if r is None or not cut]
+    nearest: dict[str, NearestSite | None] = dict.fromkeys(t.nct_id for t in located)
+    if point is not None and located:  # distances only of the trials still in play
+        index = sites or SiteIndex.build(located)
+        nearest = index.nearest(point, among=[t.nct_id for t in located])
+    kept: list[Trial] = []
+    for trial, reason in zip(trials, reasons, strict=True):
+        if reason is None and point is not None and limit is not None:
+            site = nearest.get(trial.nct_id)
             if site is None:
                 counts["unlocated"] += 1
             elif site.distance_km > limit:
@@ -356,9 +359,8 @@ def take_prepared(prepared: PreparedTrials, nct_ids: Sequence[str]) -> PreparedT
     >>> [t.nct_id for t in sub.trials], sub.trial_of.tolist()
     (['NCT00000003', 'NCT00000001'], [0, 1])
     """
-    import numpy as np
 
-    where = {t.nct_id: i for i, t in enumerate(prepared.trials)}
+    where = _memo(prepared, "where", lambda p: {t.nct_id: i for i, t in enumerate(p.trials)})
     missing = [n for n in nct_ids if n not in where]
     if missing:
         raise ConfigError(
@@ -366,7 +368,11 @@ def take_prepared(prepared: PreparedTrials, nct_ids: Sequence[str]) -> PreparedT
             hint="prepare every trial passed to match_corpus",
         )
     chosen = [where[n] for n in nct_ids]
-    starts = np.searchsorted(prepared.trial_of, np.arange(len(prepared.trials) + 1))
+    starts = _memo(
+        prepared,
+        "starts",
+        lambda p: np.searchsorted(p.trial_of, np.arange(len(p.trials) + 1)),
+    )
     rows = (
         np.concatenate([np.arange(starts[i], starts[i + 1]) for i in chosen])
         if chosen
