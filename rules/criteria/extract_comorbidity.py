@@ -17,7 +17,11 @@ def comorbidity(m: re.Match[str], text: str, polarity: str) -> Params:
     found = vocab.find_comorbidities(text)
     if not found:
         return None
-    mentions = [x for x in _specific_infections(text, not_family(text, found)) if _own(text, x)]
+    mentions = [
+        x
+        for x in _specific_infections(text, not_family(text, found))
+        if _own(text, x) and not _scale_name(text, x)
+    ]
     if not mentions:
         if len(not_family(text, found)) < len(found):
             return {"_kind": "other", "topic": "family_history", "_confidence": 0.5}
@@ -76,15 +80,29 @@ _MEDICATION_FOR = re.compile(
     r"(?i)\b(?:medications?|drugs?|medicines?)\s+(?:\w+\s+){0,2}?(?:for|to treat)\s+"
     r"(?:the\s+)?(?:treatment|management|control)?\s*(?:of\s+)?(?:\w+\s+){0,1}$"
 )
-_NON_WORD = re.compile(r"(?i)\bnon(?!e\b)[- ]?[a-z]+[- ]?[a-z]*\s+$")
+_NON_WORD = re.compile(
+    r"(?i)(?:\bnon(?!e\b)[- ]?[a-z]+[- ]?[a-z]*|\bnew(?:ly)?(?![- ]york)(?:[- ]onset)?"
+    r"(?:[\s,]+[\w-]+){0,3}?)[\s,]+$"
+)
+#: "(class III or IV of the NYHA classification for heart disease)": the scale's name
+_SCALE_NAME = re.compile(
+    r"(?i)(?:\bclassification\s+(?:for|of)|\bclass\s+(?:[IV]+|\d)(?:\s*(?:or|-|to|/)\s*(?:[IV]+|\d))?)\s+$"
+)
 _DIAGNOSIS_DATE = re.compile(
     r"(?i)\bdiagnos\w*\b[^.;]{0,30}\b(?:before|after|prior to|since)\s+(?:19|20)\d\d\b"
 )
 
 
+def _scale_name(text: str, x: vocab.Mention) -> bool:
+    """A class named as the scale ("NYHA class III or IV heart disease"), not a condition of
+    its own; a specific condition there ("class IV heart failure") is the condition."""
+    return _has_children(x.id) and bool(_SCALE_NAME.search(text, max(0, x.start - 40), x.start))
+
+
 def _qualified(text: str, x: vocab.Mention) -> bool:
     """A "non-" word right before the condition names a subtype of it ("nonatherosclerotic
-    stroke", "non-typable HCV genotype infection")."""
+    stroke", "non-typable HCV genotype infection"); "new" names a new event ("ECG with new ST
+    changes or tachyarrhythmia"), which a history does not settle."""
     return bool(_NON_WORD.search(text, max(0, x.start - 25), x.start))
 
 

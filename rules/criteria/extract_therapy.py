@@ -56,6 +56,9 @@ _MIN_WORDS = re.compile(
 )
 
 
+_SURGERY = re.compile(r"(?i)\b(?:surgery|surgical|resection|operation)\b")
+
+
 def _therapy_params(text: str) -> dict[str, Any]:
     params: dict[str, Any] = {"drugs": [], "classes": []}
     regimens: list[str] = []
@@ -79,8 +82,10 @@ def _therapy_params(text: str) -> dict[str, Any]:
         params["any_anticancer"] = True
     if "radiotherapy" in params["classes"]:
         params["kind"] = "radiotherapy"
-    elif re.search(r"(?i)\b(?:surgery|surgical|resection|operation)\b", text):
+    elif surgery := _SURGERY.search(text):
         params["kind"] = "surgery"
+        # "Recovered from prior surgery": the cue words before it are read against this anchor
+        params.setdefault("_anchor", (surgery.start(), surgery.end()))
     elif "chemotherapy" in params["classes"]:
         params["kind"] = "chemotherapy"
     for name, rx in _SETTINGS:

@@ -69,7 +69,9 @@ def test_margins_clear_of_dcis_is_not_a_dcis_diagnosis():
 
 def test_age_band_that_is_the_subject_of_a_test_requirement_is_not_an_age_limit():
     # NCT01754493 inc-5 required age 50-65 of a 46-year-old
-    kind, *_ = classify("Patients ages 50-65 must provide a negative colonoscopy report", "inclusion")
+    kind, *_ = classify(
+        "Patients ages 50-65 must provide a negative colonoscopy report", "inclusion"
+    )
     assert kind != "age"
     kind, params, *_ = classify("Patients aged 50-65 years", "inclusion")
     assert kind == "age" and params["age"]["value"] == 50
@@ -175,3 +177,52 @@ def test_related_disease_items_stay_required():
         "- Lung adenocarcinoma with an EGFR mutation\n"
     )
     assert [c.confidence >= 0.8 for c in crits if c.kind == "condition"] == [True, True]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Recovered from prior surgery",  # NCT00004204 inc-30
+        "Fully recovered from any prior surgery",  # NCT00003470 inc-29
+        "Must recover from prior surgery",  # NCT00003471 inc-35
+    ],
+)
+def test_recovery_from_surgery_does_not_require_surgery(text):
+    # read as "requires prior surgery": every patient without a recorded operation failed it
+    kind, params, *_ = classify(text, "inclusion")
+    assert kind == "other" and params["topic"] == "toxicity_recovery"
+
+
+def test_time_since_surgery_is_still_a_washout():
+    kind, params, *_ = classify("At least 4 weeks since prior major surgery", "inclusion")
+    assert kind == "washout" and params["kind"] == "surgery"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # NCT01918306 exc-9 (TREC PM 2017): ruled out a patient whose record says "Heart Disease"
+        "-Symptomatic congestive heart failure (class III or IV of the New York Heart "
+        "Association classification for heart disease)",
+        # NCT00574366 exc-6
+        "Symptomatic congestive heart failure (New York Heart Association class III or IV heart "
+        "disease)",
+    ],
+)
+def test_the_nyha_scale_name_is_not_a_second_condition(text):
+    kind, params, *_ = classify(text, "exclusion")
+    assert kind == "comorbidity" and params["conditions"] == ["heart_failure"]
+    assert "heart_disease" not in params["classes"]
+
+
+def test_a_new_finding_is_not_settled_by_a_history():
+    # NCT03793192 exc-4 ruled out a patient with a history of ventricular tachycardia
+    crit = parse_criteria(
+        "Exclusion Criteria:\n- Resting electrocardiogram (ECG) with new ST changes or "
+        "tachyarrhythmia;"
+    )[0]
+    assert crit.params["conditions"] == ["arrhythmia"] and crit.confidence < 0.8
+    _, params, conf, _ = classify(
+        "New York Heart Association class III heart failure", "exclusion"
+    )
+    assert conf >= 0.8 and not params.get("qualified")
