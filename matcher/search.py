@@ -166,6 +166,7 @@ def retrieve_trials(
     max_distance_km: float | None = None,
     cut: bool = True,
     sites: SiteIndex | None = None,
+    statuses_of: Callable[[list[Trial]], np.ndarray] | None = None,
 ) -> tuple[list[Trial], dict[str, NearestSite | None], Retrieval]:
     """Trials kept by status, age/sex fields and distance; nearest sites; the counts.
 
@@ -173,7 +174,8 @@ def retrieve_trials(
     The distance limit is ``max_distance_km`` or the profile's ``location.max_distance_km``;
     a trial with no located recruiting site is kept (its distance is unknown).
     ``sites`` (a :class:`matcher.geo.SiteIndex` holding at least these trials, e.g. built
-    once for a service's corpus) saves indexing the sites on every call.
+    once for a service's corpus) saves indexing the sites on every call; ``statuses_of``
+    (trials -> their upper-case statuses, an array) saves reading each record's status.
 
     >>> ts = [Trial(nct_id="NCT00000001", overall_status="RECRUITING", maximum_age="50 Years"),
     ...       Trial(nct_id="NCT00000002", overall_status="COMPLETED")]
@@ -187,34 +189,39 @@ def retrieve_trials(
     if limit is None and profile.location is not None:
         limit = profile.location.max_distance_km
     counts = dict(wrong_status=0, age=0, sex=0, beyond=0, unlocated=0)
-    trials = list(trials)
-    reasons: list[str | None] = []
-    for trial in trials:  # the record's own fields first: cheap, and they cut the most
-        reason = None
-        if wanted is not None and (trial.overall_status or "").upper() not in wanted:
-            reason = "wrong_status"
-        elif age_fit(profile, trial) is False:
-            reason = "age"
+    trials = trials if isinstance(trials, list) else list(trials)
+    if wanted is None:
+        candidates = list(range(len(trials)))
+    elif statuses_of is not None:  # the corpus's statuses as an array: one vectorized test
+        have = statuses_of(trials)
+        candidates = np.flatnonzero(np.isin(have, wanted)).tolist()
+    else:
+        candidates = [i for i, t in enumerate(trials) if (t.overall_status or "").upper() in wanted]
+    counts["wrong_status"] = len(trials) - len(candidates)
+    survivors = []  # the record's own age and sex fields next
+    for i in candidates:
+        trial = trials[i]
+        if age_fit(profile, trial) is False:
+            counts["age"] += 1
         elif sex_fit(profile, trial) is False:
-            reason = "sex"
-        reasons.append(reason)
-    located = [t for t, r in zip(trials, reasons, strict=True) if r is None or not cut]
+            counts["sex"] += 1
+        else:
+            survivors.append(i)
+    located = [trials[i] for i in survivors] if cut else trials
     nearest: dict[str, NearestSite | None] = dict.fromkeys(t.nct_id for t in located)
     if point is not None and located:  # distances only of the trials still in play
         index = sites or SiteIndex.build(located)
         nearest = index.nearest(point, among=[t.nct_id for t in located])
-    kept: list[Trial] = []
-    for trial, reason in zip(trials, reasons, strict=True):
-        if reason is None and point is not None and limit is not None:
-            site = nearest.get(trial.nct_id)
+    gone = set()
+    if point is not None and limit is not None:
+        for i in survivors:
+            site = nearest.get(trials[i].nct_id)
             if site is None:
                 counts["unlocated"] += 1
             elif site.distance_km > limit:
-                reason = "beyond"
-        if reason:
-            counts[reason] += 1
-        if reason is None or not cut:
-            kept.append(trial)
+                counts["beyond"] += 1
+                gone.add(i)
+    kept = [trials[i] for i in survivors if i not in gone] if cut else trials
     summary = Retrieval(
         len(trials),
         wanted,
@@ -308,8 +315,9 @@ def match_corpus(
     """
     if top_k is not None and top_k < 1:
         raise ConfigError(f"top_k must be at least 1, got {top_k}")
-    trials = list(trials)
+    trials = trials if isinstance(trials, list) else list(trials)  # a service's list: kept
     sites = _memo(prepared, "sites", lambda p: SiteIndex.build(p.trials)) if prepared else None
+    statuses_of = _memo(prepared, "statuses", _statuses_of) if prepared else None
     kept, nearest, summary = retrieve_trials(
         profile,
         trials,
@@ -317,6 +325,7 @@ def match_corpus(
         max_distance_km=max_distance_km,
         cut=retrieval,
         sites=sites,
+        statuses_of=statuses_of,
     )
     if retrieval:
         kept, summary = _relevant_to_cancer(
@@ -421,6 +430,37 @@ def _relevant_to_cancer(
     relevant = [t for t in kept if t.nct_id in wanted]
     dropped = len(kept) - len(relevant)
     return relevant, replace(summary, other_condition=dropped, kept=len(relevant))
+
+
+def _statuses_of(prepared: PreparedTrials) -> Callable[[list[Trial]], np.ndarray]:
+    """Trials -> the upper-case status of each (prepared trials only): a lookup table, with
+    the positions of each list of trials seen kept while the same list object comes back
+    (a service passes its corpus, or a cached subset, on every request)."""
+    where = {t.nct_id: i for i, t in enumerate(prepared.trials)}
+    status = np.array([(t.overall_status or "").upper() for t in prepared.trials], dtype=object)
+    seen: dict[int, tuple[list[Trial], np.ndarray]] = {}
+
+    def lookup(trials: list[Trial]) -> np.ndarray:
+        hit = seen.get(id(trials))
+        if (
+            hit is None
+            or hit[0] is not trials
+            or len(hit[1]) != len(trials)
+            or (trials and where.get(trials[-1].nct_id) != hit[1][-1])
+        ):
+            if len(seen) >= 64:
+                seen.clear()
+            missing = [t.nct_id for t in trials if t.nct_id not in where]
+            if missing:
+                raise ConfigError(
+                    f"{len(missing)} trial(s) are not in the prepared trials, e.g. {missing[0]}",
+                    hint="prepare every trial passed to match_corpus",
+                )
+            positions = np.array([where[t.nct_id] for t in trials], dtype=np.int64)
+            seen[id(trials)] = hit = (trials, positions)
+        return status[hit[1]]
+
+    return lookup
 
 
 def _memo(prepared: PreparedTrials, name: str, build: Callable[[PreparedTrials], Any]) -> Any:
