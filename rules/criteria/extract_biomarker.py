@@ -20,6 +20,9 @@ _PRE_RESULT = re.compile(
     r"deleterious|pathogenic|deficient|proficient|high|low|known|documented|confirmed|harbou?r\w*|"
     r"with(?:out)?|no|absence of|lack of)\W+(?:\w+\W+){0,3}$"
 )
+_EITHER_WAY = re.compile(
+    r"(?i)\b(?:with or without|regardless of|irrespective of)\s+(?:an?\s+|the\s+|their\s+)?(?:\w+\s+)?$"
+)
 _EXCEPT = re.compile(r"(?i)\b(?:except(?:ion)?|excluding|other than|with the exception of)\b")
 _SENTENCE_END = re.compile(r"[;]|\.(?=\s|$)")
 _NEG_BEFORE = re.compile(r"(?i)\b(?:no|not|without|absence of|lack of|negative for|free of)\b")
@@ -47,6 +50,9 @@ def biomarker(m: re.Match[str], text: str, polarity: str) -> Params:
     found = [x for x in found if not _names_a_drug_target(text, x)]
     if not found:
         return None  # "Previously treated with BRAF, MEK or HSP90 inhibitor therapy": therapy
+    found = [x for x in found if not _EITHER_WAY.search(text, max(0, x.start - 30), x.start)]
+    if not found:
+        return None  # "... pancreatic cancer with or without a KRAS mutation": no requirement
     cut = _EXCEPT.search(text, found[0].end)
     if cut:  # "Except for ..., coexisting with other EGFR mutations such as T790M": not asked
         found = [x for x in found if x.start < cut.start()] or found[:1]

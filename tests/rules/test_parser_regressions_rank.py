@@ -222,7 +222,28 @@ def test_a_new_finding_is_not_settled_by_a_history():
         "tachyarrhythmia;"
     )[0]
     assert crit.params["conditions"] == ["arrhythmia"] and crit.confidence < 0.8
-    _, params, conf, _ = classify(
-        "New York Heart Association class III heart failure", "exclusion"
-    )
+    _, params, conf, _ = classify("New York Heart Association class III heart failure", "exclusion")
     assert conf >= 0.8 and not params.get("qualified")
+
+
+def test_with_or_without_a_mutation_requires_nothing_of_it():
+    # NCT01192165 inc-1 (TREC PM 2017) read "KRAS negative" and ruled out a KRAS-mutant patient
+    kind, params, *_ = classify(
+        "The subject has a solid tumor. Expansion cohorts are limited to non-small cell lung "
+        "cancer and/or pancreatic cancer with or without a KRAS mutation.",
+        "inclusion",
+    )
+    assert kind == "condition" and "all_of" not in params
+    assert classify("KRAS G12C mutation", "inclusion")[1]["result"] == "positive"
+
+
+def test_sub_items_of_in_patients_with_scope_the_parent():
+    # NCT00610311 exc-8 (TREC PM 2018): "Age >= 60" under "LVEF < 45% in patients with:" ruled
+    # out every patient of 60 or more
+    text = (
+        "Exclusion Criteria:\n\n8. Documented left ventricular ejection fraction (LVEF) of less "
+        "than 45 percent in\npatients with:\n\n* Clinically significant atrial and/or "
+        "ventricular arrhythmias\n\n* Age greater than or equal to 60 years old.\n"
+    )
+    age = _by_text(parse_criteria(text), "Age greater")
+    assert age.kind == "age" and age.parent == "exc-1" and age.confidence < 0.8
