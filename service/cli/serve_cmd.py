@@ -32,7 +32,10 @@ def serve(
     import uvicorn
 
     from service.api import Settings
+    from service.api.workers import check_port, reuse_port_supported
 
+    if reuse_port_supported() and (busy := check_port(host, port)):
+        fail(f"{busy} (is another server running? choose another --port)")
     if data_dir is not None and not data_dir.is_dir():
         fail(f"--data-dir {data_dir}: not a directory (create one with `trialmatch ingest`)")
     overrides = {"data_dir": data_dir} if data_dir is not None else {}
@@ -63,6 +66,10 @@ def serve(
     if data_dir is not None:
         os.environ["TRIALMATCH_DATA_DIR"] = str(data_dir)
     console.print(f"serving {count} trials with {workers} workers on {where}")
+    from service.api.workers import reuse_port_supported, serve_workers
+
+    if reuse_port_supported():  # each worker its own socket: connections spread over them
+        raise typer.Exit(serve_workers(host, port, workers))
     uvicorn.run(
         "service.api.app:serve_worker_app",
         factory=True,
