@@ -93,3 +93,21 @@ def test_false_exclusions_are_traced_to_the_failed_criteria():
     assert found.height and all(found["explanation"].str.len_chars() > 10)
     causes = top_causes(found)
     assert causes["pairs"].sum() >= found.select("query_id", "nct_id").unique().height
+
+
+@pytest.mark.slow
+def test_false_exclusions_on_trec_ct_2021_stay_under_the_issue_target():
+    """Issue 5: at most 5% of the pairs experts judged eligible may be ruled out (16 of 330).
+
+    2026-11-21: 3 pairs, all three arguably fair readings (docs/parser-requests.md)."""
+    from matcher.exclusions import false_exclusions
+    from tests.conftest import SHARED
+
+    folder = SHARED / "data" / "benchmarks" / "trec-ct-2021"
+    if not folder.is_dir():
+        pytest.fail(f"{folder} is missing (CI has ../shared beside the clone)")
+    bench = Benchmark.from_dir(folder)
+    eligible = bench.qrels.filter(pl.col("label") == 2).height
+    pairs = false_exclusions(bench).select("query_id", "nct_id").unique().height
+    assert eligible == 330
+    assert pairs <= 0.05 * eligible and pairs <= 8  # the target, and a margin kept
