@@ -138,10 +138,11 @@ def run_engine(args) -> None:
         workers=args.workers,
     )
     started = time.perf_counter()
+    digest = args.cache_digest  # the parse cache the parent made current
     if args.run_engine == "dask":  # the workers build the context from the store
-        source = stored_corpus(options=opts, data_dir=args.data_dir)
+        source = stored_corpus(options=opts, data_dir=args.data_dir, digest=digest)
     else:
-        source = corpus_context(options=opts, data_dir=args.data_dir)
+        source = corpus_context(options=opts, data_dir=args.data_dir, digest=digest)
     built = time.perf_counter() - started
     out = args.cohort.parent / f"{args.run_engine}.parquet"
     summary = run_batch(args.cohort, out, context=source, options=opts)
@@ -164,8 +165,14 @@ def run_engine(args) -> None:
 def full(trials, args) -> None:
     import polars as pl
 
+    from matcher.batch.corpus import ensure_cache
+    from rules.corpus import CorpusStore
+
     work = Path(tempfile.mkdtemp(prefix="tm-batch-"))
     data = _store(trials, args, work)
+    started = time.perf_counter()
+    digest = ensure_cache(CorpusStore(data))  # not timed below: a one-off per parser change
+    print(f"parse cache of parser {digest} current in {time.perf_counter() - started:.1f} s")
     cohort = work / "cohort.jsonl"
     write(generate(args.patients, seed=7, as_of=AS_OF), cohort)
     runs = {}
@@ -185,6 +192,8 @@ def full(trials, args) -> None:
             str(args.workers),
             "--partition-size",
             str(args.partition_size),
+            "--cache-digest",
+            str(digest),
         ]
         load = os.getloadavg()
         child = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
@@ -232,6 +241,7 @@ def main() -> None:
     )
     ap.add_argument("--run-engine", default=None, help=argparse.SUPPRESS)
     ap.add_argument("--cohort", type=Path, default=None, help=argparse.SUPPRESS)
+    ap.add_argument("--cache-digest", default=None, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.run_engine:
         run_engine(args)

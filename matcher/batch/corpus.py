@@ -60,12 +60,15 @@ def parse_all(trials: Sequence[Trial]) -> dict[str, list[Criterion]]:
     return {t.nct_id: _parse(t) for t in trials}
 
 
-def _current_cache(store: CorpusStore, trials: Sequence[Trial]) -> pl.DataFrame | None:
-    """The cached criteria rows of ``trials`` when the cache is current and covers them."""
+def _current_cache(
+    store: CorpusStore, trials: Sequence[Trial], digest: str | None = None
+) -> pl.DataFrame | None:
+    """The cached criteria rows of ``trials`` when the cache was made by the parser of
+    ``digest`` (default: the current one) and covers them."""
     found = store.read_table(CACHE_TABLE)
     if found is None or "parser_digest" not in found.columns or not found.height:
         return None
-    if found["parser_digest"][0] != parser_digest():
+    if found["parser_digest"][0] != (digest or parser_digest()):
         return None
     wanted = [t.nct_id for t in trials]
     if not set(wanted) <= set(found["nct_id"].to_list()):
@@ -75,7 +78,9 @@ def _current_cache(store: CorpusStore, trials: Sequence[Trial]) -> pl.DataFrame 
 
 
 def _write_cache(store: CorpusStore) -> dict[str, list[Criterion]]:
-    parsed = parse_all(store.trials())
+    from rules.corpus.frames import frame_trials
+
+    parsed = parse_all(frame_trials(store.frame()))  # not store.trials(): it keeps them
     table = table_of(parsed).with_columns(parser_digest=pl.lit(parser_digest()))
     # a trial without criteria still marks the cache as covering it
     empty = [n for n, cs in parsed.items() if not cs]
@@ -99,22 +104,38 @@ def cached_parse(trials: Sequence[Trial], *, data_dir: Path | None) -> dict[str,
     return _write_cache(store)
 
 
-def ensure_cache(store: CorpusStore) -> None:
-    """Renew the store's parse cache when it is stale (reads two columns to check)."""
+def cache_digest(store: CorpusStore) -> str | None:
+    """The parser digest of the store's parse cache when it covers every stored trial."""
     if store.is_empty:
-        return
+        return None
     found = store.read_table(CACHE_TABLE)
-    current = (
-        found is not None
-        and "parser_digest" in found.columns
-        and found.height > 0
-        and found["parser_digest"][0] == parser_digest()
-        and set(store.frame().get_column("nct_id").to_list())
-        <= set(found.get_column("nct_id").to_list())
-    )
-    del found
-    if not current:
-        _write_cache(store)
+    if found is None or "parser_digest" not in found.columns or not found.height:
+        return None
+    stored = set(store.frame().get_column("nct_id").to_list())
+    if not stored <= set(found.get_column("nct_id").to_list()):
+        return None
+    return str(found["parser_digest"][0])
+
+
+def _renew(data_dir: str) -> None:
+    _write_cache(CorpusStore(Path(data_dir)))
+
+
+def ensure_cache(store: CorpusStore) -> str | None:
+    """Make the store's parse cache current and return its digest (None for an empty
+    store). A stale cache is renewed in a child process, so the parse (every stored trial
+    and its criteria as objects) does not stay in this one's memory."""
+    if store.is_empty:
+        return None
+    digest = parser_digest()
+    if cache_digest(store) != digest:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        spawn = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=1, mp_context=spawn) as pool:
+            pool.submit(_renew, str(store.data_dir)).result()
+    return digest
 
 
 def run_titles(store: CorpusStore, statuses: tuple[str, ...] | None) -> pl.DataFrame:
@@ -148,17 +169,24 @@ def store_trials(store: CorpusStore, statuses: tuple[str, ...] | None) -> list[T
 
 
 def _parsed_source(
-    trials: Sequence[Trial], data_dir: Path | None, *, stored: bool
+    trials: Sequence[Trial], data_dir: Path | None, *, stored: bool, digest: str | None
 ) -> Mapping[str, list[Criterion]] | ParsedOf:
     """The parsed criteria of the run's trials: a function of a chunk of trials reading the
-    store's current cache, else a parse (of the chunk, or of the whole store to renew its
-    cache)."""
+    store's cache (renewed first when stale; with ``digest``, the cache must be the one made
+    by that parser), else a parse of the chunk."""
     if not stored:
         return parse_all
     store = CorpusStore.from_env(data_dir)
-    rows = _current_cache(store, trials)
+    rows = _current_cache(store, trials, digest)
+    if rows is None and digest is None:
+        ensure_cache(store)
+        rows = _current_cache(store, trials)
     if rows is None:
-        return _write_cache(store)
+        raise ConfigError(
+            "the parse cache of the stored corpus changed during the batch run",
+            where=str(store.root),
+            hint="run the batch again",
+        )
     by_trial = rows.sort("nct_id", "order").partition_by("nct_id", as_dict=True)
 
     def chunk(part: list[Trial]) -> dict[str, list[Criterion]]:
@@ -169,12 +197,17 @@ def _parsed_source(
 
 
 def corpus_context(
-    *, options: BatchOptions, data_dir: Path | None = None, trials: Sequence[Trial] | None = None
+    *,
+    options: BatchOptions,
+    data_dir: Path | None = None,
+    trials: Sequence[Trial] | None = None,
+    digest: str | None = None,
 ) -> MatchContext:
     """Everything a worker needs, built once: trials, their tables, and the real matcher.
 
     ``trials`` given: those (parsed here); otherwise the corpus of ``data_dir`` (parsed once
-    and cached in its store), or the bundled trials. Built a chunk of trials at a time, and
+    and cached in its store; ``digest``: use the cache made by that parser, as checked by the
+    driver of the run, even if the parser code changed since), or the bundled trials. Built a chunk of trials at a time, and
     kept compact (slim trials, packed criteria, the criteria rows the pre-screen and the
     relevance read): see ``matcher.batch.adapter``.
     """
@@ -197,7 +230,7 @@ def corpus_context(
         table = table_of(dict(zip((t.nct_id for t in part), crits, strict=True)), trials=part)
         tables.append(context_rows(table))
 
-    parsed = _parsed_source(chosen, data_dir, stored=stored)
+    parsed = _parsed_source(chosen, data_dir, stored=stored, digest=digest)
     evaluator = MatcherEvaluator.of(chosen, parsed, on_chunk=keep_rows)
     table = pl.concat(tables) if tables else EMPTY_CRITERIA.clone()
     return build_context(evaluator.trials, options=options, evaluate=evaluator, criteria=table)

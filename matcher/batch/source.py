@@ -42,6 +42,8 @@ class Recipe:
     as_of: date
     top_k: int
     digest: str
+    #: the parser digest of the store's parse cache the driver checked (None: bundled)
+    cache: str | None = None
 
     def load(self) -> MatchContext:
         """The context of this recipe, built once per process."""
@@ -51,7 +53,7 @@ class Recipe:
 
             _LOADED.clear()
             options = BatchOptions(statuses=self.statuses, as_of=self.as_of, top_k=self.top_k)
-            found = corpus_context(options=options, data_dir=Path(self.data_dir))
+            found = corpus_context(options=options, data_dir=Path(self.data_dir), digest=self.cache)
             if ids_digest(found.trial_ids) != self.digest:
                 raise ConfigError(
                     "the stored corpus changed during the batch run "
@@ -78,16 +80,24 @@ class StoredCorpus:
         return self.recipe.load()
 
 
-def stored_corpus(*, options: BatchOptions, data_dir: Path | None = None) -> StoredCorpus:
+def stored_corpus(
+    *, options: BatchOptions, data_dir: Path | None = None, digest: str | None = None
+) -> StoredCorpus:
     """The corpus of ``data_dir`` (else the bundled trials) for a batch run, without building
-    it here: only the titles are read, and the store's parse cache is renewed if stale."""
-    from matcher.batch.corpus import ensure_cache, run_titles
+    it here: only the titles are read, and the store's parse cache is renewed if stale
+    (``digest``: use the cache made by that parser instead, which must be there)."""
+    from matcher.batch.corpus import cache_digest, ensure_cache, run_titles
     from rules.corpus import CorpusStore
 
     store = CorpusStore.from_env(data_dir)
     titles = run_titles(store, options.statuses)
-    ensure_cache(store)
+    cache = ensure_cache(store) if digest is None else digest
+    if digest is not None and cache_digest(store) != digest:
+        raise ConfigError(
+            f"the store's parse cache is not the one of parser {digest}", where=str(store.root)
+        )
     recipe = Recipe(
+        cache=cache,
         data_dir=str(store.data_dir),
         statuses=options.statuses,
         as_of=options.as_of,
