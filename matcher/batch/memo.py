@@ -33,6 +33,8 @@ Path = tuple[Any, ...]
 TYPE, LEN = "?", "#len"
 _KEYED = frozenset({"labs", "biomarkers"})  # dicts narrowed to the keys looked up
 _MISSING = "<missing>"
+_UNSEEN = object()  # a path set whose value id this patient has not computed yet
+_NONE: dict[int, dict[int, Any]] = {}
 
 
 class _Reads:
@@ -239,18 +241,29 @@ class FindingMemo:
         from matcher.index import proposition
 
         values = _Values(facts)
+        ids, table = values.ids, self.table
         out: dict[int, Finding] = {}
+        reused = 0
         for k in keys:
-            found = self._lookup(k, values)
+            found = None
+            for sid, by_value in table.get(k, _NONE).items():  # the lookup (hot: inlined)
+                vid = ids.get(sid, _UNSEEN)
+                if vid is _UNSEEN:
+                    vid = self._value_id(sid, values)
+                if vid is not None:
+                    found = by_value.get(vid)  # type: ignore[call-overload]
+                    if found is not None:
+                        break
             if found is not None:
                 out[k] = found
-                self.reused += 1
+                reused += 1
                 continue
             reads = _Reads()
             finding = _safe_evaluate(*proposition(k), _Facts(facts, reads))  # type: ignore[arg-type]
             out[k] = finding
             self.evaluated += 1
             self._store(k, tuple(reads.paths), values, finding)
+        self.reused += reused
         return out
 
     def _value_id(self, sid: int, values: _Values) -> int | None:
@@ -262,15 +275,6 @@ class FindingMemo:
             tokens = None
         found = values.ids[sid] = None if tokens is None else self.value_ids.get((sid, tokens))
         return found
-
-    def _lookup(self, key: int, values: _Values) -> Finding | None:
-        for sid, by_value in self.table.get(key, {}).items():
-            vid = self._value_id(sid, values)
-            if vid is not None:
-                found = by_value.get(vid)
-                if found is not None:
-                    return found
-        return None
 
     def _store(self, key: int, paths: tuple[Path, ...], values: _Values, f: Finding) -> None:
         if self.size >= self.limit:
