@@ -251,7 +251,7 @@ class FindingMemo:
                 if vid is _UNSEEN:
                     vid = self._value_id(sid, values)
                 if vid is not None:
-                    found = by_value.get(vid)  # type: ignore[call-overload]
+                    found = by_value.get(vid)
                     if found is not None:
                         break
             if found is not None:
