@@ -21,7 +21,6 @@ import sys
 import time
 from typing import Any
 
-APP = "service.api.app:serve_worker_app"
 #: a worker that dies this soon after starting is not restarted (it would only die again)
 _EARLY = 30.0
 
@@ -64,11 +63,12 @@ def _die_with_parent() -> None:
 def _worker(host: str, port: int) -> None:
     import uvicorn
 
+    from service.api.app import ready_worker_app
+
     _die_with_parent()
-    config = uvicorn.Config(
-        APP, factory=True, host=host, port=port, log_level="warning", access_log=False
-    )
-    config.load()  # the corpus and the model, before taking connections
+    app = ready_worker_app()  # the corpus and the model, before taking connections
+    config = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False)
+    config.load()
     sock = _socket(host, port)
     sock.listen(config.backlog)
     uvicorn.Server(config).run(sockets=[sock])

@@ -59,6 +59,9 @@ def serve(
             console.print(f"[yellow]note:[/] {exc}; matching will answer 501")
     where = f"http://{host}:{port}/ (API docs at /docs)"
     if workers == 1:
+        from service.api.app import make_ready
+
+        make_ready(engine)  # the model loaded and the caches warm before the first request
         console.print(f"serving {count} trials on {where}")
         uvicorn.run(application, host=host, port=port, log_level="warning", access_log=False)
         return
