@@ -81,8 +81,8 @@ class FlatForest:
             go_left = np.where(np.isnan(x), self.missing_left[at], x <= self.threshold[at])
             node[active] = np.where(go_left, self.left[at], self.right[at])
             active = active[~self.leaf[node[active]]]
-        node = node.reshape(len(self.roots), n)
-        steps = np.vstack([np.full((1, n), self.baseline), self.value[node]])
+        leaves = node.reshape(len(self.roots), n)
+        steps = np.vstack([np.full((1, n), self.baseline), self.value[leaves]])
         return np.cumsum(steps, axis=0)[-1]  # sequential sums: scikit-learn's order
 
     def predict_proba(self, X: np.ndarray) -> np.ndarray:

@@ -66,7 +66,7 @@ def _one_thread() -> Any:
 Pairs = pl.DataFrame | Mapping[str, np.ndarray]
 
 
-def _floats(X: Pairs, names: Sequence[str]) -> np.ndarray:
+def _floats(X: Pairs, names: Sequence[str] | np.ndarray) -> np.ndarray:
     """``names`` columns of ``X`` as a float matrix (null -> NaN)."""
     cols = []
     for name in names:

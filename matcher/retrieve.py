@@ -71,7 +71,8 @@ def trial_document(trial: Trial) -> str:
 
 
 def _tokenize(texts: list[str]) -> list[list[str]]:
-    return bm25s.tokenize(texts, stopwords="en", return_ids=False, show_progress=False)  # type: ignore[no-any-return]
+    found = bm25s.tokenize(texts, stopwords="en", return_ids=False, show_progress=False)
+    return [list(doc) for doc in found]
 
 
 @lru_cache(maxsize=1024)
