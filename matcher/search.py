@@ -369,7 +369,7 @@ def take_prepared(prepared: PreparedTrials, nct_ids: Sequence[str]) -> PreparedT
     (['NCT00000003', 'NCT00000001'], [0, 1])
     """
 
-    where = _memo(prepared, "where", lambda p: {t.nct_id: i for i, t in enumerate(p.trials)})
+    where = _positions(prepared)
     missing = [n for n in nct_ids if n not in where]
     if missing:
         raise ConfigError(
@@ -436,7 +436,7 @@ def _statuses_of(prepared: PreparedTrials) -> Callable[[list[Trial]], np.ndarray
     """Trials -> the upper-case status of each (prepared trials only): a lookup table, with
     the positions of each list of trials seen kept while the same list object comes back
     (a service passes its corpus, or a cached subset, on every request)."""
-    where = {t.nct_id: i for i, t in enumerate(prepared.trials)}
+    where = _positions(prepared)
     status = np.array([(t.overall_status or "").upper() for t in prepared.trials], dtype=object)
     seen: dict[int, tuple[list[Trial], np.ndarray]] = {}
 
@@ -461,6 +461,14 @@ def _statuses_of(prepared: PreparedTrials) -> Callable[[list[Trial]], np.ndarray
         return status[hit[1]]
 
     return lookup
+
+
+def _positions(prepared: PreparedTrials) -> dict[str, int]:
+    """Each prepared trial's position, by NCT id (built once per prepared corpus)."""
+    found: dict[str, int] = _memo(
+        prepared, "where", lambda p: {t.nct_id: i for i, t in enumerate(p.trials)}
+    )
+    return found
 
 
 def _memo(prepared: PreparedTrials, name: str, build: Callable[[PreparedTrials], Any]) -> Any:

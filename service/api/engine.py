@@ -45,6 +45,18 @@ def _engine_call(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         raise
 
 
+def _origin(profile: PatientProfile) -> Point:
+    """The profile's place for a distance filter, or a clear error when it has none."""
+    origin = profile_point(profile)
+    if origin is None:
+        raise ProfileError(
+            "filters.max_distance_km needs a place to measure from",
+            where="profile.location",
+            hint="give location.postal_code (a US postal code) or location.lat and .lon",
+        )
+    return origin
+
+
 def profile_point(profile: PatientProfile) -> Point | None:
     loc = profile.location
     if loc is None:
@@ -110,23 +122,14 @@ class Engine:
 
     def candidates(self, profile: PatientProfile, filters: MatchFilters | None) -> list[Trial]:
         """The trials left after the request's filters (status, phase, distance)."""
-        trials = self.trials
         if filters is None:
-            return trials
+            return self.trials
+        trials = self.of_phases(tuple(filters.phase or ()))
         if filters.status:
             keep = set(filters.status)
             trials = [t for t in trials if (t.overall_status or "UNKNOWN") in keep]
-        if filters.phase:
-            phases = set(filters.phase)
-            trials = [t for t in trials if phases.intersection(t.phases or ["NA"])]
         if filters.max_distance_km is not None:
-            origin = profile_point(profile)
-            if origin is None:
-                raise ProfileError(
-                    "filters.max_distance_km needs a place to measure from",
-                    where="profile.location",
-                    hint="give location.postal_code (a US postal code) or location.lat and .lon",
-                )
+            origin = _origin(profile)
             limit = filters.max_distance_km
             trials = [
                 t for t in trials if (n := nearest_site(t, origin)) is not None and n[1] <= limit
@@ -186,12 +189,8 @@ class Engine:
         run = need("matcher.search", "match_corpus", "matching")
         default = need("matcher.retrieve", "DEFAULT_STATUSES", "matching")
         distance = filters.max_distance_km if filters else None
-        if distance is not None and profile_point(profile) is None:
-            raise ProfileError(
-                "filters.max_distance_km needs a place to measure from",
-                where="profile.location",
-                hint="give location.postal_code (a US postal code) or location.lat and .lon",
-            )
+        if distance is not None:
+            _origin(profile)  # a distance filter needs a place to measure from
         report = _engine_call(
             run,
             profile,
