@@ -32,6 +32,8 @@ _FIELD_LINE = re.compile(
     re.I | re.M,
 )
 _SENTENCE_END = re.compile(r"[.;\n]")
+#: analytes with one unit, which notes often leave out
+_ONLY_UNIT = {"bmi": "kg/m2", "body mass index": "kg/m2"}
 _NONE = {"none", "n/a", "na", "-", "unknown", "no"}
 _ALTERATION = {
     "amplification": "amplification",
@@ -304,16 +306,17 @@ def _body(text: str) -> list[Fact]:
             facts.append(_group_fact(field, said, text, p, m))
             break
     for _p, m in _find("lab", text):
-        name, value = m.group(1), float(m.group(2))
+        name, value = m.group(1).lower(), float(m.group(2))
+        unit = m.group(3) or _ONLY_UNIT.get(name)  # "BMI: 41.5" is in kg/m2
+        if unit and unit.startswith("kg/m"):
+            unit = "kg/m2"
         facts.append(
-            _fact(
-                "labs",
-                {"name": name.lower(), "value": value, "unit": m.group(3)},
-                text,
-                m.start(),
-                m.end(),
-            )
+            _fact("labs", {"name": name, "value": value, "unit": unit}, text, m.start(), m.end())
         )
+    for _p, m in _find("bp", text):  # "BP: 130/80": two measurements, one span
+        for name, group in (("systolic blood pressure", 1), ("diastolic blood pressure", 2)):
+            lab = {"name": name, "value": float(m.group(group)), "unit": "mmHg"}
+            facts.append(_fact("labs", lab, text, m.start(), m.end()))
     return facts
 
 

@@ -57,13 +57,25 @@ def _constraint(m: re.Match[str]) -> dict[str, Any] | None:
     v = number(g.get("v") or "")
     if v is None:
         return None
+    v2 = number(g.get("v2") or "")
+    if v2 is not None and v2 > v:  # "7-10%", "between 25 and 40 kg/m2"
+        return numeric("between", v, _unit(g.get("unit")), v2)
     op = combine(g.get("cmp") or g.get("cmp_n"), g.get("post"), default="")
     if not op:
         return None
-    v2 = number(g.get("v2") or "")
-    if v2 is not None:
-        return numeric("between", v, _unit(g.get("unit")), v2)
     return numeric(op, v, _unit(g.get("unit")))
+
+
+#: what may stand between an analyte and a range written without a comparator ("BMI 25-40")
+_BARE_RANGE_GAP = re.compile(
+    r"(?i)\s*(?:\([^)]{0,20}\))?\s*(?:(?:level|value|count)s?\s*)?(?:of|:|=|is|in the range(?: of)?)?\s*"
+)
+
+
+def _bare(m: re.Match[str]) -> bool:
+    """A range with neither a comparator nor "between" in front of it."""
+    g = m.groupdict()
+    return bool(g.get("v2")) and not (g.get("cmp") or g.get("cmp_n") or g.get("between"))
 
 
 def thresholds(text: str) -> list[LabThreshold]:
@@ -93,6 +105,8 @@ def _thresholds(text: str) -> tuple[LabThreshold, ...]:
         constraint = _constraint(m)
         if constraint is None:
             continue
+        if _bare(m) and not _BARE_RANGE_GAP.fullmatch(text, mention.end, m.start()):
+            continue  # "transfusion of hemoglobin within 2-4 weeks" is no haemoglobin range
         params: dict[str, Any] = {"analyte": mention.id, "constraint": constraint}
         end = m.start() + len(m.group().rstrip())
         conds = []

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import lru_cache
+from itertools import pairwise
 from typing import Any, cast
 
 from rules.criteria import engine
 from rules.criteria.alternatives import rival_diseases
 from rules.criteria.context import context
-from rules.criteria.labs import thresholds
+from rules.criteria.labs import LabThreshold, thresholds
 from rules.criteria.segment import Item, segment
 from rules.criterion import Criterion, Polarity
 
@@ -284,6 +286,16 @@ def _ids(items: list[Item]) -> dict[int, str]:
     return ids
 
 
+_OR = re.compile(r"(?i)\bor\b")
+
+
+def _alternative_ranges(text: str, subs: Sequence[LabThreshold]) -> bool:
+    """Thresholds of one analyte joined by "or": any of them will do, not all."""
+    if len(subs) < 2 or len({s.analyte for s in subs}) > 1:
+        return False
+    return all(_OR.search(text, a.end, b.start) for a, b in pairwise(subs))
+
+
 def _criteria_for(
     text: str, item: Item, cid: str, parent: str | None, *, n_children: int
 ) -> list[Criterion]:
@@ -300,6 +312,9 @@ def _criteria_for(
     # region's polarity); Criterion validates it again at run time
     polarity = cast(Polarity, item.polarity)
     subs = thresholds(own) if kind == "lab" else []
+    if _alternative_ranges(own, subs):  # "BMI 35-39.9 kg/m2 with ... or BMI 40-55 kg/m2"
+        params = {"any_of": [{"kind": "lab", "params": sub.params} for sub in subs]}
+        subs = []
     if len(subs) < 2:
         return [
             Criterion(
