@@ -89,6 +89,37 @@ def _targets(trial: Trial) -> set[str]:
     return found
 
 
+def _comorbidity_targets(trial: Trial, criteria: Sequence[Criterion]) -> set[str]:
+    """Conditions an inclusion criterion of the trial requires ("Diagnosis of sickle cell
+    disease"); the conditions field alone is too broad a hint."""
+    found: set[str] = set()
+    for c in criteria:
+        required = (c.polarity == "inclusion") != bool(c.params.get("negated"))
+        if c.kind == "comorbidity" and required and not c.rule.startswith("ctgov:"):
+            found.update(c.params.get("conditions") or ())
+    return found
+
+
+#: Words that may come before a bare diagnosis ("Previous history of", "Diagnosis of").
+_BARE_DIAGNOSIS = re.compile(
+    r"(?i)^\W*(?:(?:patients?|subjects?|participants?|those)\s+with\s+)?"
+    r"(?:(?:known|previous|prior|confirmed|documented|clinical|biochemical|and|a)\s+)*"
+    r"(?:(?:diagnosis|history)\s+of\s+)?$"
+)
+
+
+def _excludes_target(params: dict[str, Any], text: str, targets: set[str]) -> bool:
+    """The exclusion is the bare diagnosis an inclusion requires ("Diagnosis of sickle cell
+    disease" in both lists: each belongs to one group). A class ("diabetic ketoacidosis"), a
+    subtype ("hemorrhagic stroke") or another condition named beside it is a real exclusion."""
+    wanted = list(params.get("conditions") or ())
+    mentions = [str(m) for m in params.get("mentions") or ()]
+    if not wanted or params.get("classes") or not mentions or not set(wanted) <= targets:
+        return False
+    at = text.lower().find(mentions[0].lower())
+    return at >= 0 and bool(_BARE_DIAGNOSIS.match(text[:at]))
+
+
 def _overlaps(a: str, b: str) -> bool:
     return a == b or kb.cancer_is_a(a, b) or kb.cancer_is_a(b, a)
 
@@ -119,7 +150,12 @@ def _stricter_than_registry(params: dict[str, Any], trial: Trial) -> bool:
 
 
 def structural_doubt(
-    c: Criterion, trial: Trial, *, has_children: bool, targets: set[str] | None = None
+    c: Criterion,
+    trial: Trial,
+    *,
+    has_children: bool,
+    targets: set[str] | None = None,
+    comorbidity_targets: set[str] | None = None,
 ) -> str | None:
     """A doubt from how the criterion sits in the trial (registered fields, list headers).
 
@@ -156,6 +192,13 @@ def structural_doubt(
         goal = _targets(trial) if targets is None else targets
         if any(_overlaps(w, t) for w in wanted for t in goal):
             return "target_excluded"
+    if (
+        c.kind == "comorbidity"
+        and not required
+        and comorbidity_targets
+        and _excludes_target(c.params, c.text, comorbidity_targets)
+    ):  # "Diagnosis of sickle cell disease" excluded in a sickle cell trial: one group's rule
+        return "target_excluded"
     if _stage_doubt(c, items):
         return "stage_words"
     return None
@@ -176,9 +219,16 @@ def doubts(trial: Trial, criteria: Sequence[Criterion]) -> list[str | None]:
         return found
     parents = {c.parent for c in criteria if c.parent}
     targets = _targets(trial)
+    comorbidity_targets = _comorbidity_targets(trial, criteria)
     out: list[str | None] = []
     for c in criteria:
-        reason = structural_doubt(c, trial, has_children=c.id in parents, targets=targets)
+        reason = structural_doubt(
+            c,
+            trial,
+            has_children=c.id in parents,
+            targets=targets,
+            comorbidity_targets=comorbidity_targets,
+        )
         if reason is None and not c.rule.startswith("ctgov:"):
             reason = text_doubt(c)
         out.append(reason)

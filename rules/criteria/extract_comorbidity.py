@@ -27,6 +27,10 @@ def comorbidity(m: re.Match[str], text: str, polarity: str) -> Params:
             return {"_kind": "other", "topic": "family_history", "_confidence": 0.5}
         return {"_kind": "other", "topic": "unlisted_condition", "_confidence": 0.5}
     lower = text.lower()
+    if _SCOPE_HEADER.match(text):  # "FOR SICKLE CELL PATIENTS:", "for acromegaly"
+        return {"_kind": "other", "topic": "scope_header", "_confidence": 0.5}
+    if _PRIOR_STUDY.search(text):  # "enrolled in the previous ICAC trial ... for Asthma"
+        return {"_kind": "other", "topic": "prior_study", "_confidence": 0.5}
     if _STUDY_AIM.search(text):  # "it is planned to compare ... patients with hypertension"
         return {"_kind": "other", "topic": "study_aim", "_confidence": 0.5}
     first = mentions[0]
@@ -59,7 +63,11 @@ def comorbidity(m: re.Match[str], text: str, polarity: str) -> Params:
     within = _within_years(text)
     if within:
         params["within"] = within
-    if any(_qualified(text, x) for x in mentions) or _DIAGNOSIS_DATE.search(text):
+    if (
+        any(_qualified(text, x) or _severity(text, x) for x in mentions)
+        or _DIAGNOSIS_DATE.search(text)
+        or _DEFINITION.search(text)
+    ):
         # "nonatherosclerotic stroke", "non-typable HCV genotype", "date of COPD diagnosis
         # is before 1997": a subtype or a date the profile does not record
         params["qualified"] = True
@@ -104,6 +112,50 @@ def _qualified(text: str, x: vocab.Mention) -> bool:
     stroke", "non-typable HCV genotype infection"); "new" names a new event ("ECG with new ST
     changes or tachyarrhythmia"), which a history does not settle."""
     return bool(_NON_WORD.search(text, max(0, x.start - 25), x.start))
+
+
+#: A severity, symptom or episode qualifier before the condition ("life-threatening asthma",
+#: "Known symptomatic prostatic hypertrophy", "morbid obesity"): having the condition does
+#: not settle it.
+_SEVERITY_BEFORE = re.compile(
+    r"(?i)\b(?:life[- ]threatening|severe|symptomatic|morbid|poorly[- ]controlled|brittle|"
+    r"persistent|frequent|recurrent|refractory|steroid[- ]dependent|(?:moderate|mild)(?:\s*(?:-|to)\s*severe)?)"
+    r"[\s,/-]+(?:[\w'-]+[\s,/-]+){0,2}$"
+)
+#: ... or after it: "sickle cell anemia during acute crisis", "asthma requiring hospitalization",
+#: "mechanical ventilation for > 48 hours" (matched at the mention's end).
+_SEVERITY_AFTER = re.compile(
+    r"(?i)[^.;:]{0,40}?\b(?:for\s+(?:more than|over|at least|longer than|>|≥|>=)?\s*\d+\s*"
+    r"(?:hours?|days?|h)\b|during\s+(?:an?\s+)?(?:acute\s+)?(?:crisis|crises|exacerbation|attack|"
+    r"episode|flare)|requiring\s+(?:\w+\s+){0,2}?(?:hospitali[sz]ation|intubation|emergency|ICU|"
+    r"admission|mechanical ventilation|oxygen)|(?:exacerbation|crisis|crises|attack)s?\b)"
+)
+#: The mention names an event of the condition, not the condition ("asthma exacerbation").
+_EPISODE_WORDS = re.compile(r"(?i)\b(?:exacerbations?|crisis|crises|attacks?)\b")
+#: The item defines a word for the protocol ("An exacerbation of asthma is defined as ...").
+_DEFINITION = re.compile(r"(?i)\b(?:is|are|will be) defined as\b|\bdefinition of\b")
+#: A header scoping the items after it to one group ("FOR SICKLE CELL PATIENTS:", "for
+#: acromegaly", "Exclusion for Asthma EXCLUSION"), not a criterion of its own.
+_SCOPE_HEADER = re.compile(
+    r"(?i)^\s*(?:(?:inclusion|exclusion)(?:\s+criteria)?\s+)?for\s+[^.;:]{1,50}?:?\s*$"
+    r"|^\s*(?:inclusion|exclusion)\b[^.;:]{0,40}\b(?:inclusion|exclusion)\b\s*:?\s*$"
+)
+#: Taking part in another study that names the condition ("enrolled in the previous ICAC
+#: trial, Inner-City Anti-IgE Therapy for Asthma").
+_PRIOR_STUDY = re.compile(
+    r"(?i)\b(?:enrolled|participated|randomi[sz]ed|participation|enrol+ment)\s+in\s+(?:\w+\s+){0,2}?"
+    r"(?:previous|prior|another|other|earlier)\b[^.;]{0,60}?\b(?:trial|study|studies|protocol)\b"
+)
+
+
+def _severity(text: str, x: vocab.Mention) -> bool:
+    """A severity or episode qualifier on the condition: the patient's diagnosis alone does not
+    settle it ("sickle cell anemia during acute crisis" for a patient with sickle cell)."""
+    return bool(
+        _SEVERITY_BEFORE.search(text, max(0, x.start - 40), x.start)
+        or _SEVERITY_AFTER.match(text, x.end)
+        or _EPISODE_WORDS.search(x.text)
+    )
 
 
 _CONTROLLED = re.compile(

@@ -139,7 +139,8 @@ def test_ct_note_cancer_therapies_and_conditions(ct):
     # "CPT-11" is irinotecan, "Avastin" bevacizumab; the radiation is given once, not twice
     assert names == ["radiation", "temozolomide", "irinotecan", "bevacizumab"]
     assert [t.kind for t in p.therapies][:3] == ["radiotherapy", "chemotherapy", "chemotherapy"]
-    assert p.conditions == ["hypertension"]
+    # "severe lower extremity weakness and urinary retention s/p Foley catheter"
+    assert p.conditions == ["urinary retention", "hypertension"]
     cpt = next(f for f in x.facts if f.field == "therapies" and f.value["name"] == "irinotecan")
     assert cpt.text == "CPT-11"
 
