@@ -78,6 +78,11 @@ _CLASS_THERAPY = {
     "egfr_tki",
     "tki",
     "adt",
+    # general medicine: a named insulin, inhaled steroid or HCV antiviral is a treatment given
+    "insulin",
+    "inhaled_corticosteroid",
+    "laba",
+    "hcv_daa",
 }
 
 

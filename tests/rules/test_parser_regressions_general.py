@@ -184,3 +184,43 @@ def test_perforated_appendicitis_is_peritonitis_for_a_diffuse_peritonitis_exclus
     )
     m = evaluate_trial(extract_profile(note).profile, trial)
     assert m.verdict == "ineligible"
+
+
+@pytest.mark.parametrize(
+    ("qid", "note", "names"),
+    [
+        (
+            "ct2021-29",
+            "He takes insulin glargine 55 units once daily and insulin aspart with meals.",
+            ["insulin_glargine", "insulin_aspart"],
+        ),
+        (
+            "ct2021-64",
+            "He is on IFN, RBV and direct antiviral drugs for the past 6 months.",
+            ["interferon", "ribavirin", "direct antiviral drugs"],
+        ),
+        ("ct2021-23", "on fluticasone 500/salmeterol 50", ["fluticasone", "salmeterol"]),
+        ("ct2021-65", "His takes 70/30 Insulin and vitamin D supplements.", ["70/30 Insulin"]),
+    ],
+)
+def test_general_medicines_are_read_from_notes(qid, note, names):
+    assert [t.name for t in extract_profile(note, id=qid).profile.therapies] == names
+
+
+def test_insulin_words_that_are_not_a_treatment():
+    assert extract_profile("Labs showed insulin resistance.").profile.therapies is None
+
+
+def test_insulin_washout_and_interferon_ribavirin_are_read():
+    # NCT02034513 exc
+    kind, params, *_ = classify(
+        "Treatment with IGlar or IDeg within the last 26 weeks prior to Visit 1", "exclusion"
+    )
+    assert kind == "washout" and params["drugs"] == ["insulin_glargine", "insulin_degludec"]
+    assert params["within"]["value"] == 182.0
+    # NCT00001729 exc
+    kind, params, *_ = classify(
+        "Patients must not have received the combination of alpha interferon and ribavirin",
+        "exclusion",
+    )
+    assert kind == "prior_therapy" and params["drugs"] == ["interferon", "ribavirin"]
