@@ -159,14 +159,50 @@ def _therapy(text: str, m: Any) -> dict[str, Any] | None:
         value = {"name": m.text, "drugs": drugs, "kind": _kind(classes)}
     elif m.type == "drug":
         value = {"name": m.id, "drugs": [m.id], "kind": _kind(vocab.drug_classes(m.id))}
-    elif m.id in _CLASS_THERAPY:
+    elif m.id in _CLASS_THERAPY or (m.id == "corticosteroid" and _ROUTE.match(m.text)):
         kinds = {m.id} | {c for c in _KIND if vocab.class_is_a(m.id, c)}
         value = {"name": m.text, "kind": _kind(kinds)}
     else:
         return None
     if when:
         value["start"] = when
+    elif _ongoing(text, m.start, m.end):
+        value["ongoing"] = True
     return value
+
+
+#: "oral corticosteroids", "IV steroids": a route says a steroid was given (a bare "steroids"
+#: says little).
+_ROUTE = re.compile(r"(?i)(?:oral|iv|intravenous|parenteral|systemic)\b")
+#: Current use written before the drug in its sentence: "He currently uses inhaled
+#: corticosteroid", "She is on IFN, RBV ...", "he has been using insulin glargine".
+_CURRENT = re.compile(
+    r"(?i)\b(?:currently|is (?:now |still )?(?:on|taking|using|receiving|treated with)|"
+    r"are (?:on|taking)|has been (?:on|using|taking|receiving|treated with)|"
+    r"(?:he|she) (?:uses|takes|receives)|continues? (?:on|to take|to use)|"
+    r"(?:his|her) (?:current )?(?:medications?|meds|regimen) (?:include|includes|are|is))\b"
+)
+#: ... unless the words put it in the past or stop it.
+_PAST = re.compile(
+    r"(?i)\b(?:used to|previously|formerly|stopped|discontinued|was (?:on|treated)|"
+    r"had been|in the past|no longer|not taking|off)\b"
+)
+
+
+def _ongoing(text: str, start: int, end: int) -> bool:
+    """Whether the drug at ``start:end`` is in current use (a present-tense cue before it in its
+    sentence, none putting it in the past).
+
+    >>> t = "He currently uses inhaled corticosteroid (ICS) and fluticasone. He used to take X."
+    >>> _ongoing(t, t.index("fluticasone"), t.index("fluticasone") + 11)
+    True
+    >>> t = "He used to be treated with inhaled corticosteroids and Zafirlukast."
+    >>> _ongoing(t, t.index("inhaled"), t.index("inhaled") + 7)
+    False
+    """
+    cut, _ = _sentence(text, start, end)
+    before = text[cut:start]
+    return bool(_CURRENT.search(before)) and not _PAST.search(before)
 
 
 def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:

@@ -224,3 +224,30 @@ def test_insulin_washout_and_interferon_ribavirin_are_read():
         "exclusion",
     )
     assert kind == "prior_therapy" and params["drugs"] == ["interferon", "ribavirin"]
+
+
+def test_current_medicines_are_ongoing_and_past_ones_are_not():
+    # ct2021-23 and ct2021-59
+    p = extract_profile(
+        "He currently uses inhaled corticosteroid (ICS) and fluticasone 500 mcg/salmeterol 50 mcg, "
+        "one puff twice daily.",
+        id="ct2021-23",
+    ).profile
+    assert {t.name: t.ongoing for t in p.therapies}["fluticasone"] is True
+    p = extract_profile(
+        "He used to be treated with combination of inhaled corticosteroids and Zafirlukast.",
+        id="ct2021-59",
+    ).profile
+    assert [t.ongoing for t in p.therapies] == [None]
+
+
+def test_current_antivirals_fall_inside_a_six_month_washout():
+    # NCT00001729 exc "Antiviral or immunosuppressive therapy within the last 6 months." vs
+    # ct2021-64 "He is on IFN, RBV and direct antiviral drugs for the past 6 months."
+    text = (
+        "Inclusion Criteria:\n- Age above 18 years\nExclusion Criteria:\n"
+        "- Antiviral or immunosuppressive therapy within the last 6 months.\n"
+    )
+    trial = Trial(nct_id="NCT00001729", eligibility_criteria=text)
+    note = "He is on IFN, RBV and direct antiviral drugs for the past 6 months."
+    assert evaluate_trial(extract_profile(note).profile, trial).verdict == "ineligible"
