@@ -16,7 +16,7 @@ from rules import vocab
 
 _FAMILY = re.compile(
     r"\b(family history|fhx|mother|father|sister|brother|aunt|uncle|grand(?:mother|father|parent)s?"
-    r"|son|daughter|sibling|cousin|parents?)\b",
+    r"|son|daughter|sibling|cousin|parents?|husband|wife|spouse|partner)\b",
     re.I,
 )
 _AFTER_NEGATIVE = re.compile(r"^\s*(?:\w+\s+){0,3}(negative|neg\b|ruled out|was excluded)", re.I)

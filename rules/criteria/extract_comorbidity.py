@@ -38,7 +38,10 @@ def comorbidity(m: re.Match[str], text: str, polarity: str) -> Params:
     transplant = "transplant" in first.id or "hsct" in first.id
     if transplant and _FUTURE.search(before):  # "Eligible for a ... autologous transplant"
         return {"_kind": "other", "topic": "planned_treatment", "planned": True, "_confidence": 0.5}
-    if _MEDICATION_FOR.search(before):  # "taking any medication for treatment of X"
+    if _RATING_SCALE.search(text):  # "Raskin Depression Scale score at Screening"
+        return {"_kind": "other", "topic": "rating_scale", "_confidence": 0.5}
+    if _MEDICATION_FOR.search(before) or _TREATED_FOR.search(before):
+        # "taking any medication for treatment of X", "treated with duloxetine (for DPNP or MDD)"
         return {"_kind": "other", "topic": "medication", "_confidence": 0.5}
     if ("control" in lower or "stab" in lower) and _CONTROLLED.search(
         text
@@ -88,6 +91,10 @@ _MEDICATION_FOR = re.compile(
     r"(?i)\b(?:medications?|drugs?|medicines?)\s+(?:\w+\s+){0,2}?(?:for|to treat)\s+"
     r"(?:the\s+)?(?:treatment|management|control)?\s*(?:of\s+)?(?:\w+\s+){0,1}$"
 )
+_TREATED_FOR = re.compile(
+    r"(?i)\b(?:treated|treatment|therapy)\s+with\s+[^.;]{1,40}?\(?\bfor\s+(?:[\w-]+\s+(?:or|and)\s+)?$"
+)
+_RATING_SCALE = re.compile(r"(?i)\bscale\s+score\b|\binventory\b")
 _NON_WORD = re.compile(
     r"(?i)(?:\bnon(?!e\b)[- ]?[a-z]+[- ]?[a-z]*|\bnew(?:ly)?(?![- ]york)(?:[- ]onset)?"
     r"(?:[\s,]+[\w-]+){0,3}?)[\s,]+$"
@@ -119,7 +126,7 @@ def _qualified(text: str, x: vocab.Mention) -> bool:
 #: not settle it.
 _SEVERITY_BEFORE = re.compile(
     r"(?i)\b(?:life[- ]threatening|severe|symptomatic|morbid|poorly[- ]controlled|brittle|"
-    r"persistent|frequent|recurrent|refractory|steroid[- ]dependent|(?:moderate|mild)(?:\s*(?:-|to)\s*severe)?)"
+    r"persistent|frequent|recurrent|refractory|steroid[- ]dependent|familial|hereditary|(?:moderate|mild)(?:\s*(?:-|to)\s*severe)?)"
     r"[\s,/-]+(?:[\w'-]+[\s,/-]+){0,2}$"
 )
 #: ... or after it: "sickle cell anemia during acute crisis", "asthma requiring hospitalization",
@@ -128,7 +135,7 @@ _SEVERITY_AFTER = re.compile(
     r"(?i)[^.;:]{0,40}?\b(?:for\s+(?:more than|over|at least|longer than|>|≥|>=)?\s*\d+\s*"
     r"(?:hours?|days?|h)\b|during\s+(?:an?\s+)?(?:acute\s+)?(?:crisis|crises|exacerbation|attack|"
     r"episode|flare)|requiring\s+(?:\w+\s+){0,2}?(?:hospitali[sz]ation|intubation|emergency|ICU|"
-    r"admission|mechanical ventilation|oxygen)|(?:exacerbation|crisis|crises|attack)s?\b)"
+    r"admission|mechanical ventilation|oxygen)|(?:exacerbation|crisis|crises|attack|subtype|variant)s?\b)"
 )
 #: The mention names an event of the condition, not the condition ("asthma exacerbation").
 _EPISODE_WORDS = re.compile(r"(?i)\b(?:exacerbations?|crisis|crises|attacks?)\b")

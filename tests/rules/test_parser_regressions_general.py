@@ -251,3 +251,46 @@ def test_current_antivirals_fall_inside_a_six_month_washout():
     trial = Trial(nct_id="NCT00001729", eligibility_criteria=text)
     note = "He is on IFN, RBV and direct antiviral drugs for the past 6 months."
     assert evaluate_trial(extract_profile(note).profile, trial).verdict == "ineligible"
+
+
+def test_a_husbands_chemotherapy_is_not_the_patients():
+    # ct2021-70
+    note = (
+        "A 46-year-old Asian woman with MDD complains of persistent feelings of sadness. Her "
+        "husband was diagnosed with colon cancer a year ago and is undergoing chemotherapy."
+    )
+    p = extract_profile(note, id="ct2021-70").profile
+    assert p.therapies is None
+    assert p.conditions == ["MDD"]
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        # NCT00844194: a past treatment, not the condition
+        ("Have previously been treated with duloxetine (for DPNP or MDD)", "medication"),
+        # NCT01148979: scale scores, not a diagnosis
+        (
+            "Covi Anxiety Scale score greater than Raskin Depression Scale score at Screening, to "
+            "exclude subjects with more prominent anxiety than depression",
+            "rating_scale",
+        ),
+    ],
+)
+def test_depression_words_that_are_not_the_diagnosis(text, topic):
+    kind, params, *_ = classify(text, "exclusion")
+    assert (kind, params["topic"]) == ("other", topic)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "familial dyslipidemia,",  # NCT02018497 (the patient has hyperlipidemia)
+        # NCT02614183 (the patient has migraine)
+        "History of persistent daily headache, cluster headache or migraine subtypes including "
+        "hemiplegic (sporadic or familial) migraine",
+    ],
+)
+def test_subtypes_of_a_common_condition_are_qualified(text):
+    kind, params, *_ = classify(text, "exclusion")
+    assert kind == "comorbidity" and params["qualified"] is True
