@@ -40,7 +40,11 @@ def comorbidity(m: re.Match[str], text: str, polarity: str) -> Params:
         return {"_kind": "other", "topic": "planned_treatment", "planned": True, "_confidence": 0.5}
     if _RATING_SCALE.search(text):  # "Raskin Depression Scale score at Screening"
         return {"_kind": "other", "topic": "rating_scale", "_confidence": 0.5}
-    if _MEDICATION_FOR.search(before) or _TREATED_FOR.search(before):
+    if (
+        _MEDICATION_FOR.search(before)
+        or _TREATED_FOR.search(before)
+        or _MEDICATION_AFTER.match(text, first.end)
+    ):
         # "taking any medication for treatment of X", "treated with duloxetine (for DPNP or MDD)"
         return {"_kind": "other", "topic": "medication", "_confidence": 0.5}
     if ("control" in lower or "stab" in lower) and _CONTROLLED.search(
@@ -88,8 +92,12 @@ _FUTURE = re.compile(
     r"waiting list|to undergo|will undergo|survival from|incompatible with)\b[^.;]{0,40}$"
 )
 _MEDICATION_FOR = re.compile(
-    r"(?i)\b(?:medications?|drugs?|medicines?)\s+(?:\w+\s+){0,2}?(?:for|to treat)\s+"
+    r"(?i)\b(?:medications?|drugs?|medicines?|treatments?|therap(?:y|ies))\s+(?:\w+\s+){0,2}?(?:for|to treat)\s+"
     r"(?:the\s+)?(?:treatment|management|control)?\s*(?:of\s+)?(?:\w+\s+){0,1}$"
+)
+#: The condition names a medicine ("asthma medications", "Excluded Asthma Medications").
+_MEDICATION_AFTER = re.compile(
+    r"(?i)[\s-]+(?:medications?|medicines?|drugs?|controllers?|inhalers?|maintenance therapy)\b"
 )
 _TREATED_FOR = re.compile(
     r"(?i)\b(?:treated|treatment|therapy)\s+with\s+[^.;]{1,40}?\(?\bfor\s+(?:[\w-]+\s+(?:or|and)\s+)?$"
@@ -126,7 +134,8 @@ def _qualified(text: str, x: vocab.Mention) -> bool:
 #: not settle it.
 _SEVERITY_BEFORE = re.compile(
     r"(?i)\b(?:life[- ]threatening|severe|symptomatic|morbid|poorly[- ]controlled|brittle|"
-    r"persistent|frequent|recurrent|refractory|steroid[- ]dependent|familial|hereditary|(?:moderate|mild)(?:\s*(?:-|to)\s*severe)?)"
+    r"persistent|frequent|recurrent|refractory|steroid[- ]dependent|familial|hereditary|"
+    r"exacerbations?|worsening|attacks?|episodes?|flares?|intermittent|seasonal|exercise[- ]induced|(?:moderate|mild)(?:\s*(?:-|to)\s*severe)?)"
     r"[\s,/-]+(?:[\w'-]+[\s,/-]+){0,2}$"
 )
 #: ... or after it: "sickle cell anemia during acute crisis", "asthma requiring hospitalization",

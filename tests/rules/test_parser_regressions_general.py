@@ -294,3 +294,38 @@ def test_depression_words_that_are_not_the_diagnosis(text, topic):
 def test_subtypes_of_a_common_condition_are_qualified(text):
     kind, params, *_ = classify(text, "exclusion")
     assert kind == "comorbidity" and params["qualified"] is True
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # NCT00296491: a list of medicines, not the diagnosis
+        "Excluded Asthma Medications: The following asthma medications must be withheld during "
+        'the corresponding "exclusion period" prior to Visit 1.',
+        # NCT00001860: a past treatment of the studied condition
+        "Patients who have received any prior treatment for their acromegaly, including "
+        "radiotherapy, octreotide, bromocriptine, lanreotide, or prior surgery.",
+        # NCT00004796: "No concurrent therapy for hepatic encephalopathy" in a cirrhosis trial
+        "No concurrent therapy for hepatic encephalopathy",
+    ],
+)
+def test_medicines_for_a_condition_are_not_the_condition(text):
+    kind, params, *_ = classify(text, "exclusion")
+    assert (kind, params["topic"]) == ("other", "medication")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # NCT00495157
+        "History of a significant exacerbation of asthma within the 4 weeks prior to study entry",
+        # NCT00453791
+        "The subject has had a respiratory tract infection or worsening of asthma within 4 weeks "
+        "of the start of the study.",
+        # NCT00452699
+        "Subjects with only intermittent or seasonal or exercise-induced asthma are excluded",
+    ],
+)
+def test_asthma_episodes_and_patterns_are_qualified(text):
+    kind, params, *_ = classify(text, "exclusion")
+    assert kind == "comorbidity" and params["qualified"] is True
