@@ -171,7 +171,12 @@ def _severity(text: str, x: vocab.Mention) -> bool:
         _SEVERITY_BEFORE.search(text, max(0, x.start - 40), x.start)
         or _SEVERITY_AFTER.match(text, x.end)
         or _EPISODE_WORDS.search(x.text)
+        or _SEVERITY_IN.match(x.text)
     )
+
+
+#: The qualifier is part of the vocabulary's name ("poorly controlled diabetes", "severe angina").
+_SEVERITY_IN = re.compile(r"(?i)(?:poorly[- ]controlled|severe|symptomatic|life[- ]threatening)\b")
 
 
 _CONTROLLED = re.compile(

@@ -329,3 +329,9 @@ def test_medicines_for_a_condition_are_not_the_condition(text):
 def test_asthma_episodes_and_patterns_are_qualified(text):
     kind, params, *_ = classify(text, "exclusion")
     assert kind == "comorbidity" and params["qualified"] is True
+
+
+def test_a_qualifier_inside_the_vocabulary_name_still_qualifies():
+    # "No poorly controlled diabetes" ruled out a diabetic patient judged eligible (TREC CT 2021)
+    kind, params, confidence, _ = classify("No poorly controlled diabetes", "inclusion")
+    assert kind == "comorbidity" and params["qualified"] is True and confidence < 0.8
