@@ -40,7 +40,7 @@ def parse_trial(trial: Trial) -> list[Criterion]:
 
     >>> t = Trial.from_record({"protocolSection": {"identificationModule": {"nctId": "NCT00000001"},
     ...     "eligibilityModule": {"eligibilityCriteria": "Age 18-80"}}})
-    >>> [(c.kind, c.confidence) for c in parse_trial(t)]
-    [('age', 0.75)]
+    >>> [(c.kind, c.confidence) for c in parse_trial(t)]  # no header: only self-evident kinds are sure
+    [('age', 0.8)]
     """
     return parse_criteria(trial.eligibility_criteria or "", nct_id=trial.nct_id)

@@ -34,6 +34,13 @@ WITH_EXCEPTIONS = frozenset(
 )
 FACET_ORDER = ("condition", "stage", "biomarker", "lines_of_therapy", "prior_therapy")
 NO_HEADER_CONFIDENCE = 0.75
+#: Without an inclusion/exclusion header an item's polarity is a guess (kept below the
+#: matcher's rule-out threshold of 0.8), except where the item says it itself: a measurement
+#: ("Age less than 11 years", "BMI 25-40 kg/m2") or a "No ..." item ("No prior chemotherapy")
+#: is a requirement whichever list it stands in. A "No ..." pregnancy item stays a guess:
+#: old records mix "No women who are pregnant" with pregnancy-study wording.
+NO_HEADER_SURE_CONFIDENCE = 0.8
+SURE_WITHOUT_HEADER = frozenset({"age", "sex", "lab"})
 CHILD_OF_LIST_CONFIDENCE = 0.6
 CONDITIONAL_CONFIDENCE = 0.7
 CACHE_SIZE = 65_536
@@ -307,7 +314,7 @@ def _criteria_for(
         # "EXCEPTIONS: ... eligible even if ...:" / "no other malignancy except:" - each child
         # is a carve-out of the parent (a treated skin cancer), never a required diagnosis
         kind, params, conf, rule = "other", {"topic": "exception"}, 0.5, f"{rule}+exception"
-    conf = _adjust(conf, item)
+    conf = _adjust(conf, item, kind=kind, params=params)
     # segment() only yields the header data's inclusion/exclusion (a null sub-header keeps the
     # region's polarity); Criterion validates it again at run time
     polarity = cast(Polarity, item.polarity)
@@ -366,9 +373,22 @@ def _criteria_for(
     return out
 
 
-def _adjust(conf: float, item: Item) -> float:
+def _no_header_cap(kind: str, params: dict[str, Any]) -> float:
+    """Confidence cap of an item of a record without inclusion/exclusion headers.
+
+    >>> _no_header_cap("age", {}), _no_header_cap("prior_therapy", {"negated": True})
+    (0.8, 0.8)
+    >>> _no_header_cap("comorbidity", {}), _no_header_cap("pregnancy", {"negated": True})
+    (0.75, 0.75)
+    """
+    if kind in SURE_WITHOUT_HEADER or (params.get("negated") and kind != "pregnancy"):
+        return NO_HEADER_SURE_CONFIDENCE
+    return NO_HEADER_CONFIDENCE
+
+
+def _adjust(conf: float, item: Item, *, kind: str, params: dict[str, Any]) -> float:
     if not item.header_found:
-        conf = min(conf, NO_HEADER_CONFIDENCE)
+        conf = min(conf, _no_header_cap(kind, params))
     if item.alternatives or item.definition:
         conf = min(conf, CHILD_OF_LIST_CONFIDENCE)
     return round(conf, 3)

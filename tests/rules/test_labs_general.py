@@ -1,0 +1,125 @@
+"""Measurements on TREC CT 2021 (issue 5, 2026-11-21): BMI, blood pressure, lab ranges, labs
+written "Name: value" in notes, and how sure an item of a record without headers can be.
+
+Criterion texts are excerpts of the real records named in each test; notes are excerpts of the
+real TREC CT 2021 patient descriptions (query id given).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from matcher import evaluate_trial
+from profiles.text import extract_profile
+from rules.criteria import parse_criteria
+from rules.trial import Trial
+
+AS_OF = date(2026, 11, 20)
+# ct2021-29
+DIABETIC = (
+    "The patient is a 24-year-old man who has had type 1 diabetes for 11 years. His lab studies "
+    "showed:\nA1c: 11.3%\nCreatinine: 0.9 mg/dL with eGFR >60 mL/min\n"
+    "Aspartate aminotransferase (AST): 17 U/L\nAlanine aminotransferase (ALT): 14 U/L"
+)
+# ct2021-71
+OBESE = (
+    "The patient is a 34-year-old obese woman who comes to the clinic with weight concerns. She "
+    "is 165 cm tall, and her weight is 113 kg (BMI: 41.5). Her BP: 130/80, HR: 195/min and her "
+    "BMI is: 41.54."
+)
+
+
+def _labs(note: str) -> dict[str, tuple[float, str | None]]:
+    labs = extract_profile(note).profile.labs or []
+    return {lab.name: (lab.value, lab.unit) for lab in labs}
+
+
+def test_labs_written_name_colon_value_are_read_from_notes():
+    labs = _labs(DIABETIC)
+    assert labs["a1c"] == (11.3, "%")
+    assert labs["creatinine"] == (0.9, "mg/dL")
+    assert labs["aspartate aminotransferase"] == (17.0, "U/L")
+    assert labs["alanine aminotransferase"] == (14.0, "U/L")
+
+
+def test_bmi_and_blood_pressure_are_read_from_notes():
+    labs = _labs(OBESE)
+    assert labs["bmi"][1] == "kg/m2"  # the note gives no unit: BMI has only one
+    assert labs["bmi"][0] in (41.5, 41.54)
+    assert labs["systolic blood pressure"] == (130.0, "mmHg")
+    assert labs["diastolic blood pressure"] == (80.0, "mmHg")
+    assert "heart" not in " ".join(labs)  # "HR: 195/min" is no blood pressure
+
+
+@pytest.mark.parametrize(
+    ("text", "analyte", "constraint"),
+    [
+        # NCT00006193 (a record without headers)
+        ("BMI 25-40 kg/m2 inclusive", "bmi", ("between", 25.0, 40.0, "kg/m2")),
+        # NCT00451321
+        ("Body Mass Index (BMI) > 32 at screening", "bmi", (">", 32.0, None, None)),
+        # NCT02453685
+        ("HbA1c 7.0-9.5 %", "hba1c", ("between", 7.0, 9.5, "%")),
+        ("HbA1c between 7% and 10%", "hba1c", ("between", 7.0, 10.0, "%")),
+        # NCT02192450: the IFCC unit, not 86 per cent
+        ("HbA1c > 86 mmol/mol (10%)", "hba1c", (">", 86.0, None, "mmol/mol")),
+        ("Systolic blood pressure > 160 mmHg", "systolic_bp", (">", 160.0, None, "mmHg")),
+    ],
+)
+def test_lab_ranges_and_general_measurements_are_read(text, analyte, constraint):
+    (c,) = parse_criteria(f"Inclusion Criteria:\n- {text}")
+    assert c.kind == "lab", (c.kind, c.rule)
+    got = c.params["constraint"]
+    assert c.params["analyte"] == analyte
+    assert (got["op"], got["value"], got.get("value2"), got.get("unit")) == constraint
+
+
+def test_a_time_window_is_no_lab_range():
+    (c,) = parse_criteria(
+        "Exclusion Criteria:\n- Hemoglobin transfusion within 2-4 weeks before enrolment"
+    )
+    assert c.kind != "lab"
+
+
+def test_one_analytes_ranges_joined_by_or_are_alternatives():
+    # NCT01207609 (TREC CT 2021, ct2021-36: BMI 41.54, judged eligible)
+    text = "BMI 35-39.9 kg/m2 with one or more severe co-morbid conditions or BMI 40-55 kg/m2"
+    (c,) = parse_criteria(f"Inclusion Criteria:\n- {text}")
+    assert [alt["params"]["constraint"]["value"] for alt in c.params["any_of"]] == [35.0, 40.0]
+    trial = Trial(nct_id="NCT01207609", eligibility_criteria=f"Inclusion Criteria:\n- {text}")
+    m = evaluate_trial(extract_profile(OBESE).profile, trial, as_of=AS_OF)
+    assert m.verdict != "ineligible"
+    assert m.outcomes[0].status == "met"
+
+
+def test_a_bmi_range_rules_out_without_headers():
+    # NCT00006193 lists its one criterion without an inclusion header; ct2021-71 has BMI 41.5
+    trial = Trial(nct_id="NCT00006193", eligibility_criteria="* BMI 25-40 kg/m2 inclusive")
+    (c,) = parse_criteria(trial.eligibility_criteria or "")
+    assert c.confidence == 0.8
+    m = evaluate_trial(extract_profile(OBESE).profile, trial, as_of=AS_OF)
+    assert m.verdict == "ineligible"
+    assert "41.5" in m.outcomes[0].explanation
+
+
+def test_without_headers_only_self_evident_items_are_sure():
+    # NCT00042705 (no headers): an age limit and a diagnosis; ct2021-59 is 15 years old
+    text = (
+        "Siblings of a birth cohort recruited 1997-1999 \n\n Age less than 11 years \n\n "
+        "Physician diagnosed asthma"
+    )
+    crits = {c.text.strip(): c for c in parse_criteria(text)}
+    assert crits["Age less than 11 years"].confidence == 0.8
+    assert crits["Physician diagnosed asthma"].confidence <= 0.75
+    trial = Trial(nct_id="NCT00042705", eligibility_criteria=text)
+    teen = extract_profile("A 15-year-old boy with asthma.").profile
+    assert evaluate_trial(teen, trial, as_of=AS_OF).verdict == "ineligible"
+
+
+def test_a_no_pregnancy_item_without_headers_stays_a_guess():
+    # old records mix "No women who are pregnant" with pregnancy-study wording
+    (c,) = parse_criteria("No women who are pregnant or intend to become pregnant.")
+    assert c.kind == "pregnancy"
+    assert c.confidence <= 0.75
