@@ -71,9 +71,17 @@ def test_qualified_conditions_cannot_rule_out_on_the_diagnosis_alone(text):
             "Therapy for Asthma (ICATA,ICAC-NCT00377572);",
             "prior_study",
         ),
+        # NCT00844194: a past treatment, not the condition
+        ("Have previously been treated with duloxetine (for DPNP or MDD)", "medication"),
+        # NCT01148979: scale scores, not a diagnosis
+        (
+            "Covi Anxiety Scale score greater than Raskin Depression Scale score at Screening, to "
+            "exclude subjects with more prominent anxiety than depression",
+            "rating_scale",
+        ),
     ],
 )
-def test_headers_and_study_names_are_not_conditions(text, topic):
+def test_headers_study_names_medicines_and_scales_are_not_conditions(text, topic):
     kind, params, *_ = classify(text, "exclusion")
     assert (kind, params["topic"]) == ("other", topic)
 
@@ -262,24 +270,6 @@ def test_a_husbands_chemotherapy_is_not_the_patients():
     p = extract_profile(note, id="ct2021-70").profile
     assert p.therapies is None
     assert p.conditions == ["MDD"]
-
-
-@pytest.mark.parametrize(
-    ("text", "topic"),
-    [
-        # NCT00844194: a past treatment, not the condition
-        ("Have previously been treated with duloxetine (for DPNP or MDD)", "medication"),
-        # NCT01148979: scale scores, not a diagnosis
-        (
-            "Covi Anxiety Scale score greater than Raskin Depression Scale score at Screening, to "
-            "exclude subjects with more prominent anxiety than depression",
-            "rating_scale",
-        ),
-    ],
-)
-def test_depression_words_that_are_not_the_diagnosis(text, topic):
-    kind, params, *_ = classify(text, "exclusion")
-    assert (kind, params["topic"]) == ("other", topic)
 
 
 @pytest.mark.parametrize(
