@@ -58,13 +58,34 @@ def test_refrain_from_breastfeeding_is_advice_not_a_requirement():
     assert kind == "pregnancy" and params["breastfeeding"] is True
 
 
-def test_margins_clear_of_dcis_is_not_a_dcis_diagnosis():
-    # NCT00005970 inc-25 required a DCIS diagnosis of an invasive breast cancer patient
-    kind, params, *_ = classify(
-        "Segmental mastectomy (lumpectomy): Margins must be clear of invasive cancer and DCIS",
-        "inclusion",
-    )
-    assert kind == "other" and params["topic"] == "surgical_margins"
+@pytest.mark.parametrize(
+    ("text", "polarity", "topic"),
+    [
+        # NCT00005970 inc-25 required a DCIS diagnosis of an invasive breast cancer patient
+        (
+            "Segmental mastectomy (lumpectomy): Margins must be clear of invasive cancer and DCIS",
+            "inclusion",
+            "surgical_margins",
+        ),
+        # NCT02018497 exc-37 excluded hypertension (a sentence on the study's aim)
+        (
+            "Additionally it is planned to compare the evolution of patients with secondary "
+            "causes of hypertension or hypotension with essential disorders",
+            "exclusion",
+            "study_aim",
+        ),
+        # NCT01551498 exc-4 excluded autoimmune thyroiditis itself (a medication for it)
+        (
+            "be taking any medication for treatment of autoimmune thyroiditis other than "
+            "L-thyroxine or equivalent",
+            "exclusion",
+            "medication",
+        ),
+    ],
+)
+def test_margins_study_aims_and_medications_name_no_condition(text, polarity, topic):
+    kind, params, *_ = classify(text, polarity)
+    assert kind == "other" and params["topic"] == topic
 
 
 def test_age_band_that_is_the_subject_of_a_test_requirement_is_not_an_age_limit():
@@ -93,26 +114,6 @@ def test_a_future_transplant_is_not_a_past_one(text):
 def test_a_past_transplant_is_still_a_comorbidity():
     kind, params, *_ = classify("Prior allogeneic stem cell transplantation", "exclusion")
     assert kind == "comorbidity" and params["conditions"] == ["allogeneic_hsct"]
-
-
-def test_study_aim_sentence_is_not_an_exclusion():
-    # NCT02018497 exc-37 excluded hypertension
-    kind, params, *_ = classify(
-        "Additionally it is planned to compare the evolution of patients with secondary causes "
-        "of hypertension or hypotension with essential disorders",
-        "exclusion",
-    )
-    assert kind == "other" and params["topic"] == "study_aim"
-
-
-def test_medication_for_a_condition_is_not_the_condition():
-    # NCT01551498 exc-4 excluded autoimmune thyroiditis itself
-    kind, params, *_ = classify(
-        "be taking any medication for treatment of autoimmune thyroiditis other than "
-        "L-thyroxine or equivalent",
-        "exclusion",
-    )
-    assert kind == "other" and params["topic"] == "medication"
 
 
 @pytest.mark.parametrize(
