@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from matcher import knowledge as kb
 from matcher.outcome import Finding
+from matcher.verdict import required_of
 
 if TYPE_CHECKING:
     from matcher.verdict import CriterionOutcome
@@ -457,7 +458,7 @@ def describe_criterion(criterion: Any) -> str:
     'Your tumour test must show PD-L1 TPS at least 50%.'
     """
     kind, params = criterion.kind, dict(criterion.params or {})
-    required = (criterion.polarity == "inclusion") != bool(params.get("negated"))
+    required = required_of(criterion)
     if kind == "other":
         topic = _OTHER_TOPICS.get(str(params.get("topic")))
         words = re.sub(r"\\([^\w\s])", r"\1", criterion.text.strip())  # registry escapes

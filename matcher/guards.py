@@ -14,6 +14,7 @@ from functools import cache
 from typing import Any
 
 from matcher import knowledge as kb
+from matcher.verdict import required_of
 from rules.criterion import Criterion
 from rules.trial import Trial
 
@@ -94,8 +95,7 @@ def _comorbidity_targets(trial: Trial, criteria: Sequence[Criterion]) -> set[str
     disease"); the conditions field alone is too broad a hint."""
     found: set[str] = set()
     for c in criteria:
-        required = (c.polarity == "inclusion") != bool(c.params.get("negated"))
-        if c.kind == "comorbidity" and required and not c.rule.startswith("ctgov:"):
+        if c.kind == "comorbidity" and required_of(c) and not c.rule.startswith("ctgov:"):
             found.update(c.params.get("conditions") or ())
     return found
 
@@ -166,7 +166,7 @@ def structural_doubt(
     >>> structural_doubt(c, t, has_children=False)
     'target_excluded'
     """
-    required = (c.polarity == "inclusion") != bool(c.params.get("negated"))
+    required = required_of(c)
     structured = c.rule.startswith("ctgov:")
     if structured:
         return "conditions_field" if c.rule == "ctgov:conditions" else None

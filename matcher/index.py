@@ -16,6 +16,7 @@ import numpy as np
 
 from matcher import guards
 from matcher import knowledge as kb
+from matcher.verdict import required_of
 from rules.criterion import Criterion, Polarity
 from rules.trial import Trial
 
@@ -265,7 +266,7 @@ def from_criteria(trials: Sequence[Trial], crits: Sequence[list[Criterion]]) -> 
             trial_of.append(i)
             key.append(value_key(c.kind, c.params))
             full.append(proposition_key(c.kind, c.params))
-            required.append((c.polarity == "inclusion") != bool(c.params.get("negated")))
+            required.append(required_of(c))
             confident.append(c.confidence >= 0.8 and why is None)
             temporary.append(c.kind in temporary_kinds)
     return PreparedTrials(
