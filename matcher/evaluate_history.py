@@ -236,6 +236,8 @@ def comorbidity(params: dict[str, Any], facts: PatientFacts) -> Finding:
     want = _condition_words(tuple(ids), tuple(classes), tuple(params.get("mentions") or ()))
     facts_: dict[str, Any] = {"want": want, "active": params.get("active")}
     fields = ("conditions",)
+    if params.get("significant"):
+        return _significant(params, facts, facts_)
     if not ids and not classes:
         return Finding(None, "comorbidity.unparsed", fields, facts_, clinician=True)
     if facts.conditions is None:
@@ -268,6 +270,43 @@ def comorbidity(params: dict[str, Any], facts: PatientFacts) -> Finding:
         facts_,
         question=(question or "conditions") if value is None else None,
     )
+
+
+def _significant(params: dict[str, Any], facts: PatientFacts, facts_: dict[str, Any]) -> Finding:
+    """ "Severe comorbidities other than COPD": the patient has a significant illness (the
+    knowledge table ``significant_conditions``) besides the carve-out; a condition we cannot
+    name leaves it open."""
+    fields = ("conditions",)
+    exceptions = [str(e) for e in params.get("exceptions") or []]
+    facts_["want"] = "a significant illness other than " + " or ".join(exceptions)
+    if facts.conditions is None:
+        return Finding(None, "missing.conditions", fields, facts_, question="conditions")
+    carved = {i for e in exceptions if (i := kb.comorbidity_id(e))}
+    carved |= {a for i in list(carved) for a in kb.comorbidity_classes(i)}
+    lower = [e.lower() for e in exceptions]
+    significant = _significant_ids()
+    results: list[bool | None] = []
+    matched: list[str] = []
+    for c in facts.conditions:
+        if c.id is None:
+            results.append(None)
+            continue
+        if c.id in carved or c.classes & carved or any(e in c.text.lower() for e in lower):
+            continue  # the carve-out itself, a kind of it or what it is a kind of
+        hit = c.id in significant or bool(c.classes & significant)
+        results.append(hit)
+        if hit:
+            matched.append(c.text)
+    value = any_of(results)
+    facts_.update(matched=matched, patient=[c.text for c in facts.conditions])
+    return Finding(
+        value, "comorbidity", fields, facts_, question="conditions" if value is None else None
+    )
+
+
+@cache
+def _significant_ids() -> frozenset[str]:
+    return frozenset(kb.table("significant_conditions")["ids"])
 
 
 @cache

@@ -26,6 +26,15 @@ def comorbidity(m: re.Match[str], text: str, polarity: str) -> Params:
         if len(not_family(text, found)) < len(found):
             return {"_kind": "other", "topic": "family_history", "_confidence": 0.5}
         return {"_kind": "other", "topic": "unlisted_condition", "_confidence": 0.5}
+    carved = [x for x in mentions if _OTHER_THAN.search(text, max(0, x.start - 40), x.start)]
+    carved_ids = {
+        x.id for x in carved
+    }  # "... other than Chronic Obstructive Pulmonary Disease (COPD)"
+    carved = [x for x in mentions if x.id in carved_ids]
+    if carved:  # "Significant disease other than COPD": COPD is the carve-out, not the target
+        mentions = [x for x in mentions if x not in carved]
+        if not mentions:
+            return _other_than(text, carved)
     lower = text.lower()
     if _SCOPE_HEADER.match(text):  # "FOR SICKLE CELL PATIENTS:", "for acromegaly"
         return {"_kind": "other", "topic": "scope_header", "_confidence": 0.5}
@@ -67,6 +76,8 @@ def comorbidity(m: re.Match[str], text: str, polarity: str) -> Params:
         text,
     ):
         params["active"] = True
+    if carved:
+        params["exceptions"] = [x.text for x in carved]
     within = _within_years(text)
     if within:
         params["within"] = within
@@ -83,6 +94,41 @@ def comorbidity(m: re.Match[str], text: str, polarity: str) -> Params:
 
 
 QUALIFIED_CONFIDENCE = 0.7
+#: An exception word right before a condition ("other than COPD", "(other than asthma)",
+#: "except hypothyroidism"): the condition is carved out of the criterion, not named by it.
+_OTHER_THAN = re.compile(
+    r"(?i)\b(?:other than|except(?:\s+for)?|apart from|aside from|besides|excluding|with the "
+    r"exception of)\s*\(?\s*(?:(?:the|a|an|chronic|stable|known|underlying|mild|controlled)\s+)?$"
+)
+#: A significant illness of any kind is excluded, apart from the carve-out ("Severe
+#: comorbidities other than COPD", "Clinically significant diseases other than COPD.").
+_ANY_SIGNIFICANT = re.compile(
+    r"(?i)^\W*(?:(?:patients?|subjects?|participants?)\s+with\s+)?(?:(?:a|an|any|other|known|"
+    r"history\s+of|presence\s+of)\s+)*(?:clinically\s+significant|significant|severe|serious|"
+    r"major)\s+(?:(?:concomitant|concurrent|medical|systemic|co-?morbid|other)\s+)?"
+    r"(?:diseases?|illness(?:es)?|comorbidit(?:y|ies)|co-morbidit(?:y|ies)|medical\s+conditions?|"
+    r"disorders?|conditions?)\s*(?:\(\s*)?$"
+)
+
+
+def _other_than(text: str, carved: list[vocab.Mention]) -> dict[str, Any]:
+    """Params of an item whose every named condition is a carve-out: a significant illness of
+    any kind apart from it ("Severe comorbidities other than COPD"), or nothing we read
+    ("Respiratory disorder other than COPD": a class the vocabulary lacks)."""
+    head = _OTHER_THAN.search(text, max(0, carved[0].start - 40), carved[0].start)
+    before = text[: head.start()] if head else ""
+    if not _ANY_SIGNIFICANT.match(before):
+        return {"_kind": "other", "topic": "other_than", "_confidence": 0.5}
+    return {
+        "conditions": [],
+        "classes": [],
+        "significant": True,
+        "exceptions": [x.text for x in carved],
+        "mentions": [x.text for x in carved],
+        "_anchor": (carved[0].start, carved[0].end),
+    }
+
+
 _STUDY_AIM = re.compile(
     r"(?i)\b(?:it is planned|we plan|we will compare|is planned to|the (?:aim|objective|purpose) "
     r"(?:of (?:this|the) (?:study|trial) )?is)\b"
