@@ -12,7 +12,7 @@ import pytest
 
 from matcher import evaluate_trial
 from profiles.model import PatientProfile
-from rules.criteria import classify
+from rules.criteria import classify, parse_criteria
 from rules.trial import Trial
 
 AS_OF = date(2026, 11, 20)
@@ -107,3 +107,72 @@ def test_no_significant_illness_besides_the_carve_out_passes(conditions, status)
     text = "Significant disease other than Chronic Obstructive Pulmonary Disease (COPD)"
     _, out = _outcome(EXC.format(text), conditions, nct="NCT02853123")
     assert out.status == status
+
+
+# --- "No <condition> or <lab limit>": both halves are read --------------------------------
+
+# NCT00001402 (no inclusion/exclusion headers: every item is read as an inclusion)
+GLUCOSE = (
+    "Left ventricular ejection fraction by radionuclide angiography of less than or equal to "
+    "40%.\n\nNo diabetes mellitus or fasting glucose greater than or equal to 120 mg/dl.\n\n"
+    "No primary valvular heart disease."
+)
+
+
+def test_condition_before_a_lab_limit_is_a_criterion_of_its_own():
+    crits = parse_criteria(GLUCOSE)
+    lab = next(c for c in crits if c.kind == "lab" and c.params["analyte"] == "glucose")
+    part = next(c for c in crits if c.parent == lab.id)
+    assert part.kind == "comorbidity"
+    assert part.text == "No diabetes mellitus"
+    assert GLUCOSE[part.start : part.end] == part.text
+    assert part.params["classes"] == ["diabetes"] and part.params["negated"] is True
+    assert part.confidence >= 0.8  # "No ..." says it is a requirement even without headers
+
+
+def test_type_1_diabetes_is_ruled_out_by_no_diabetes_or_glucose():
+    # ct2021-65: "a 25-year-old man with type 1 diabetes confirmed with molecular analysis"
+    profile = PatientProfile(conditions=["type 1 diabetes", "cardiomyopathy"])
+    match = evaluate_trial(
+        profile, Trial(nct_id="NCT00001402", eligibility_criteria=GLUCOSE), as_of=AS_OF
+    )
+    assert match.verdict == "ineligible"
+    assert [o.criterion.text for o in match.outcomes if o.status == "not_met"] == [
+        "No diabetes mellitus"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "polarity", "part"),
+    [
+        # NCT00726583
+        ("Known diabetes or fasting blood glucose>160 mg/dL.", "exclusion", "Known diabetes"),
+        # NCT01673490
+        (
+            "History of renal insufficiency, or serum creatinine >1.5 times the upper limit of "
+            "normal at screening.",
+            "exclusion",
+            "History of renal insufficiency",
+        ),
+        # alternatives, not both required: left to the lab reading
+        ("Diabetes or fasting glucose >= 126 mg/dL", "inclusion", None),
+        # NCT00048399: the condition is qualified by the lab values
+        (
+            "Active Hepatitis or cirrhosis with total bilirubin, SGOT or SGPT > 2 x ULN",
+            "exclusion",
+            None,
+        ),
+        # NCT01900327: a list of examples, not one condition
+        (
+            "Severe organ dysfunctions (e.g. Liver cirrhosis ≥ Child B; arrhythmia Lown III/IV) "
+            "or INR > 1.5",
+            "exclusion",
+            None,
+        ),
+    ],
+)
+def test_which_conditions_before_a_lab_limit_are_read(text, polarity, part):
+    header = "Inclusion Criteria:" if polarity == "inclusion" else "Exclusion Criteria:"
+    crits = parse_criteria(f"{header}\n\n* {text}")
+    found = [c.text for c in crits if c.rule.endswith("+before-lab")]
+    assert found == ([part] if part else [])
