@@ -121,6 +121,21 @@ _SCOPE_AFTER = re.compile(
 )
 
 
+#: An open list of examples or risk factors ("Hypertension with three additional risks factors
+#: (for example: smoking, ..., age over 55 (men) and 65 (women)"): an age there is one factor
+#: among others, not a requirement.
+_EXAMPLES = re.compile(r"(?i)\b(?:for example|for instance|e\.\s?g\.?|such as|risk factors?)\W")
+
+
+def _in_examples(text: str, pos: int) -> bool:
+    last = None
+    for last in _EXAMPLES.finditer(text, 0, pos):  # noqa: B007  (the last one counts)
+        pass
+    if last is None or ")" in text[last.end() : pos]:
+        return False
+    return bool(text[: last.start()].strip(" (,;:"))
+
+
 def _age_scope(m: re.Match[str], text: str) -> bool:
     """The age only scopes another requirement ("Karnofsky >= 50% (for patients > 10 years
     of age)"), heads an age-banded table ("Age 65-70 years:"), is the subject of another
@@ -131,6 +146,8 @@ def _age_scope(m: re.Match[str], text: str) -> bool:
     scope = _AGE_SCOPE.search(text, max(0, pos - 60), pos)
     if scope and text[: scope.start()].strip(" (,;"):
         return True  # a scope phrase after some other requirement
+    if _in_examples(text, pos):
+        return True
     end = max(m.end(k) for k in ("v", "hi", "v2", "unit", "u2") if g.get(k)) if g else m.end()
     if _TABLE_HEAD_AFTER.fullmatch(text, end) or _SCOPE_AFTER.match(text, end):
         return True

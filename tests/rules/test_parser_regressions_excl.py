@@ -176,3 +176,32 @@ def test_which_conditions_before_a_lab_limit_are_read(text, polarity, part):
     crits = parse_criteria(f"{header}\n\n* {text}")
     found = [c.text for c in crits if c.rule.endswith("+before-lab")]
     assert found == ([part] if part else [])
+
+
+# --- an age named as one risk factor among others is not an age limit ---------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        # NCT00407537: before, "age over 55" made this an age criterion (a 50-year-old with
+        # hypertension and three risk factors would have been ruled out)
+        (
+            "Hypertension with three additional risks factors (for example: smoking, type 2 "
+            "diabetes, family history of early heart disease, history of stroke, age over 55 "
+            "(men) and 65 (women)",
+            "comorbidity",
+        ),
+        # NCT02856893: "sudden death under 40 years" of a relative
+        (
+            "Any factors that increase the risk of QTc prolongation or risk of arrhythmic events "
+            "such as heart failure, hypokalaemia, congenital long QT syndrome family history of "
+            "long QT syndrome or unexplained sudden death under 40 years of age",
+            "comorbidity",
+        ),
+        ("Age over 55 years", "age"),
+        ("Men aged 40 years or older (e.g. smokers)", "age"),
+    ],
+)
+def test_age_inside_a_list_of_examples_is_not_an_age_limit(text, kind):
+    assert classify(text, "inclusion")[0] == kind
