@@ -24,6 +24,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from profiles.model import PatientProfile
+from profiles.text_labs import mean_arterial_pressure, measurement_facts
 from profiles.text_vocab import vocab_facts
 
 _FIELD_LINE = re.compile(
@@ -306,7 +307,7 @@ def _body(text: str) -> list[Fact]:
             facts.append(_group_fact(field, said, text, p, m))
             break
     for _p, m in _find("lab", text):
-        name, value = m.group(1).lower(), float(m.group(2))
+        name, value = m.group(1).lower(), float(m.group(2).replace(",", ""))
         unit = m.group(3) or _ONLY_UNIT.get(name)  # "BMI: 41.5" is in kg/m2
         if unit and unit.startswith("kg/m"):
             unit = "kg/m2"
@@ -317,6 +318,14 @@ def _body(text: str) -> list[Fact]:
         for name, group in (("systolic blood pressure", 1), ("diastolic blood pressure", 2)):
             lab = {"name": name, "value": float(m.group(group)), "unit": "mmHg"}
             facts.append(_fact("labs", lab, text, m.start(), m.end()))
+        mean = mean_arterial_pressure(float(m.group(1)), float(m.group(2)))
+        if mean is not None:  # derived: (SBP + 2 x DBP) / 3, the span is the reading
+            lab = {"name": "mean_arterial_pressure", "value": mean, "unit": "mmHg"}
+            facts.append(_fact("labs", lab, text, m.start(), m.end()))
+    for p, m in _find("heart_rate", text):  # "tachycardic (113/min)"
+        lab = {"name": "heart_rate", "value": float(m.group(p.group)), "unit": "/min"}
+        facts.append(_group_fact("labs", lab, text, p, m))
+    facts.extend(measurement_facts(text, facts))
     return facts
 
 

@@ -30,13 +30,23 @@ class LabThreshold:
 @cache
 def _grammar() -> tuple[re.Pattern[str], re.Pattern[str], list[tuple[re.Pattern[str], str]]]:
     data = vocab.load_data("patterns/lab.json")
-    defs = vocab.load_data("patterns/common.json")["defs"]
+    defs = {**vocab.load_data("patterns/common.json")["defs"], **data.get("defs", {})}
     units = [(re.compile(u["regex"]), u["unit"]) for u in data["units"]]
     return (
         re.compile(_expand(data["threshold"], defs)),
         re.compile(_expand(data["conditional"], defs)),
         units,
     )
+
+
+def unit_of(raw: str | None) -> str | None:
+    """The canonical spelling of a unit (the ``units`` table of patterns/lab.json), else the
+    raw text without spaces; None for no unit.
+
+    >>> unit_of("beats/min"), unit_of("g/dl"), unit_of("mm Hg"), unit_of(None)
+    ('/min', 'g/dL', 'mmHg', None)
+    """
+    return _unit(raw)
 
 
 def _unit(raw: str | None) -> str | None:
@@ -91,6 +101,8 @@ def _thresholds(text: str) -> tuple[LabThreshold, ...]:
     [('anc', '>=', 1.5, 'x10^9/L'), ('ast', '<=', 2.5, 'x ULN')]
     """
     threshold, conditional, _ = _grammar()
+    if _not_a_requirement(text):
+        return ()
     mentions = vocab.find_labs(text)
     out: list[LabThreshold] = []
     pending: list[vocab.Mention] = []  # "AST and ALT <= 2.5 x ULN": analytes sharing one
@@ -107,7 +119,13 @@ def _thresholds(text: str) -> tuple[LabThreshold, ...]:
             continue
         if _bare(m) and not _BARE_RANGE_GAP.fullmatch(text, mention.end, m.start()):
             continue  # "transfusion of hemoglobin within 2-4 weeks" is no haemoglobin range
-        params: dict[str, Any] = {"analyte": mention.id, "constraint": constraint}
+        if _LATER.match(text, m.end(), stop):
+            continue  # "saturation <92% after the initial acute treatment": not known yet
+        analyte = _ratio_analyte(mention, text, m)
+        params: dict[str, Any] = {
+            "analyte": analyte,
+            "constraint": _as_percent(analyte, constraint),
+        }
         end = m.start() + len(m.group().rstrip())
         conds = []
         for c in conditional.finditer(text, m.end(), stop):
@@ -128,8 +146,124 @@ def _thresholds(text: str) -> tuple[LabThreshold, ...]:
         for shared in pending:
             out.append(LabThreshold(shared.id, dict(params, analyte=shared.id), shared.start, end))
         pending = []
-        out.append(LabThreshold(mention.id, params, mention.start, end))
-    return tuple(out)
+        out.append(LabThreshold(analyte, params, mention.start, end))
+        if not conds:
+            out.extend(_or_thresholds(text, analyte, m.end(), stop))
+    return () if _or_of_groups(text, out) else tuple(out)
+
+
+def _or_of_groups(text: str, found: list[LabThreshold]) -> bool:
+    """Whether the limits are groups joined by "or" ("ratio <0.70 with FEV1<80% or ratio
+    <0.60 with FEV1>80%"): one analyte met again after an "or" with another analyte between.
+    Neither all nor any of the limits is the requirement then.
+
+    >>> len(thresholds("FEV1/FVC ratio <0.70 with FEV1<80% predicted or FEV1/FVC ratio <0.60 "
+    ...                "with FEV1>80% predicted")), len(thresholds("BMI < 18 or > 40"))
+    (0, 2)
+    """
+    for i, a in enumerate(found):
+        for b in found[i + 1 :]:
+            between = found[i + 1 : found.index(b)]
+            if (
+                b.analyte == a.analyte
+                and any(x.analyte != a.analyte for x in between)
+                and re.search(r"(?i)\bor\b", text[a.end : b.start])
+            ):
+                return True
+    return False
+
+
+_OR_NEXT = re.compile(r"(?i)\s*,?\s*or\s+")
+
+
+def _or_thresholds(text: str, analyte: str, at: int, stop: int) -> list[LabThreshold]:
+    """Further limits of the same analyte joined by "or" ("Pulse <50 or >100 bpm"), each with
+    its own span; the parser keeps them as alternatives.
+
+    >>> [(t.analyte, t.params["constraint"]["op"], t.params["constraint"]["value"])
+    ...  for t in thresholds("Resting heart rate <45 bpm or >90 bpm")]
+    [('heart_rate', '<', 45.0), ('heart_rate', '>', 90.0)]
+    """
+    threshold = _grammar()[0]
+    out: list[LabThreshold] = []
+    while (gap := _OR_NEXT.match(text, at, stop)) is not None:
+        m = threshold.match(text, gap.end(), stop)
+        if m is None or not (m.group("cmp_n") or m.group("cmp")):
+            break
+        constraint = _constraint(m)
+        if constraint is None:
+            break
+        params = {"analyte": analyte, "constraint": _as_percent(analyte, constraint)}
+        out.append(LabThreshold(analyte, params, m.start(), m.start() + len(m.group().rstrip())))
+        at = m.end()
+    return out
+
+
+#: An item whose limits are one arm of alternatives written "OR" ("step 2 therapy OR step 3
+#: therapy with FEV1 >= 80% OR controller naive"), or that binds only patients on some
+#: treatment ("Patients treated with X should have FEV1 >= 80%"): no limit the patient must meet.
+_ARM = re.compile(r"\bOR\b")
+_ONLY_IF_TREATED = re.compile(
+    r"(?i)\b(?:patients|subjects|participants|those)\s+(?:who are\s+|who were\s+)?"
+    r"(?:treated with|receiving|taking|using|on)\b[^.;]{0,200}?\b(?:(?:should|must|need to)\s+"
+    r"(?:have|show|demonstrate)|will be (?:acceptable|eligible|allowed|included) if)\b"
+)
+#: a measurement at a later time point than the note's: "after the initial acute treatment"
+_LATER = re.compile(
+    r"(?i)\s*(?:\S+\s+){0,3}?(?:after|following|post)[- ](?:the\s+)?(?:initial\s+|first\s+)?"
+    r"(?:acute\s+)?(?:treatment|therapy|dosing|infusion|randomi[sz]ation|enrol?ment)\b"
+)
+
+
+def _not_a_requirement(text: str) -> bool:
+    """Whether the item's limits bind nobody in particular (see ``_ARM``/``_ONLY_IF_TREATED``).
+
+    >>> _not_a_requirement("Patients treated with low stable dose of inhaled corticosteroid "
+    ...                    "should have pre-bronchodilator FEV1 ≥80 % PN")
+    True
+    >>> _not_a_requirement("Pulse <50 or >100 bpm"), _not_a_requirement("FEV1 < 80% OR x")
+    (False, True)
+    """
+    return bool(_ARM.search(text) or _ONLY_IF_TREATED.search(text))
+
+
+#: "FEV1/FVC", "FEV1)/forced vital capacity (FVC) ratio", "FEV1 ... 55% of FVC": the ratio
+_OVER_FVC = re.compile(r"(?i)^\)?\s*/\s*(?:\(?\s*)?(?:FVC|forced vital capacity)\b")
+_OF_FVC = re.compile(r"(?i)^\s*(?:of\s+(?:the\s+)?)(?:FVC|forced vital capacity)\b")
+
+
+def _ratio_analyte(mention: vocab.Mention, text: str, m: re.Match[str]) -> str:
+    """``fev1_fvc`` when an FEV1 mention is the numerator of a ratio to the FVC.
+
+    >>> [t.analyte for t in thresholds("FEV1)/forced vital capacity (FVC) ratio <0.70; "
+    ...                                 "FEV1 is less than 55% of FVC; FEV1 < 80%")]
+    ['fev1_fvc', 'fev1_fvc', 'fev1']
+    """
+    if mention.id != "fev1":
+        return mention.id
+    if _OVER_FVC.match(text[mention.end : m.start()]) or _OF_FVC.match(text[m.end() :]):
+        return "fev1_fvc"
+    return mention.id
+
+
+def _as_percent(analyte: str, constraint: dict[str, Any]) -> dict[str, Any]:
+    """A ratio written as a fraction ("FEV1/FVC < 0.7") in the per cent its analyte is kept in
+    (``fraction_as_percent`` in vocab/labs.json).
+
+    >>> _as_percent("fev1_fvc", {"op": "<", "value": 0.7, "unit": None})["value"]
+    70.0
+    """
+    entry = vocab.load_data("vocab/labs.json")
+    percent = any(e["id"] == analyte and e.get("fraction_as_percent") for e in entry["entries"])
+    # a ratio is never 1% or less: "FEV1/FVC<0.7%" is the fraction 0.7 too
+    if not percent or constraint.get("unit") not in (None, "%"):
+        return constraint
+    if not 0 < float(constraint["value"]) <= 1:
+        return constraint
+    out = dict(constraint, unit="%", value=round(float(constraint["value"]) * 100, 6))
+    if out.get("value2") is not None:
+        out["value2"] = round(float(out["value2"]) * 100, 6)
+    return out
 
 
 def lab(m: re.Match[str], text: str, polarity: str) -> Params:

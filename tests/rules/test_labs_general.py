@@ -14,6 +14,7 @@ import pytest
 from matcher import evaluate_trial
 from profiles.text import extract_profile
 from rules.criteria import parse_criteria
+from rules.criteria.labs import thresholds
 from rules.trial import Trial
 
 AS_OF = date(2026, 11, 20)
@@ -50,7 +51,9 @@ def test_bmi_and_blood_pressure_are_read_from_notes():
     assert labs["bmi"][0] in (41.5, 41.54)
     assert labs["systolic blood pressure"] == (130.0, "mmHg")
     assert labs["diastolic blood pressure"] == (80.0, "mmHg")
-    assert "heart" not in " ".join(labs)  # "HR: 195/min" is no blood pressure
+    # "HR: 195/min" is a heart rate, no blood pressure
+    assert labs["heart_rate"] == (195.0, "/min")
+    assert labs["mean_arterial_pressure"] == (96.7, "mmHg")  # (130 + 2 x 80) / 3
 
 
 @pytest.mark.parametrize(
@@ -123,3 +126,110 @@ def test_a_no_pregnancy_item_without_headers_stays_a_guess():
     (c,) = parse_criteria("No women who are pregnant or intend to become pregnant.")
     assert c.kind == "pregnancy"
     assert c.confidence <= 0.75
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # NCT02431442: two limits of one vital sign joined by "or" are alternatives
+        (
+            "Resting heart rate <45 bpm or >90 bpm at screening.",
+            [("heart_rate", "<", 45.0, "/min"), ("heart_rate", ">", 90.0, "/min")],
+        ),
+        # NCT00492726
+        ("Respiratory rate > 20/min", [("respiratory_rate", ">", 20.0, "/min")]),
+        # NCT01959048
+        (
+            "Clinically unstable. Hemodynamic instability defined as hypotension (mean arterial "
+            "pressure < 60) not responsive to fluids.",
+            [("mean_arterial_pressure", "<", 60.0, None)],
+        ),
+        # NCT00981851: a ratio written as a fraction is kept in per cent
+        ("FEV1/FVC<0,70", [("fev1_fvc", "<", 70.0, "%")]),
+        # NCT00461162 (FEV1 as numerator of the ratio) and NCT02853123
+        ("FEV1)/forced vital capacity (FVC) ratio <0.70", [("fev1_fvc", "<", 70.0, "%")]),
+        # NCT00495586: "0.7%" is no per cent of a ratio
+        ("FEV1/FVC<0.7%", [("fev1_fvc", "<", 70.0, "%")]),
+        # NCT00314548-like wording "FEV1 is less than 55% of FVC"
+        ("FEV1 is less than 55% of FVC.", [("fev1_fvc", "<", 55.0, "%")]),
+        # NCT02753764
+        ("FEV1≥ 80%", [("fev1", ">=", 80.0, "%")]),
+        # NCT00000620-like DLCO is its own analyte, not FEV1
+        ("Pulmonary: DLCO greater than 80% predicted", [("dlco", ">", 80.0, "%")]),
+        # NCT00460174: the urine protein:creatinine ratio is no creatinine
+        ("Urine protein:creatinine ratio < 1.0", [("upcr", "<", 1.0, None)]),
+    ],
+)
+def test_vital_signs_and_lung_function_limits(text, expected):
+    got = [
+        (
+            t.analyte,
+            t.params["constraint"]["op"],
+            t.params["constraint"]["value"],
+            t.params["constraint"]["unit"],
+        )
+        for t in thresholds(text)
+    ]
+    assert got == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # NCT00259779: a saturation after the study's acute treatment is not known from a note
+        "Oxygen uptake (saturation) is <92% after the initial acute treatment",
+        # NCT02149199: binds only the patients on that treatment
+        "Patients treated with low stable dose of inhaled corticosteroid or leukotriene "
+        "antagonist in addition to 'as needed' use of inhaled short-acting bronchodilator(s) "
+        "should have pre-bronchodilator FEV1 ≥80 % PN",
+        # NCT02066129: one arm of alternatives written OR
+        "Current treatment with step 2 controller therapy OR current treatment with step 3 "
+        "controller therapy with prebronchodilator FEV1 ≥ 80% predicted OR controller naive",
+        # NCT00461162: groups joined by "or" are neither all nor any of the limits
+        "post bronchodilator FEV1/FVC ratio <0.70 with FEV1<80% predicted or post-bronchodilator "
+        "FEV1/FVC ratio <0.60 with FEV1>80% predicted",
+    ],
+)
+def test_limits_that_bind_nobody_in_particular_are_not_read(text):
+    assert thresholds(text) == []
+
+
+@pytest.mark.parametrize(
+    ("nct", "criteria", "note", "verdict"),
+    [
+        # ct2021-71 (HR: 195/min), judged excluded by NCT02431442
+        (
+            "NCT02431442",
+            "Exclusion Criteria:\n- Resting heart rate <45 bpm or >90 bpm at screening.",
+            OBESE,
+            "ineligible",
+        ),
+        # ct2021-23 (FEV1 63%), judged excluded by NCT02753764
+        (
+            "NCT02753764",
+            "Inclusion Criteria:\n- FEV1≥ 80%",
+            "Spirometry was performed revealing a forced expiratory volume in the first second "
+            "(FEV1) of 63% of the predicted.",
+            "ineligible",
+        ),
+        # ct2021-43 (80/40 mmHg: mean arterial pressure 53.3), judged excluded by NCT01959048
+        (
+            "NCT01959048",
+            "Exclusion Criteria:\n- Hemodynamic instability defined as hypotension "
+            "(mean arterial pressure < 60) not responsive to fluids.",
+            "He is febrile (38.4°C), tachycardic (113/min) and hypotensive (80/40 mmHg).",
+            "ineligible",
+        ),
+        # a heart rate in range does not rule out
+        (
+            "NCT02431442",
+            "Exclusion Criteria:\n- Resting heart rate <45 bpm or >90 bpm at screening.",
+            "A 40-year-old man. HR: 75 bpm.",
+            "eligible",
+        ),
+    ],
+)
+def test_measurements_from_notes_meet_the_trials_limits(nct, criteria, note, verdict):
+    trial = Trial(nct_id=nct, eligibility_criteria=criteria)
+    m = evaluate_trial(extract_profile(note).profile, trial, as_of=AS_OF)
+    assert m.verdict == verdict, [(o.criterion.text, o.status) for o in m.outcomes]

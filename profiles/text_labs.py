@@ -1,0 +1,78 @@
+"""Measurements read out of a note through the lab vocabulary (``rules/data/vocab/labs.json``).
+
+Any analyte the vocabulary names ("FEV1", "EF", "HR", "O2 sat", "WBC") followed by a plain
+value ("of 63%", ": 75 bpm", "115/min") is a measurement; a bound ("eGFR >60"), a range, a
+decade ("O2 sats 70s") or a duration ("TB 2 years ago") is not. Values outside an analyte's
+``plausible`` range in the vocabulary are dropped. Each fact keeps its span.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from rules import vocab
+from rules.criteria.labs import unit_of
+
+_VALUE = re.compile(
+    r"(?i)\)?(?:\s*\([^()]{0,40}\))?(?:\s+(?:level|count|value|ratio|reading|rate))?"
+    r"(?:\s*(?:of|was|were|is|are|=|:|at|measured|revealed|showed|around|about|approximately)){0,3}"
+    r"\s*(?P<v>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?![\d.]|,\d|'?s\b|\s*(?:-|–|to)\s*\d)"
+    r"\s*(?P<unit>%|g/dl|mg/dl|mg/l|g/l|[µu]mol/l|mmol/l|meq/l|i?u/l|ng/ml|k/[µu]l|/mm3|/[µu]l|"
+    r"x ?10\^?9/l|ml/min(?:/1\.73 ?m2)?|kg/m2|mm ?hg|bpm|beats?/min(?:ute)?|breaths?/min(?:ute)?|"
+    r"/min(?:ute)?|msec|ms\b)?"
+)
+#: a number that is a duration, a dose or a count of something else, not the measurement
+_NOT_MEASURE = re.compile(
+    r"(?i)^[ \t]*(?:-[ \t]*)?(?:years?|yrs?|months?|mos?|weeks?|wks?|days?|hours?|hrs?|minutes?|"
+    r"times|x\b|mg\b|mcg|units?|puffs?|pack|cigarettes?|l\b|liters?|litres?|ml\b|cm|mm\b|kg\b|"
+    r"lbs?|episodes?|floors?|seconds?)\b"
+)
+
+
+def _entries() -> dict[str, dict[str, Any]]:
+    return {e["id"]: e for e in vocab.load_data("vocab/labs.json")["entries"]}
+
+
+def measurement_facts(text: str, taken: list[Any]) -> list[Any]:
+    """Lab and vital-sign values named through the lab vocabulary, outside spans ``taken``.
+
+    >>> t = "Spirometry revealed a FEV1 of 63% of the predicted. HR: 195/min, O2 sats 70s."
+    >>> [(f.value["name"], f.value["value"], f.value["unit"]) for f in measurement_facts(t, [])]
+    [('fev1', 63.0, '%'), ('heart_rate', 195.0, '/min')]
+    """
+    from profiles.text import Fact, negated
+
+    spans = [(f.start, f.end) for f in taken]
+    entries = _entries()
+    out: list[Any] = []
+    for m in vocab.find_labs(text):
+        if any(s < m.end and m.start < e for s, e in spans) or negated(text, m.start):
+            continue
+        v = _VALUE.match(text, m.end, min(len(text), m.end + 60))
+        if v is None or _NOT_MEASURE.match(text[v.end() :]):
+            continue
+        entry = entries.get(m.id, {})
+        value = float(v.group("v").replace(",", ""))
+        low, high = entry.get("plausible") or (float("-inf"), float("inf"))
+        if not low <= value <= high:
+            continue
+        units = entry.get("units") or []
+        unit = unit_of(v.group("unit")) or (units[0] if len(units) == 1 else None)
+        lab = {"name": m.id, "value": value, "unit": unit}
+        end = v.end() if v.group("unit") else v.end("v")
+        out.append(Fact(field="labs", value=lab, text=text[m.start : end], start=m.start, end=end))
+        spans.append((m.start, end))
+    return out
+
+
+def mean_arterial_pressure(systolic: float, diastolic: float) -> float | None:
+    """Mean arterial pressure from a blood pressure reading: (SBP + 2 x DBP) / 3, rounded to
+    one decimal; None when the reading is not a pressure (diastolic at or above systolic).
+
+    >>> mean_arterial_pressure(80, 40), mean_arterial_pressure(70, 30)
+    (53.3, 43.3)
+    """
+    if diastolic >= systolic or diastolic <= 0:
+        return None
+    return round((systolic + 2 * diastolic) / 3, 1)
