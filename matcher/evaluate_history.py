@@ -278,7 +278,12 @@ def _significant(params: dict[str, Any], facts: PatientFacts, facts_: dict[str, 
     name leaves it open."""
     fields = ("conditions",)
     exceptions = [str(e) for e in params.get("exceptions") or []]
-    facts_["want"] = "a significant illness other than " + " or ".join(exceptions)
+    if params.get("healthy"):
+        facts_["want"] = "a significant illness (it asks for healthy participants)"
+    elif exceptions:
+        facts_["want"] = "a significant illness other than " + " or ".join(exceptions)
+    else:
+        facts_["want"] = "a significant illness"
     if facts.conditions is None:
         return Finding(None, "missing.conditions", fields, facts_, question="conditions")
     carved = {i for e in exceptions if (i := kb.comorbidity_id(e))}

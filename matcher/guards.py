@@ -90,6 +90,13 @@ def _targets(trial: Trial) -> set[str]:
     return found
 
 
+def _studies_disease(trial: Trial) -> bool:
+    """The trial's conditions name a disease ("Chronic Obstructive Pulmonary Disease"), not
+    only healthy volunteers or a symptom: a "Healthy" inclusion is then one group's rule."""
+    texts = [*trial.conditions, *(m.term for m in trial.condition_meshes)]
+    return any(kb.comorbidity_id(t) or kb.cancer_ids(t) for t in texts)
+
+
 def _comorbidity_targets(trial: Trial, criteria: Sequence[Criterion]) -> set[str]:
     """Conditions an inclusion criterion of the trial requires ("Diagnosis of sickle cell
     disease"); the conditions field alone is too broad a hint."""
@@ -176,6 +183,8 @@ def structural_doubt(
         return "double_negative"
     if c.kind == "comorbidity" and required and not composite:
         return "required_comorbidity"
+    if c.kind == "comorbidity" and c.params.get("healthy") and _studies_disease(trial):
+        return "healthy_group"
     if c.kind == "washout" and required and not composite:
         return "required_washout"
     cns_state = (c.params.get("state") or "any") != "any" or bool(c.params.get("allowed"))

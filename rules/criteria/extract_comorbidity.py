@@ -368,3 +368,11 @@ def _has_children(comorbidity_id: str) -> bool:
         comorbidity_id in vocab.comorbidity_classes(e["id"])
         for e in vocab.load_data("vocab/comorbidities.json")["entries"]
     )
+
+
+def healthy(m: re.Match[str], text: str, polarity: str) -> Params:
+    """ "Healthy", "Healthy men and women", "Good general health": no significant illness
+    (read like "no significant disease"); only an inclusion says it."""
+    if polarity != "inclusion" or text.isupper():  # "HEALTHY VOLUNTEERS": a group's header
+        return None
+    return {"conditions": [], "classes": [], "significant": True, "healthy": True, "negated": True}

@@ -15,7 +15,7 @@ from functools import cache
 from typing import Any
 
 from rules import vocab
-from rules.criteria.extract_comorbidity import comorbidity, other_malignancy  # noqa: F401
+from rules.criteria.extract_comorbidity import comorbidity, healthy, other_malignancy  # noqa: F401
 from rules.criteria.extract_onco import (  # noqa: F401  (re-exported for the engine)
     biomarker,
     condition,

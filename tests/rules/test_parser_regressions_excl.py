@@ -205,3 +205,55 @@ def test_which_conditions_before_a_lab_limit_are_read(text, polarity, part):
 )
 def test_age_inside_a_list_of_examples_is_not_an_age_limit(text, kind):
     assert classify(text, "inclusion")[0] == kind
+
+
+# --- "Healthy": no significant illness, unless the trial also studies a disease -------------
+
+
+def test_healthy_inclusion_rules_out_a_patient_with_chronic_heart_and_lung_disease():
+    # NCT01440764 (conditions: healthy, dyspnea) x ct2021-16: "diastolic CHF, pulmonary
+    # hypertension ... and COPD on 5L home oxygen"
+    trial = Trial(
+        nct_id="NCT01440764",
+        conditions=["healthy", "dyspnea"],
+        eligibility_criteria="Inclusion Criteria:\n\n* Healthy\n\nExclusion Criteria:\n\n* Stroke",
+    )
+    profile = PatientProfile(conditions=["CHF", "pulmonary hypertension", "COPD", "HTN"])
+    match = evaluate_trial(profile, trial, as_of=AS_OF)
+    assert match.verdict == "ineligible"
+    out = next(o for o in match.outcomes if o.criterion.text == "Healthy")
+    assert out.status == "not_met" and out.doubt is None
+
+
+@pytest.mark.parametrize(
+    ("conditions", "status"),
+    [
+        (["hypertension", "hypothyroidism"], "met"),  # common conditions: not significant
+        ([], "met"),
+        (["an unlisted complaint"], "unknown"),
+    ],
+)
+def test_healthy_inclusion_leaves_common_conditions_to_the_trial_team(conditions, status):
+    trial = Trial(
+        nct_id="NCT03868657", eligibility_criteria="Inclusion Criteria:\n* Healthy men and women"
+    )
+    match = evaluate_trial(PatientProfile(conditions=conditions), trial, as_of=AS_OF)
+    assert match.outcomes[-1].status == status
+
+
+def test_healthy_group_of_a_disease_trial_does_not_rule_out():
+    # NCT00180635 (COPD) lists "Healthy non-smokers", "At risk (current smokers)" and
+    # "Moderate COPD" as groups; ct2021-28 (COPD, BPH) was judged eligible
+    text = (
+        "inclusion criteria: \n\n Healthy non-smokers \n\n Normal spirometry (FEV1 >90 % "
+        "predicted) \n\n Moderate COPD \n\n FEV1/FVC < 70% predicted"
+    )
+    trial = Trial(
+        nct_id="NCT00180635",
+        conditions=["Chronic Obstructive Pulmonary Disease"],
+        eligibility_criteria=text,
+    )
+    match = evaluate_trial(PatientProfile(conditions=["COPD", "BPH"]), trial, as_of=AS_OF)
+    out = next(o for o in match.outcomes if o.criterion.text.strip() == "Healthy non-smokers")
+    assert out.finding.value is True  # the patient has a significant illness ...
+    assert out.status == "unknown" and out.doubt == "healthy_group"  # ... but it is one group
