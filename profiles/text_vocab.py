@@ -83,6 +83,15 @@ _CLASS_THERAPY = {
     "inhaled_corticosteroid",
     "laba",
     "hcv_daa",
+    # named classes of general medicine: "on anti-depressants", "on a dopamine agonist"
+    "antidepressant",
+    "ssri",
+    "snri",
+    "tricyclic_antidepressant",
+    "somatostatin_analogue",
+    "dopaminergic_therapy",
+    "dopamine_agonist",
+    "mao_b_inhibitor",
 }
 
 
@@ -159,7 +168,10 @@ def _therapy(text: str, m: Any) -> dict[str, Any] | None:
         value = {"name": m.text, "drugs": drugs, "kind": _kind(classes)}
     elif m.type == "drug":
         value = {"name": m.id, "drugs": [m.id], "kind": _kind(vocab.drug_classes(m.id))}
-    elif m.id in _CLASS_THERAPY or (m.id == "corticosteroid" and _ROUTE.match(m.text)):
+    elif m.id in _CLASS_THERAPY or (
+        m.id == "corticosteroid"  # a route or a current-use cue says one was given
+        and (_ROUTE.match(m.text) or _ongoing(text, m.start, m.end))
+    ):
         kinds = {m.id} | {c for c in _KIND if vocab.class_is_a(m.id, c)}
         value = {"name": m.text, "kind": _kind(kinds)}
     else:
@@ -180,7 +192,8 @@ _CURRENT = re.compile(
     r"(?i)\b(?:currently|is (?:now |still )?(?:on|taking|using|receiving|treated with)|"
     r"are (?:on|taking)|has been (?:on|using|taking|receiving|treated with)|"
     r"(?:he|she) (?:uses|takes|receives)|continues? (?:on|to take|to use)|"
-    r"(?:his|her) (?:current )?(?:medications?|meds|regimen) (?:include|includes|are|is))\b"
+    r"(?:his|her) (?:current )?(?:medications?|meds|regimen) (?:include|includes|are|is)|"
+    r"(?:doubled|increased|tapering) (?:his|her))\b"
 )
 #: ... unless the words put it in the past or stop it.
 _PAST = re.compile(

@@ -7,9 +7,13 @@ Notes are excerpts of the real TREC CT 2021 patient descriptions (query id given
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
+from matcher import evaluate_trial
 from profiles.text import extract_profile
+from rules.trial import Trial
 
 
 def _labs(note: str) -> dict[str, tuple[float, str | None]]:
@@ -100,3 +104,61 @@ def test_every_measurement_keeps_its_span():
     assert hr.text == "HR: 195/min"
     mean = next(f for f in labs if f.value["name"] == "mean_arterial_pressure")
     assert mean.text.startswith("BP: 130/80")  # derived from the reading it cites
+
+
+@pytest.mark.parametrize(
+    ("note", "name", "drugs"),
+    [
+        # ct2021-20
+        (
+            "She is on stable doses of octreotide LAR since her diagnosis was confirmed.",
+            "octreotide",
+            ["octreotide"],
+        ),
+        # ct2021-41
+        ("He is on Levodopa and Trihexyphenidyl.", "levodopa", ["levodopa"]),
+        ("He is on Levodopa and Trihexyphenidyl.", "trihexyphenidyl", ["trihexyphenidyl"]),
+        # ct2021-70: a class named alone is a treatment given
+        (
+            "She is on anti-depressants for the past 6 months, but the symptoms are still present.",
+            "anti-depressants",
+            [],
+        ),
+        # ct2021-23: doubling a dose says it is taken now
+        ("He doubled his oral corticosteroids in the past week.", "oral corticosteroids", []),
+    ],
+)
+def test_general_medicines_in_current_use_are_read_from_notes(note, name, drugs):
+    therapies = {t.name: t for t in extract_profile(note).profile.therapies or []}
+    assert therapies[name].drugs == drugs
+    assert therapies[name].ongoing is True
+
+
+def test_a_drug_named_in_a_relatives_or_negated_sentence_is_not_the_patients():
+    note = "His mother takes levodopa. He has never taken antidepressants."
+    assert not extract_profile(note).profile.therapies
+
+
+@pytest.mark.parametrize(
+    ("nct", "criteria", "note"),
+    [
+        # ct2021-20 on octreotide LAR, judged excluded by NCT00690898
+        (
+            "NCT00690898",
+            "Exclusion Criteria:\n- The patient has previously been treated with a somatostatin "
+            "analogue,",
+            "She is on stable doses of octreotide LAR since her diagnosis was confirmed.",
+        ),
+        # ct2021-41 on levodopa, judged excluded by NCT02168842
+        (
+            "NCT02168842",
+            "Exclusion Criteria:\n- Exposure to dopaminergic PD therapy within 60 days prior to "
+            "baseline visit",
+            "He is on Levodopa and Trihexyphenidyl.",
+        ),
+    ],
+)
+def test_general_medicines_meet_the_trials_drug_classes(nct, criteria, note):
+    trial = Trial(nct_id=nct, eligibility_criteria=criteria)
+    m = evaluate_trial(extract_profile(note).profile, trial, as_of=date(2026, 11, 20))
+    assert m.verdict == "ineligible", [(o.criterion.text, o.status) for o in m.outcomes]
