@@ -92,6 +92,8 @@ _CLASS_THERAPY = {
     "dopaminergic_therapy",
     "dopamine_agonist",
     "mao_b_inhibitor",
+    "antibiotic",
+    "oxygen_therapy",
 }
 
 

@@ -46,9 +46,11 @@ def canonical_drug(name: str) -> str | None:
 
     >>> canonical_drug("Keytruda"), canonical_drug("ak104"), canonical_drug("T-DXd")
     ('pembrolizumab', 'cadonilimab', 'trastuzumab_deruxtecan')
-    >>> canonical_drug("aspirin") is None
-    True
+    >>> canonical_drug("aspirin") is None, canonical_drug("insulin_glargine")
+    (True, 'insulin_glargine')
     """
+    if name in _drug_tables()[0]:  # a canonical id ("insulin_glargine") is no alias
+        return name
     for ident, kind in _drug_lex().lookup(name):
         if kind == "drug":
             return ident

@@ -11,7 +11,7 @@ from datetime import date
 
 import pytest
 
-from matcher import evaluate_trial
+from matcher import evaluate_trial, knowledge
 from profiles.text import extract_profile
 from rules.trial import Trial
 
@@ -162,3 +162,52 @@ def test_general_medicines_meet_the_trials_drug_classes(nct, criteria, note):
     trial = Trial(nct_id=nct, eligibility_criteria=criteria)
     m = evaluate_trial(extract_profile(note).profile, trial, as_of=date(2026, 11, 20))
     assert m.verdict == "ineligible", [(o.criterion.text, o.status) for o in m.outcomes]
+
+
+@pytest.mark.parametrize(
+    ("note", "name", "drug"),
+    [
+        # ct2021-16: home oxygen is a treatment the vocabulary knows
+        (
+            "- COPD on home O2 (5L NC) with baseline saturation high 80's to low 90's on this "
+            "therapy.",
+            "supplemental_oxygen",
+            "supplemental_oxygen",
+        ),
+        # ct2021-6
+        (
+            "Patient was placed on Vanco po, Flagyl IV and Flagyl po initially.",
+            "vancomycin",
+            "vancomycin",
+        ),
+        (
+            "Patient was placed on Vanco po, Flagyl IV and Flagyl po initially.",
+            "metronidazole",
+            "metronidazole",
+        ),
+        # ct2021-29: a drug id with an underscore leads back to the drug
+        (
+            "Most recently, he has been using insulin glargine 55 units once daily.",
+            "insulin_glargine",
+            "insulin_glargine",
+        ),
+    ],
+)
+def test_drug_names_lead_back_to_the_vocabulary(note, name, drug):
+    therapies = {t.name: t for t in extract_profile(note).profile.therapies or []}
+    assert therapies[name].drugs == [drug]
+    assert knowledge.drug_ids([name]) == {drug}
+
+
+def test_a_requirement_for_oxygen_therapy_rules_out_a_patient_on_home_oxygen():
+    # ct2021-16 (COPD on home O2), judged excluded by NCT00259779
+    trial = Trial(
+        nct_id="NCT00259779",
+        eligibility_criteria="Exclusion Criteria:\n- A requirement for regular use of oxygen therapy",
+    )
+    note = "79 yo F with COPD on 5L home oxygen admitted for dyspnea."
+    m = evaluate_trial(extract_profile(note).profile, trial, as_of=date(2026, 11, 20))
+    assert m.verdict == "ineligible"
+    # a saturation is no oxygen therapy
+    sats = extract_profile("O2 sats 70s on BiPAP, SpO2 98% on RA.").profile
+    assert not sats.therapies
