@@ -111,6 +111,12 @@ _ANY_SIGNIFICANT = re.compile(
 )
 
 
+_RECENT = re.compile(
+    r"(?i)\b(?:within|in the (?:past|last|previous))\s+(?:the\s+)?(?:(?:past|last|previous|preceding)\s+)?"
+    r"[\w.]+[\s-]*(?:days?|weeks?|months?|years?)\b"
+)
+
+
 def _other_than(text: str, carved: list[vocab.Mention]) -> dict[str, Any]:
     """Params of an item whose every named condition is a carve-out: a significant illness of
     any kind apart from it ("Severe comorbidities other than COPD"), or nothing we read
@@ -119,7 +125,7 @@ def _other_than(text: str, carved: list[vocab.Mention]) -> dict[str, Any]:
     before = text[: head.start()] if head else ""
     if not _ANY_SIGNIFICANT.match(before):
         return {"_kind": "other", "topic": "other_than", "_confidence": 0.5}
-    return {
+    params: dict[str, Any] = {
         "conditions": [],
         "classes": [],
         "significant": True,
@@ -127,6 +133,9 @@ def _other_than(text: str, carved: list[vocab.Mention]) -> dict[str, Any]:
         "mentions": [x.text for x in carved],
         "_anchor": (carved[0].start, carved[0].end),
     }
+    if _RECENT.search(text):  # "Significant illness other than diabetes within 2 weeks": an
+        params["_confidence"] = QUALIFIED_CONFIDENCE  # episode, which a history does not date
+    return params
 
 
 _STUDY_AIM = re.compile(

@@ -257,3 +257,11 @@ def test_healthy_group_of_a_disease_trial_does_not_rule_out():
     out = next(o for o in match.outcomes if o.criterion.text.strip() == "Healthy non-smokers")
     assert out.finding.value is True  # the patient has a significant illness ...
     assert out.status == "unknown" and out.doubt == "healthy_group"  # ... but it is one group
+
+
+def test_a_recent_significant_illness_is_not_settled_by_a_history():
+    # NCT00456027: an illness "within 2 weeks" is an episode the conditions list does not date
+    _, params, conf, _ = classify(
+        "Significant illness other than diabetes within 2 weeks prior to first dosing", "exclusion"
+    )
+    assert params["significant"] is True and conf < 0.8  # below the rule-out threshold
