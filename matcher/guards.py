@@ -90,6 +90,21 @@ def _targets(trial: Trial) -> set[str]:
     return found
 
 
+_VOLUNTEERS = re.compile(r"(?i)\b(?:volunteers?|controls?)\b")
+_HEALTHY_TERM = re.compile(r"(?i)\b(?:healthy|volunteers?|normal)\b")
+
+
+def _healthy_group(text: str, trial: Trial) -> bool:
+    """ "Healthy" describes one group of the trial: it studies a disease, or the item names
+    healthy volunteers in a trial registered for a condition ("Healthy volunteers" in a low
+    back pain trial)."""
+    if _studies_disease(trial):
+        return True
+    return bool(_VOLUNTEERS.search(text)) and any(
+        not _HEALTHY_TERM.search(x) for x in trial.conditions
+    )
+
+
 def _studies_disease(trial: Trial) -> bool:
     """The trial's conditions name a disease ("Chronic Obstructive Pulmonary Disease"), not
     only healthy volunteers or a symptom: a "Healthy" inclusion is then one group's rule."""
@@ -183,7 +198,7 @@ def structural_doubt(
         return "double_negative"
     if c.kind == "comorbidity" and required and not composite:
         return "required_comorbidity"
-    if c.kind == "comorbidity" and c.params.get("healthy") and _studies_disease(trial):
+    if c.kind == "comorbidity" and c.params.get("healthy") and _healthy_group(c.text, trial):
         return "healthy_group"
     if c.kind == "washout" and required and not composite:
         return "required_washout"

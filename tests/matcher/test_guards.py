@@ -37,3 +37,32 @@ def test_text_rule_examples(name, text, want):
 @pytest.mark.parametrize("name", [*_RULES["text"], *_RULES["structural"]])
 def test_every_rule_explains_itself(name):
     assert explanation(name) and not explanation(name).endswith(".")
+
+
+@pytest.mark.parametrize(
+    ("nct", "conditions", "text", "doubt"),
+    [
+        ("NCT01440764", ["healthy", "dyspnea"], "Healthy", None),  # everyone must be healthy
+        ("NCT03868657", [], "Healthy men and women", None),
+        # a disease trial with a healthy control group ("Healthy non-smokers", "Moderate COPD")
+        (
+            "NCT00180635",
+            ["Chronic Obstructive Pulmonary Disease"],
+            "Healthy non-smokers",
+            "healthy_group",
+        ),
+        # volunteers in a trial registered for a condition the vocabulary does not name
+        ("NCT00005771", ["Low Back Pain"], "Healthy volunteers", "healthy_group"),
+    ],
+)
+def test_healthy_inclusion_of_one_group_is_doubted(nct, conditions, text, doubt):
+    from matcher.guards import doubts
+    from rules.criteria import parse_criteria
+    from rules.trial import Trial
+
+    trial = Trial(
+        nct_id=nct, conditions=conditions, eligibility_criteria=f"Inclusion Criteria:\n* {text}"
+    )
+    crits = parse_criteria(trial.eligibility_criteria)
+    assert crits[0].params.get("healthy") is True
+    assert doubts(trial, crits)[0] == doubt
