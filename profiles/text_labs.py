@@ -20,14 +20,23 @@ _VALUE = re.compile(
     r"\s*(?P<v>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?![\d.]|,\d|'?s\b|\s*(?:-|–|to)\s*\d)"
     r"\s*(?P<unit>%|g/dl|mg/dl|mg/l|g/l|[µu]mol/l|mmol/l|meq/l|i?u/l|ng/ml|k/[µu]l|/mm3|/[µu]l|"
     r"x ?10\^?9/l|ml/min(?:/1\.73 ?m2)?|kg/m2|mm ?hg|bpm|beats?/min(?:ute)?|breaths?/min(?:ute)?|"
-    r"/min(?:ute)?|msec|ms\b)?"
+    r"/min(?:ute)?|msec|ms\b|sec(?:onds?)?\b|s\b)?"
 )
 #: a number that is a duration, a dose or a count of something else, not the measurement
 _NOT_MEASURE = re.compile(
     r"(?i)^[ \t]*(?:-[ \t]*)?(?:years?|yrs?|months?|mos?|weeks?|wks?|days?|hours?|hrs?|minutes?|"
     r"times|x\b|mg\b|mcg|units?|puffs?|pack|cigarettes?|l\b|liters?|litres?|ml\b|cm|mm\b|kg\b|"
-    r"lbs?|episodes?|floors?|seconds?)\b"
+    r"lbs?|episodes?|floors?)\b"
 )
+
+
+#: values listed apart from their names: paired by order, which this reader does not do
+_RESPECTIVELY = re.compile(r"(?i)\b(?:respectively|resp\.)")
+
+
+def _sentence_end(text: str, at: int) -> int:
+    stop = re.compile(r"\.(?:\s|$)|[;\n]").search(text, at)
+    return stop.start() if stop else len(text)
 
 
 def _entries() -> dict[str, dict[str, Any]]:
@@ -49,6 +58,8 @@ def measurement_facts(text: str, taken: list[Any]) -> list[Any]:
     for m in vocab.find_labs(text):
         if any(s < m.end and m.start < e for s, e in spans) or negated(text, m.start):
             continue
+        if _RESPECTIVELY.search(text, m.start, _sentence_end(text, m.end)):
+            continue  # "LDL-C and HDL-C levels were 545 and 53 mg/dL, respectively"
         v = _VALUE.match(text, m.end, min(len(text), m.end + 60))
         if v is None or _NOT_MEASURE.match(text[v.end() :]):
             continue
@@ -58,7 +69,9 @@ def measurement_facts(text: str, taken: list[Any]) -> list[Any]:
         if not low <= value <= high:
             continue
         units = entry.get("units") or []
-        unit = unit_of(v.group("unit")) or (units[0] if len(units) == 1 else None)
+        raw = v.group("unit")
+        unit = "s" if raw and raw.lower().startswith("s") else unit_of(raw)
+        unit = unit or (units[0] if len(units) == 1 else None)
         lab = {"name": m.id, "value": value, "unit": unit}
         end = v.end() if v.group("unit") else v.end("v")
         out.append(Fact(field="labs", value=lab, text=text[m.start : end], start=m.start, end=end))

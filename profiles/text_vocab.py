@@ -28,7 +28,8 @@ _FAMILY_AFTER = re.compile(
 #: Treatment not yet given: "a candidate for ... prior to chemotherapy", "will start FOLFOX".
 _PLANNED = re.compile(
     r"\b(candidate for|planned|plans? (?:to|for)|will (?:start|receive|begin|undergo)|"
-    r"scheduled for|before starting|to start|referred for|consider(?:ing|ed)? for)\b",
+    r"scheduled for|before starting|to start|referred for|consider(?:ing|ed)? for|"
+    r"(?:is|was|were|are|been) offered|will be (?:started|given|initiated|prescribed))\b",
     re.I,
 )
 #: A negation that scopes over a list: "no evidence of A, B or C".

@@ -9,6 +9,7 @@ import copy
 import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from itertools import pairwise
 from typing import Any
 
 from rules import vocab
@@ -121,6 +122,8 @@ def _thresholds(text: str) -> tuple[LabThreshold, ...]:
             continue  # "transfusion of hemoglobin within 2-4 weeks" is no haemoglobin range
         if _LATER.match(text, m.end(), stop):
             continue  # "saturation <92% after the initial acute treatment": not known yet
+        if _BY_SEX.match(text, m.end(), stop):
+            continue  # "HDL ≤ 40 mg/dL males, ≤ 50 mg/dL females": a limit per sex
         analyte = _ratio_analyte(mention, text, m)
         params: dict[str, Any] = {
             "analyte": analyte,
@@ -160,6 +163,7 @@ def _or_of_groups(text: str, found: list[LabThreshold]) -> bool:
     >>> len(thresholds("FEV1/FVC ratio <0.70 with FEV1<80% predicted or FEV1/FVC ratio <0.60 "
     ...                "with FEV1>80% predicted")), len(thresholds("BMI < 18 or > 40"))
     (0, 2)
+
     """
     for i, a in enumerate(found):
         for b in found[i + 1 :]:
@@ -213,6 +217,10 @@ _LATER = re.compile(
     r"(?i)\s*(?:\S+\s+){0,3}?(?:after|following|post)[- ](?:the\s+)?(?:initial\s+|first\s+)?"
     r"(?:acute\s+)?(?:treatment|therapy|dosing|infusion|randomi[sz]ation|enrol?ment)\b"
 )
+
+
+#: a limit for one sex only: "HDL cholesterol ≤ 40 mg/dL males, ≤ 50 mg/dL females"
+_BY_SEX = re.compile(r"(?i)\s*(?:\(?\s*)?(?:in |for )?(?:males?|men|females?|women)\b")
 
 
 def _not_a_requirement(text: str) -> bool:
@@ -269,6 +277,20 @@ def _as_percent(analyte: str, constraint: dict[str, Any]) -> dict[str, Any]:
 def lab(m: re.Match[str], text: str, polarity: str) -> Params:
     """Extractor: the first threshold (the pipeline makes sub-criteria when there are more)."""
     found = thresholds(text)
-    if not found:
+    if not found or (polarity == "inclusion" and _either(text, found)):
         return None
     return copy.deepcopy(found[0].params)
+
+
+def _either(text: str, found: list[LabThreshold]) -> bool:
+    """Limits of different analytes joined by "or": an inclusion then asks for either, not
+    both (an exclusion's "or" is right as it is: each limit rules out on its own).
+
+    >>> t = "Triglycerides (TG) > 150 mg/dL and < 700 mg/dL, and/or HDL-cholesterol < 40 mg/dL"
+    >>> lab(None, t, "inclusion") is None, lab(None, t, "exclusion") is None
+    (True, False)
+    """
+    return any(
+        a.analyte != b.analyte and re.search(r"(?i)\bor\b", text[a.end : b.start])
+        for a, b in pairwise(found)
+    )

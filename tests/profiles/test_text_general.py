@@ -211,3 +211,32 @@ def test_a_requirement_for_oxygen_therapy_rules_out_a_patient_on_home_oxygen():
     # a saturation is no oxygen therapy
     sats = extract_profile("O2 sats 70s on BiPAP, SpO2 98% on RA.").profile
     assert not sats.therapies
+
+
+def test_lab_lines_of_a_chemistry_panel_are_read():
+    # ct2021-65 and ct2021-24 list their labs one per line
+    note = (
+        "His lab study is as bellow:\nFBS: 100 mg/dl\nHbA1c: 6.5%\nCholesterol: 190 mg/dl\n"
+        "TG: 140 mg/dl\nLDL: 125 mg/dl\nHDL: 40 mg/dl\nPT: 11 second\nPTT: 35 second\n"
+        "BUN: 10 mg/dl"
+    )
+    labs = _labs(note)
+    assert labs["glucose"] == (100.0, "mg/dL")
+    assert labs["total_cholesterol"] == (190.0, "mg/dL")
+    assert labs["triglycerides"] == (140.0, "mg/dL")
+    assert labs["ldl_c"] == (125.0, "mg/dL")
+    assert labs["hdl_c"] == (40.0, "mg/dL")
+    assert labs["pt"] == (11.0, "s")
+    assert labs["aptt"] == (35.0, "s")
+    assert labs["bun"] == (10.0, "mg/dL")
+
+
+def test_values_listed_apart_from_their_names_are_not_paired_by_guess():
+    # ct2021-62: "respectively" lists would give HDL-C the LDL-C value if read name by name
+    note = "The patient's LDL-C and HDL-C levels were 545 and 53 mg/dL, respectively."
+    assert not {"ldl_c", "hdl_c"} & set(_labs(note))
+
+
+def test_a_treatment_only_offered_is_not_taken():
+    # ct2021-75: "He is offered Levodopa and Trihexyphenidyl"
+    assert extract_profile("He is offered Levodopa and Trihexyphenidyl.").profile.therapies is None

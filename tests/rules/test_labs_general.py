@@ -233,3 +233,20 @@ def test_measurements_from_notes_meet_the_trials_limits(nct, criteria, note, ver
     trial = Trial(nct_id=nct, eligibility_criteria=criteria)
     m = evaluate_trial(extract_profile(note).profile, trial, as_of=AS_OF)
     assert m.verdict == verdict, [(o.criterion.text, o.status) for o in m.outcomes]
+
+
+def test_a_limit_per_sex_is_not_read_as_everyones():
+    # NCT00734123: "HDL cholesterol ≤ 40 mg/dL males, ≤ 50 mg/dL females."
+    assert thresholds("HDL cholesterol ≤ 40 mg/dL males, ≤ 50 mg/dL females.") == []
+
+
+def test_an_inclusions_limits_of_different_analytes_joined_by_or_ask_for_either():
+    # NCT00434096 (ct2021-36 and ct2021-71, TG: 150 mg/dl, judged eligible)
+    text = "Triglycerides (TG) > 150 mg/dL and < 700 mg/dL, and/or HDL-cholesterol < 40 mg/dL"
+    (c,) = [c for c in parse_criteria(f"Inclusion Criteria:\n- {text}") if c.parent is None]
+    assert c.kind != "lab"
+    trial = Trial(nct_id="NCT00434096", eligibility_criteria=f"Inclusion Criteria:\n- {text}")
+    note = "A 34-year-old woman. Her lab results: TG: 150 mg/dl"
+    assert evaluate_trial(extract_profile(note).profile, trial, as_of=AS_OF).verdict != "ineligible"
+    # in an exclusion each limit rules out on its own
+    assert any(c.kind == "lab" for c in parse_criteria(f"Exclusion Criteria:\n- {text}"))
