@@ -112,6 +112,19 @@ def _studies_disease(trial: Trial) -> bool:
     return any(kb.comorbidity_id(t) or kb.cancer_ids(t) for t in texts)
 
 
+def _inclusion_cancers(criteria: Sequence[Criterion]) -> set[str]:
+    """Cancers an inclusion criterion requires ("Histologically proven invasive unilateral
+    breast cancer"): the trial's target even when its conditions field is empty."""
+    found: set[str] = set()
+    for c in criteria:
+        if c.polarity != "inclusion" or not required_of(c):
+            continue
+        for kind, p in _items(c.kind, c.params):
+            if kind == "condition" and not p.get("negated"):
+                found.update(p.get("cancers") or ())
+    return found
+
+
 def _comorbidity_targets(trial: Trial, criteria: Sequence[Criterion]) -> set[str]:
     """Conditions an inclusion criterion of the trial requires ("Diagnosis of sickle cell
     disease"); the conditions field alone is too broad a hint."""
@@ -242,7 +255,7 @@ def doubts(trial: Trial, criteria: Sequence[Criterion]) -> list[str | None]:
     if found is not None and len(found) == len(criteria):
         return found
     parents = {c.parent for c in criteria if c.parent}
-    targets = _targets(trial)
+    targets = _targets(trial) | _inclusion_cancers(criteria)
     comorbidity_targets = _comorbidity_targets(trial, criteria)
     out: list[str | None] = []
     for c in criteria:

@@ -66,3 +66,20 @@ def test_healthy_inclusion_of_one_group_is_doubted(nct, conditions, text, doubt)
     crits = parse_criteria(trial.eligibility_criteria)
     assert crits[0].params.get("healthy") is True
     assert doubts(trial, crits)[0] == doubt
+
+
+def test_target_of_a_trial_without_conditions_comes_from_its_inclusions():
+    """NCT01901146 has no conditions field; "Bilateral breast cancer" among its exclusions
+    must not rule out the breast cancer patients its inclusions ask for."""
+    from matcher.guards import doubts
+    from rules.criteria import parse_criteria
+    from rules.trial import Trial
+
+    text = (
+        "Inclusion Criteria:\n* Histologically confirmed invasive breast cancer\n\n"
+        "Exclusion Criteria:\n* Bilateral breast cancer"
+    )
+    trial = Trial(nct_id="NCT01901146", eligibility_criteria=text)
+    crits = parse_criteria(text)
+    assert [c.kind for c in crits] == ["condition", "condition"]
+    assert doubts(trial, crits) == [None, "target_excluded"]
