@@ -100,6 +100,10 @@ def pregnancy(m: re.Match[str], text: str, polarity: str) -> Params:
 
 _AGE_UNIT_AFTER = re.compile(r"(?i)^\s*(?:years?|yrs?|months?|y\b|yo\b|old\b|of age)")
 _LAB_UNIT = re.compile(r"(?i)mg/dl|g/dl|µmol|umol|mmol|[ul]ln\b|/l\b|/mm")
+#: A number of months or years followed by these is a time since an event, not an age.
+_INTERVAL_AFTER = re.compile(
+    r"(?i)\s*(?:prior|before|after|since|ago|from|following|post|preceding)\b"
+)
 _NOT_AGE_AFTER = re.compile(
     r"(?i)^\s*(?:%|x\b|×|\*|mg|g\b|g/|mmol|µ|umol|u/l|iu|[ul]ln\b|unl\b|ml|cm|mm|kg|/|"
     r"drinks?|cigarettes?|packs?|units?|times|fold|doses?|cycles?|lesions?|weeks?|days?|hours?)"
@@ -161,6 +165,8 @@ def age(m: re.Match[str], text: str, polarity: str) -> Params:
     for key in ("v", "hi"):
         if g.get(key) and _NOT_AGE_AFTER.match(text, m.end(key)):
             return None  # "> 300 mg/m2", "AST >= 2.5 X ULN": a dose or a lab, not an age
+    if g.get("v") and g.get("unit") and _INTERVAL_AFTER.match(text, m.end("unit")):
+        return None  # "subjects clinically diagnosed at least 6 months prior to screening"
     if re.search(r"\(\s*$", text[: m.start()]) and _LAB_UNIT.search(text, 0, m.start()):
         return None  # "No greater than 1.0 mg/dL (6-9 years of age)": a row of a lab table
     if (

@@ -199,11 +199,23 @@ def test_which_conditions_before_a_lab_limit_are_read(text, polarity, part):
             "long QT syndrome or unexplained sudden death under 40 years of age",
             "comorbidity",
         ),
+        # NCT02453685: a time since diagnosis, not an age of 6 months
+        (
+            "Type 2 diabetes subjects clinically diagnosed at least 6 months prior to screening",
+            "comorbidity",
+        ),
+        # NCT00048633
+        (
+            "Patients who relapsed more than 6 months after completion of anthracycline or "
+            "taxane therapy.",
+            "washout",
+        ),
+        ("Adults at least 18 years of age prior to enrollment", "age"),
         ("Age over 55 years", "age"),
         ("Men aged 40 years or older (e.g. smokers)", "age"),
     ],
 )
-def test_age_inside_a_list_of_examples_is_not_an_age_limit(text, kind):
+def test_age_inside_examples_or_a_time_since_an_event_is_not_an_age_limit(text, kind):
     assert classify(text, "inclusion")[0] == kind
 
 
