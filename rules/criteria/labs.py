@@ -256,19 +256,25 @@ def _ratio_analyte(mention: vocab.Mention, text: str, m: re.Match[str]) -> str:
 
 def _as_percent(analyte: str, constraint: dict[str, Any]) -> dict[str, Any]:
     """A ratio written as a fraction ("FEV1/FVC < 0.7") in the per cent its analyte is kept in
-    (``fraction_as_percent`` in vocab/labs.json).
+    (``fraction_as_percent`` in vocab/labs.json); a count of 1,000 or more without a unit
+    ("leukocyte count less than 3,000") in the analyte's ``count_unit``.
 
     >>> _as_percent("fev1_fvc", {"op": "<", "value": 0.7, "unit": None})["value"]
     70.0
+    >>> _as_percent("wbc", {"op": "<", "value": 3000.0, "unit": None})["unit"]
+    '/mm3'
     """
-    entry = vocab.load_data("vocab/labs.json")
-    percent = any(e["id"] == analyte and e.get("fraction_as_percent") for e in entry["entries"])
+    entries = vocab.load_data("vocab/labs.json")["entries"]
+    entry = next((e for e in entries if e["id"] == analyte), {})
+    value = float(constraint["value"])
+    if entry.get("count_unit") and constraint.get("unit") is None and value >= 1000:
+        return dict(constraint, unit=entry["count_unit"])
     # a ratio is never 1% or less: "FEV1/FVC<0.7%" is the fraction 0.7 too
-    if not percent or constraint.get("unit") not in (None, "%"):
+    if not entry.get("fraction_as_percent") or constraint.get("unit") not in (None, "%"):
         return constraint
-    if not 0 < float(constraint["value"]) <= 1:
+    if not 0 < value <= 1:
         return constraint
-    out = dict(constraint, unit="%", value=round(float(constraint["value"]) * 100, 6))
+    out = dict(constraint, unit="%", value=round(value * 100, 6))
     if out.get("value2") is not None:
         out["value2"] = round(float(out["value2"]) * 100, 6)
     return out

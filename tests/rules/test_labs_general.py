@@ -250,3 +250,22 @@ def test_an_inclusions_limits_of_different_analytes_joined_by_or_ask_for_either(
     assert evaluate_trial(extract_profile(note).profile, trial, as_of=AS_OF).verdict != "ineligible"
     # in an exclusion each limit rules out on its own
     assert any(c.kind == "lab" for c in parse_criteria(f"Exclusion Criteria:\n- {text}"))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # NCT00314548-style wording in a CT 2021 record: "percent" is a unit
+        ("FEV1 is greater than 55 percent of FVC.", ("fev1_fvc", ">", 55.0, "%")),
+        ("O2 saturation is greater than 90 percent.", ("oxygen_saturation", ">", 90.0, "%")),
+        # NCT00001901: a count of thousands without a unit is per mm3
+        ("leukocyte count less than 3,000", ("wbc", "<", 3000.0, "/mm3")),
+        ("platelet count less than 80,000", ("platelets", "<", 80000.0, "/mm3")),
+        # ... while a small bare platelet limit stays in the usual 10^9/L
+        ("Platelets ≥ 100", ("platelets", ">=", 100.0, None)),
+    ],
+)
+def test_percent_words_and_bare_counts(text, expected):
+    (t,) = thresholds(text)
+    c = t.params["constraint"]
+    assert (t.analyte, c["op"], c["value"], c["unit"]) == expected
