@@ -10,7 +10,7 @@ from rules.criteria.numbers import combine, numeric
 
 Params = dict[str, Any] | None
 _RESULT_WORDS = re.compile(
-    r"(?i)^[\s:(-]*(?:status\s*)?(?:is\s*)?(?:somatic\s+|germline\s+|gene\s+|genetic\s+)?(?P<w>wild[- ]?type|wt\b|negative|neg\b|positive|pos\b|"
+    r"(?i)^(?:\s*/\s*neu\b)?[\s:(-]*(?:status\s*)?(?:is\s*)?(?:somatic\s+|germline\s+|gene\s+|genetic\s+)?(?P<w>wild[- ]?type|wt\b|negative|neg\b|positive|pos\b|"
     r"mutat\w*|mutant|amplifi\w*|amplified|fusion\w*|rearrange\w*|translocation\w*|altered|alteration\w*|"
     r"overexpress\w*|express\w*|high|low|deficient|proficient|deletion|skipping|insertion\w*|"
     r"sensitizing|activating|driver|aberration\w*|\+(?!\d)|-(?=\s|$|[,;)/]))"
@@ -36,8 +36,16 @@ def _result_after(text: str, end: int) -> str | None:
     if w in ("+",):
         return "positive"
     if w == "-":
-        return "negative"
+        # "ErbB2- (HER2/neu-) overexpressing": the hyphen of a compound adjective, not "-"
+        compound = _HYPHEN_COMPOUND.match(text, end + m.end())
+        return compound.group("w").lower() if compound else "negative"
     return w
+
+
+#: After a marker's hyphen, the word the hyphen joins it to (a bracketed alias may intervene).
+_HYPHEN_COMPOUND = re.compile(
+    r"(?i)[\s)]*(?:\([^()]{1,20}\)[\s)]*)?(?P<w>overexpress\w*|amplifi\w*|positive|mutat\w*|mutant)\b"
+)
 
 
 def biomarker(m: re.Match[str], text: str, polarity: str) -> Params:

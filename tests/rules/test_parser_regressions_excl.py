@@ -277,3 +277,34 @@ def test_a_recent_significant_illness_is_not_settled_by_a_history():
         "Significant illness other than diabetes within 2 weeks prior to first dosing", "exclusion"
     )
     assert params["significant"] is True and conf < 0.8  # below the rule-out threshold
+
+
+# --- HER2 results: "/neu" before the result, a hyphen that joins a compound ---------------
+
+
+@pytest.mark.parametrize(
+    ("text", "result"),
+    [
+        # NCT00407888: "HER-2/neu positive" was read from "node negative" before it
+        ("OR have high-risk node negative disease that is HER-2/neu positive", "positive"),
+        ("HER2/neu negative", "negative"),
+        ("HER2- breast cancer", "negative"),
+        ("HER2- (IHC 0 or 1+) breast cancer", "negative"),
+    ],
+)
+def test_her2_result_words(text, result):
+    _, params, _, _ = classify(text, "inclusion")
+    parts = params.get("all_of") or [{"kind": "biomarker", "params": params}]
+    her2 = next(p["params"] for p in parts if p["kind"] == "biomarker")
+    assert her2["biomarker"] == "HER2" and her2["result"] == result
+
+
+def test_a_hyphen_joining_overexpressing_is_not_negative():
+    # NCT00524303: the trial takes HER2-overexpressing cancers
+    text = (
+        "Have histologically or cytologically confirmed ErbB2- (HER2/neu-) overexpressing "
+        "invasive breast cancer (T2-4, N0-2)."
+    )
+    _, params, _, _ = classify(text, "inclusion")
+    marker = next(p["params"] for p in params["all_of"] if p["kind"] == "biomarker")
+    assert marker == {"biomarker": "HER2", "result": "positive", "alteration": "expression"}
