@@ -10,7 +10,7 @@ from typing import Any, cast
 
 from rules.criteria import engine
 from rules.criteria.alternatives import rival_diseases
-from rules.criteria.compound import condition_before_lab
+from rules.criteria.compound import Part, condition_before_lab
 from rules.criteria.context import context
 from rules.criteria.labs import LabThreshold, thresholds
 from rules.criteria.segment import Item, segment
@@ -324,7 +324,8 @@ def _criteria_for(
         params = {"any_of": [{"kind": "lab", "params": sub.params} for sub in subs]}
         subs = []
     if len(subs) == 1:
-        extra = _condition_before_lab(text, item, own, subs[0].start, cid, n_children)
+        part = condition_before_lab(own, subs[0].start, item.polarity, classify)
+        extra = [] if part is None else [_part_criterion(part, item, own, cid, n_children)]
     else:
         extra = []
     if len(subs) < 2:
@@ -379,30 +380,22 @@ def _criteria_for(
     return out
 
 
-def _condition_before_lab(
-    text: str, item: Item, own: str, lab_start: int, cid: str, n_children: int
-) -> list[Criterion]:
+def _part_criterion(part: Part, item: Item, own: str, cid: str, n_children: int) -> Criterion:
     """ "No diabetes mellitus or fasting glucose >= 120 mg/dl": the condition before the lab
-    limit, as a child criterion of the item (see :mod:`rules.criteria.compound`)."""
-    part = condition_before_lab(own, lab_start, item.polarity, classify)
-    if part is None:
-        return []
-    conf = _adjust(part.confidence, item, kind="comorbidity", params=part.params)
-    return [
-        Criterion(
-            id=f"{cid}.{n_children + 1}",
-            text=own[part.start : part.end],
-            start=item.start + part.start,
-            end=item.start + part.end,
-            kind="comorbidity",
-            params=part.params,
-            confidence=conf,
-            rule=part.rule,
-            polarity=cast(Polarity, item.polarity),
-            section=item.section,
-            parent=cid,
-        )
-    ]
+    limit, a child criterion of the item (see :mod:`rules.criteria.compound`)."""
+    return Criterion(
+        id=f"{cid}.{n_children + 1}",
+        text=own[part.start : part.end],
+        start=item.start + part.start,
+        end=item.start + part.end,
+        kind="comorbidity",
+        params=part.params,
+        confidence=_adjust(part.confidence, item, kind="comorbidity", params=part.params),
+        rule=part.rule,
+        polarity=cast(Polarity, item.polarity),
+        section=item.section,
+        parent=cid,
+    )
 
 
 def _no_header_cap(kind: str, params: dict[str, Any]) -> float:
