@@ -24,7 +24,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from profiles.model import PatientProfile
-from profiles.text_labs import mean_arterial_pressure, measurement_facts
+from profiles.text_labs import a_change, mean_arterial_pressure, measurement_facts
 from profiles.text_vocab import vocab_facts
 
 _FIELD_LINE = re.compile(
@@ -307,6 +307,8 @@ def _body(text: str) -> list[Fact]:
             facts.append(_group_fact(field, said, text, p, m))
             break
     for _p, m in _find("lab", text):
+        if a_change(text, m.start()):
+            continue  # "a decrease in hemoglobin 2 g/dL"
         name, value = m.group(1).lower(), float(m.group(2).replace(",", ""))
         unit = m.group(3) or _ONLY_UNIT.get(name)  # "BMI: 41.5" is in kg/m2
         if unit and unit.startswith("kg/m"):

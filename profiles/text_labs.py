@@ -20,7 +20,7 @@ _VALUE = re.compile(
     r"\s*(?P<v>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?![\d.]|,\d|'?s\b|\s*(?:-|–|to)\s*\d)"
     r"\s*(?P<unit>%|g/dl|mg/dl|mg/l|g/l|[µu]mol/l|mmol/l|meq/l|i?u/l|ng/ml|k/[µu]l|/mm3|/[µu]l|"
     r"x ?10\^?9/l|ml/min(?:/1\.73 ?m2)?|kg/m2|mm ?hg|bpm|beats?/min(?:ute)?|breaths?/min(?:ute)?|"
-    r"/min(?:ute)?|msec|ms\b|sec(?:onds?)?\b|s\b)?"
+    r"/min(?:ute)?|msec|ms\b|sec(?:onds?)?\b|s\b|kg\b(?!\s*/)|lbs?\b|pounds?\b)?"
 )
 #: a number that is a duration, a dose or a count of something else, not the measurement
 _NOT_MEASURE = re.compile(
@@ -37,6 +37,22 @@ _RESPECTIVELY = re.compile(r"(?i)\b(?:respectively|resp\.)")
 def _sentence_end(text: str, at: int) -> int:
     stop = re.compile(r"\.(?:\s|$)|[;\n]").search(text, at)
     return stop.start() if stop else len(text)
+
+
+_CHANGE = re.compile(
+    r"(?i)\b(?:gain(?:ed|ing)?|los[st]|losing|reduc\w*|increase[sd]?|decrease[sd]?|drop(?:ped)?|"
+    r"rise|rose|change[sd]?)\s+(?:(?:in|of|his|her|the)\s+){0,2}$"
+)
+
+
+def a_change(text: str, start: int) -> bool:
+    """Whether the measurement named at ``start`` is a change, not a value.
+
+    >>> t = "He gained weight 10 kg; a decrease in hemoglobin 2 g/dL; Hgb: 8 g/dl"
+    >>> [a_change(t, t.index(w)) for w in ("weight", "hemoglobin", "Hgb")]
+    [True, True, False]
+    """
+    return bool(_CHANGE.search(text, max(0, start - 30), start))
 
 
 def _entries() -> dict[str, dict[str, Any]]:
@@ -57,6 +73,8 @@ def measurement_facts(text: str, taken: list[Any]) -> list[Any]:
     out: list[Any] = []
     for m in vocab.find_labs(text):
         if any(s < m.end and m.start < e for s, e in spans) or negated(text, m.start):
+            continue
+        if a_change(text, m.start):
             continue
         if _RESPECTIVELY.search(text, m.start, _sentence_end(text, m.end)):
             continue  # "LDL-C and HDL-C levels were 545 and 53 mg/dL, respectively"

@@ -124,6 +124,8 @@ def _thresholds(text: str) -> tuple[LabThreshold, ...]:
             continue  # "saturation <92% after the initial acute treatment": not known yet
         if _BY_SEX.match(text, m.end(), stop):
             continue  # "HDL ≤ 40 mg/dL males, ≤ 50 mg/dL females": a limit per sex
+        if _foreign_unit(mention.id, constraint):
+            continue  # "Weight less than 75 percent of ideal body weight"
         analyte = _ratio_analyte(mention, text, m)
         params: dict[str, Any] = {
             "analyte": analyte,
@@ -252,6 +254,19 @@ def _ratio_analyte(mention: vocab.Mention, text: str, m: re.Match[str]) -> str:
     if _OVER_FVC.match(text[mention.end : m.start()]) or _OF_FVC.match(text[m.end() :]):
         return "fev1_fvc"
     return mention.id
+
+
+def _foreign_unit(analyte: str, constraint: dict[str, Any]) -> bool:
+    """A limit in a unit the analyte is never measured in (``strict_units`` in labs.json).
+
+    >>> [len(thresholds(t)) for t in ("Weight less than 75 percent of ideal body weight",
+    ...                               "Weight < 120kg", "Weight > 30")]
+    [0, 1, 1]
+    """
+    entries = vocab.load_data("vocab/labs.json")["entries"]
+    entry = next((e for e in entries if e["id"] == analyte), {})
+    unit = constraint.get("unit")
+    return bool(entry.get("strict_units") and unit and unit not in entry.get("units", []))
 
 
 def _as_percent(analyte: str, constraint: dict[str, Any]) -> dict[str, Any]:

@@ -240,3 +240,23 @@ def test_values_listed_apart_from_their_names_are_not_paired_by_guess():
 def test_a_treatment_only_offered_is_not_taken():
     # ct2021-75: "He is offered Levodopa and Trihexyphenidyl"
     assert extract_profile("He is offered Levodopa and Trihexyphenidyl.").profile.therapies is None
+
+
+@pytest.mark.parametrize(
+    ("note", "expected"),
+    [
+        # ct2021-54
+        ("Weight: 73 kg\nHeight: 178 cm", {"body_weight": (73.0, "kg")}),
+        # ct2021-71
+        (
+            "She is 165 cm tall, and her weight is 113 kg (BMI: 41.5).",
+            {"body_weight": (113.0, "kg"), "bmi": (41.5, "kg/m2")},
+        ),
+        # a change is no value
+        ("He gained weight 10 kg over the winter.", {}),
+        ("There was a decrease in hemoglobin 2 g/dL after the bleed.", {}),
+        ("She reports weight loss of 5 kg.", {}),
+    ],
+)
+def test_body_weight_is_read_and_a_change_is_not_a_value(note, expected):
+    assert _labs(note) == expected

@@ -269,3 +269,29 @@ def test_percent_words_and_bare_counts(text, expected):
     (t,) = thresholds(text)
     c = t.params["constraint"]
     assert (t.analyte, c["op"], c["value"], c["unit"]) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Weight < 120kg", [("body_weight", "<", 120.0, "kg")]),
+        ("A weight of ≥50 kg (measured at Visit 1)", [("body_weight", ">=", 50.0, "kg")]),
+        ("weight loss of more than 10% in the past 6 months", []),
+        # NCT00794677: "kilograms per meter squared" is the BMI's unit, not a mass
+        (
+            "Body Mass Index (BMI) between 20-30 kilograms per meter squared (kg/m2) inclusive.",
+            [("bmi", "between", 20.0, None)],
+        ),
+    ],
+)
+def test_body_weight_limits(text, expected):
+    got = [
+        (
+            t.analyte,
+            t.params["constraint"]["op"],
+            t.params["constraint"]["value"],
+            t.params["constraint"]["unit"],
+        )
+        for t in thresholds(text)
+    ]
+    assert got == expected
