@@ -328,6 +328,11 @@ def _body(text: str) -> list[Fact]:
         lab = {"name": "heart_rate", "value": float(m.group(p.group)), "unit": "/min"}
         facts.append(_group_fact("labs", lab, text, p, m))
     facts.extend(measurement_facts(text, facts))
+    for p, m in _find("oxygen_flow", text):  # "on 2.5-3.5L O2": oxygen is being given
+        if not negated(text, m.start()):
+            therapy = {"name": m.group(p.group), "drugs": ["supplemental_oxygen"]}
+            facts.append(_group_fact("therapies", therapy, text, p, m))
+            break
     return facts
 
 

@@ -260,3 +260,25 @@ def test_a_treatment_only_offered_is_not_taken():
 )
 def test_body_weight_is_read_and_a_change_is_not_a_value(note, expected):
     assert _labs(note) == expected
+
+
+@pytest.mark.parametrize(
+    ("note", "name"),
+    [
+        # ct2021-14
+        (
+            "70 y/o with COPD on 2.5-3.5L O2 at baseline, OSA and obesity hypoventilation syndrome",
+            "2.5-3.5L O2",
+        ),
+        ("Placed on oxygen at 4 L/min by the EMS.", "oxygen at 4 L/min"),
+    ],
+)
+def test_an_oxygen_flow_rate_is_oxygen_therapy(note, name):
+    (therapy,) = extract_profile(note).profile.therapies or []
+    assert (therapy.name, therapy.drugs) == (name, ["supplemental_oxygen"])
+
+
+def test_a_flow_without_oxygen_named_is_no_oxygen_therapy():
+    # ct2021-14: "O2 sats 70s on BipAp with 5L" names a saturation and a ventilator setting
+    note = "Hypoxia and O2 sats 70s on BipAp with 5L. She received 3 L of fluid."
+    assert extract_profile(note).profile.therapies is None
