@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from functools import lru_cache
 from itertools import pairwise
 from typing import Any, cast
@@ -295,6 +296,10 @@ def _ids(items: list[Item]) -> dict[int, str]:
 
 
 _OR = re.compile(r"(?i)\bor\b")
+#: An item opening with "No" before a lab limit; "No more than 2 mg/dL" is a comparator.
+_NO_LAB = re.compile(
+    r"(?i)^\W*no\s+(?!(?:more|greater|less|fewer|higher|lower|later|earlier|longer|shorter)\s+than\b)"
+)
 
 
 def _alternative_ranges(text: str, subs: Sequence[LabThreshold]) -> bool:
@@ -320,6 +325,11 @@ def _criteria_for(
     # region's polarity); Criterion validates it again at run time
     polarity = cast(Polarity, item.polarity)
     subs = thresholds(own) if kind == "lab" else []
+    if kind == "lab" and item.polarity == "inclusion" and _NO_LAB.match(own):
+        # "No creatinine greater than 2 mg/dL" (records without headers list exclusions as
+        # "No ..." items): the limit is what the patient must not meet
+        params = {**params, "negated": True}
+        subs = [replace(sub, params={**sub.params, "negated": True}) for sub in subs]
     if _alternative_ranges(own, subs):  # "BMI 35-39.9 kg/m2 with ... or BMI 40-55 kg/m2"
         params = {"any_of": [{"kind": "lab", "params": sub.params} for sub in subs]}
         subs = []

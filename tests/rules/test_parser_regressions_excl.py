@@ -308,3 +308,46 @@ def test_a_hyphen_joining_overexpressing_is_not_negative():
     _, params, _, _ = classify(text, "inclusion")
     marker = next(p["params"] for p in params["all_of"] if p["kind"] == "biomarker")
     assert marker == {"biomarker": "HER2", "result": "positive", "alteration": "expression"}
+
+
+# --- "No <lab limit>" items (records without headers list exclusions as "No ...") ---------
+
+
+def test_no_lab_limit_item_is_a_limit_the_patient_must_not_meet():
+    # NCT00001402 has no inclusion/exclusion headers; before, "No resting heart rate less than
+    # 60 bpm" required a heart rate under 60, and "No ... fasting glucose >= 120" a glucose of
+    # 120 or more, so a patient with a fasting glucose of 100 was ruled out
+    crits = {
+        c.text: c for c in parse_criteria(GLUCOSE + "\n\nNo resting heart rate less than 60 bpm.")
+    }
+    hr = crits["No resting heart rate less than 60 bpm."]
+    assert hr.kind == "lab" and hr.params["negated"] is True
+    lab = crits[GLUCOSE.split("\n\n")[1]]
+    assert lab.params["analyte"] == "glucose" and lab.params["negated"] is True
+    match = evaluate_trial(
+        PatientProfile(
+            conditions=["cardiomyopathy"], labs=[{"name": "glucose", "value": 100, "unit": "mg/dL"}]
+        ),
+        Trial(nct_id="NCT00001402", eligibility_criteria=GLUCOSE),
+        as_of=AS_OF,
+    )
+    glucose = next(
+        o
+        for o in match.outcomes
+        if o.criterion is not None
+        and o.criterion.kind == "lab"
+        and o.criterion.params.get("analyte") == "glucose"
+    )
+    assert glucose.status == "met"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "No greater than 1.5 mg/dL bilirubin",  # a comparator, not a negation
+        "Creatinine no greater than 2 mg/dL",
+    ],
+)
+def test_no_as_a_comparator_is_not_a_negation(text):
+    crits = parse_criteria(text)
+    assert not any(c.params.get("negated") for c in crits)
