@@ -147,6 +147,7 @@ def _dx_cancers(dx: Any) -> list[str]:
 
 def _therapy(t: Therapy) -> TherapyFact:
     drugs = kb.drug_ids([t.name, *t.drugs])
+    named = kb.named_classes([t.name, *t.drugs])  # "inhaled corticosteroids": a class only
     setting = (t.setting or "").lower()
     stop_reason = (t.stop_reason or "").lower()
     progressed = bool(stop_reason) and any(w in stop_reason for w in PROGRESSION_WORDS)
@@ -156,12 +157,12 @@ def _therapy(t: Therapy) -> TherapyFact:
         setting=setting,
         line=t.line,
         drugs=drugs,
-        classes=kb.classes_of_drugs(drugs) | set(KIND_CLASSES.get(t.kind or "", ())),
+        classes=kb.classes_of_drugs(drugs) | named | set(KIND_CLASSES.get(t.kind or "", ())),
         start=t.start,
         end=t.end,
         ongoing=bool(t.ongoing),
         progressed=progressed,
-        recognized=bool(drugs) or t.kind is not None,
+        recognized=bool(drugs) or bool(named) or t.kind is not None,
     )
 
 

@@ -191,6 +191,21 @@ def drug_ids(names: list[str]) -> set[str]:
 _DRUG_SPLIT = re.compile(r"\s*(?:\+|/|,|&|\band\b|\bplus\b|\bwith\b)\s*", re.IGNORECASE)
 
 
+def named_classes(names: list[str]) -> set[str]:
+    """Drug classes a therapy is named by, with their ancestors: a note that says only
+    "inhaled corticosteroids" or "HCV antivirals" still names what was given.
+
+    >>> sorted(named_classes(["inhaled corticosteroids", "Direct antiviral drugs"]))
+    ['antiviral', 'hcv_daa', 'inhaled_corticosteroid']
+    """
+    out: set[str] = set()
+    for name in names:
+        for m in vocab.find_drugs(name) if name else ():
+            if m.type == "class":
+                out |= vocab.class_ancestors(m.id)
+    return out
+
+
 def classes_of_drugs(drugs: set[str]) -> set[str]:
     out: set[str] = set()
     for drug in drugs:

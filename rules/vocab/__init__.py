@@ -37,6 +37,7 @@ from rules.vocab.data import biomarker_result, biomarker_results, load_data, nor
 from rules.vocab.drugs import (
     canonical_drug,
     canonical_drug_class,
+    class_ancestors,
     class_is_a,
     drug_class_ids,
     drug_classes,
@@ -61,6 +62,7 @@ __all__ = [
     "canonical_drug",
     "canonical_drug_class",
     "canonical_lab",
+    "class_ancestors",
     "class_is_a",
     "comorbidity_classes",
     "drug_class_ids",

@@ -83,6 +83,15 @@ def _class_ancestors(class_id: str) -> set[str]:
     return seen
 
 
+def class_ancestors(class_id: str) -> set[str]:
+    """A drug class id with all its ancestor classes (empty for an unknown id).
+
+    >>> sorted(class_ancestors("anti_pd1"))
+    ['anti_pd1', 'anti_pd1_pdl1', 'anticancer_therapy', 'immune_checkpoint_inhibitor', 'immunotherapy']
+    """
+    return _class_ancestors(class_id)
+
+
 def drug_classes(drug_id: str) -> set[str]:
     """Classes of a drug (canonical id or any alias), with all their ancestors.
 
