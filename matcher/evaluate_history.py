@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import date
 from functools import cache
 from typing import Any
@@ -263,6 +264,10 @@ def comorbidity(params: dict[str, Any], facts: PatientFacts) -> Finding:
             matched.append(c.text)
     value = any_of(results)
     facts_.update(matched=matched, patient=[c.text for c in facts.conditions])
+    if value is False and ids and not classes:
+        contrary = _contrary(ids, facts.conditions)
+        if contrary:
+            facts_["contrary"] = contrary
     return Finding(
         value,
         "comorbidity",
@@ -270,6 +275,36 @@ def comorbidity(params: dict[str, Any], facts: PatientFacts) -> Finding:
         facts_,
         question=(question or "conditions") if value is None else None,
     )
+
+
+@cache
+def _exclusive() -> dict[str, frozenset[str]]:
+    out: dict[str, set[str]] = {}
+    for group in kb.table("exclusive_conditions")["groups"]:
+        for cid in group:
+            out.setdefault(cid, set()).update(g for g in group if g != cid)
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+def _contrary(ids: list[str], conditions: Sequence[ConditionFact]) -> list[str]:
+    """The patient's conditions that exclude every wanted one (type 1 diabetes when type 2 is
+    wanted: ``exclusive_conditions`` of the knowledge file); empty when any wanted id has no
+    such sibling recorded.
+
+    >>> from matcher.facts import ConditionFact
+    >>> t1 = ConditionFact("type 1 diabetes", "type1_diabetes", {"diabetes"}, None)
+    >>> _contrary(["type2_diabetes"], [t1]), _contrary(["type2_diabetes", "copd"], [t1])
+    (['type 1 diabetes'], [])
+    """
+    table = _exclusive()
+    found: list[str] = []
+    for want in ids:
+        others = table.get(want, frozenset())
+        hits = [c.text for c in conditions if c.id in others]
+        if not hits:
+            return []
+        found.extend(h for h in hits if h not in found)
+    return found
 
 
 def _significant(params: dict[str, Any], facts: PatientFacts, facts_: dict[str, Any]) -> Finding:

@@ -16,7 +16,7 @@ import numpy as np
 from matcher.evaluate import evaluate
 from matcher.explain import question_text
 from matcher.facts import PatientFacts
-from matcher.guards import doubts
+from matcher.guards import doubts, settled_by_patient
 from matcher.index import PreparedTrials, criteria_for, prepare, proposition, proposition_key
 from matcher.outcome import VERDICTS, Finding, Question, Verdict
 from matcher.verdict import (
@@ -116,6 +116,8 @@ def _outcomes(
         else:
             f = _safe_evaluate(c.kind, c.params, facts)
         required = required_of(c)
+        if settled_by_patient(doubt, f):
+            doubt = None  # a mutually exclusive condition on record (type 1 vs type 2 diabetes)
         confidence = c.confidence if doubt is None else min(c.confidence, MIN_CONFIDENCE / 2)
         status, low = status_of(f, required=required, confidence=confidence)
         out.append(CriterionOutcome(c, f, status, required, low, doubt if low else None))
@@ -200,10 +202,9 @@ def match(
         if f.mismatch:
             mismatch[k] = True
     row_code = codes[prepared.key]
-    status = _statuses(row_code, prepared)
-    doubted = (status == _UNKNOWN) & (
-        ((row_code <= 1) & ~prepared.confident) | mismatch[prepared.key]
-    )
+    confident = _confident(prepared, findings, size)
+    status = _statuses(row_code, prepared, confident)
+    doubted = (status == _UNKNOWN) & (((row_code <= 1) & ~confident) | mismatch[prepared.key])
     n = len(prepared)
     counts = np.bincount(prepared.trial_of * 4 + status, minlength=n * 4).reshape(n, 4)
     temp_fail = np.bincount(
@@ -247,13 +248,35 @@ def _check_statuses(statuses: Iterable[str] | None) -> set[str]:
     return wanted
 
 
-def _statuses(code: np.ndarray, p: PreparedTrials) -> np.ndarray:
+def _confident(p: PreparedTrials, findings: dict[int, Finding], size: int) -> np.ndarray:
+    """``p.confident``, plus the rows whose only doubt this patient's record settles
+    (:func:`matcher.guards.settled_by_patient`), as ``_outcomes`` decides one by one."""
+    settles = np.zeros(size, dtype=bool)
+    for k, f in findings.items():
+        if f.value is False and f.facts and f.facts.get("contrary"):
+            settles[k] = True
+    rows = np.nonzero(settles[p.key] & ~p.confident)[0]
+    if not len(rows):
+        return p.confident
+    confident = p.confident.copy()
+    start = np.searchsorted(p.trial_of, np.arange(len(p) + 1))
+    for r in rows.tolist():
+        i = int(p.trial_of[r])
+        j = r - int(start[i])
+        c = p.criteria[i][j]
+        why = doubts(p.trials[i], p.criteria[i])[j]
+        if c.confidence >= 0.8 and settled_by_patient(why, findings[int(p.key[r])]):
+            confident[r] = True
+    return confident
+
+
+def _statuses(code: np.ndarray, p: PreparedTrials, confident: np.ndarray) -> np.ndarray:
     """Vectorized ``verdict.status_of``: 0 met, 1 not met, 2 unknown, 3 needs clinician."""
     sure = code <= 1
     agrees = (code == 1) == p.required
     status = np.where(code == 4, _MET, np.where(code == 3, _CLINICIAN, _UNKNOWN))
     status = np.where(sure & agrees, _MET, status)
-    status = np.where(sure & ~agrees, np.where(p.confident, _NOT_MET, _UNKNOWN), status)
+    status = np.where(sure & ~agrees, np.where(confident, _NOT_MET, _UNKNOWN), status)
     return status.astype(np.int64)
 
 

@@ -274,3 +274,22 @@ def doubts(trial: Trial, criteria: Sequence[Criterion]) -> list[str | None]:
 
 
 _DOUBTS: dict[tuple[Any, ...], list[str | None]] = {}
+
+
+def settled_by_patient(doubt: str | None, finding: Any) -> bool:
+    """The patient's own record settles a doubted reading: a required condition (type 2
+    diabetes) the patient cannot have, because a mutually exclusive one (type 1 diabetes) is
+    recorded. The evaluator marks it (``facts["contrary"]``); other doubts stay.
+
+    >>> from matcher.outcome import Finding
+    >>> f = Finding(False, "comorbidity", facts={"contrary": ["type 1 diabetes"]})
+    >>> settled_by_patient("required_comorbidity", f), settled_by_patient("header", f)
+    (True, False)
+    """
+    return (
+        doubt in _SETTLED and finding.value is False and bool((finding.facts or {}).get("contrary"))
+    )
+
+
+#: doubts the patient's record can settle (see :func:`settled_by_patient`)
+_SETTLED = frozenset({"required_comorbidity"})

@@ -83,3 +83,48 @@ def test_target_of_a_trial_without_conditions_comes_from_its_inclusions():
     crits = parse_criteria(text)
     assert [c.kind for c in crits] == ["condition", "condition"]
     assert doubts(trial, crits) == [None, "target_excluded"]
+
+
+# --- a doubt the patient's record settles: mutually exclusive diagnoses ---------------------
+
+_T2_TRIAL = (  # NCT02453685 (real record, inclusion list abridged)
+    "Inclusion Criteria:\n\n"
+    "* Male or female, age at least 18 years at the time of signing informed consent\n\n"
+    "* Type 2 diabetes subjects clinically diagnosed at least 6 months prior to screening\n"
+)
+
+
+@pytest.mark.parametrize("group", kb.table("exclusive_conditions")["groups"])
+def test_exclusive_conditions_are_vocabulary_siblings(group):
+    from rules import vocab
+
+    parents = [set(vocab.comorbidity_classes(cid)) - {cid} for cid in group]
+    assert set.intersection(*parents), f"{group} share no parent in comorbidities.json"
+    for a in group:  # neither is a kind of the other
+        assert not any(a in vocab.comorbidity_classes(b) for b in group if b != a)
+
+
+@pytest.mark.parametrize(
+    ("conditions", "want"),
+    [
+        (["type 1 diabetes"], "ineligible"),  # cannot also have type 2 diabetes
+        (["hypertension"], "possibly_eligible"),  # the doubt stays: maybe undocumented
+        (["type 2 diabetes"], "eligible"),
+    ],
+)
+def test_required_subtype_against_an_exclusive_one(conditions, want):
+    from datetime import date
+
+    from matcher import evaluate_trial, match
+    from profiles.model import PatientProfile
+    from rules.trial import Trial
+
+    trial = Trial(nct_id="NCT02453685", eligibility_criteria=_T2_TRIAL)
+    profile = PatientProfile(age=30, sex="female", conditions=conditions)
+    one = evaluate_trial(profile, trial, as_of=date(2026, 11, 20))
+    many = match(profile, [trial], as_of=date(2026, 11, 20))
+    assert one.verdict == want
+    assert [m.verdict for m in many.matches] == [want]
+    assert many.matches[0].score == one.score
+    doubted = [o.doubt for o in one.outcomes if "Type 2" in o.criterion.text]
+    assert doubted == [("required_comorbidity" if want == "possibly_eligible" else None)]
