@@ -24,7 +24,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from profiles.model import PatientProfile
-from profiles.text_labs import a_change, mean_arterial_pressure, measurement_facts
+from profiles.text_labs import a_change, mean_arterial_pressure, measurement_facts, scale_fact
 from profiles.text_vocab import vocab_facts
 
 _FIELD_LINE = re.compile(
@@ -350,7 +350,9 @@ def extract_facts(text: str) -> list[Fact]:
     if "biomarkers" not in seen:
         facts.extend(_free_genes(text, facts))
     facts.extend(_body(text))
-    facts.extend(vocab_facts(text, facts, skip=seen))
+    # a rating scale's name ("NIH Stroke Scale", "Hamilton Depression Rating Scale") stays
+    # readable for the conditions: the scale is scored for the disease it names
+    facts.extend(vocab_facts(text, [f for f in facts if not scale_fact(f)], skip=seen))
     return sorted(facts, key=lambda f: (f.start, f.field))
 
 

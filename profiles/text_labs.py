@@ -12,12 +12,13 @@ import re
 from typing import Any
 
 from rules import vocab
-from rules.criteria.labs import unit_of
+from rules.criteria.labs import arabic_stages, unit_of
 
 _VALUE = re.compile(
-    r"(?i)\)?(?:\s*\([^()]{0,40}\))?(?:\s+(?:level|count|value|ratio|reading|rate))?"
-    r"(?:\s*(?:of|was|were|is|are|=|:|at|measured|revealed|showed|around|about|approximately)){0,3}"
-    r"\s*(?P<v>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?![\d.]|,\d|'?s\b|\s*(?:-|–|to)\s*\d)"
+    r"(?i)\)?(?:\s*\([^()]{0,40}\))?(?:\s+(?:level|count|value|ratio|reading|rate|stage|score))?"
+    r"(?:\s*(?:of|was|were|is|are|=|:|at|measured|calculated|as|revealed|showed|around|about|"
+    r"approximately)){0,3}"
+    r"\s*(?P<v>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?!\d|\.\d|,\d|'?s\b|\s*(?:-|–|to)\s*\d)"
     r"\s*(?P<unit>%|g/dl|mg/dl|mg/l|g/l|[µu]mol/l|mmol/l|meq/l|i?u/l|ng/ml|k/[µu]l|/mm3|/[µu]l|"
     r"x ?10\^?9/l|ml/min(?:/1\.73 ?m2)?|kg/m2|mm ?hg|bpm|beats?/min(?:ute)?|breaths?/min(?:ute)?|"
     r"/min(?:ute)?|msec|ms\b|sec(?:onds?)?\b|s\b|kg\b(?!\s*/)|lbs?\b|pounds?\b)?"
@@ -71,7 +72,9 @@ def measurement_facts(text: str, taken: list[Any]) -> list[Any]:
     spans = [(f.start, f.end) for f in taken]
     entries = _entries()
     out: list[Any] = []
-    for m in vocab.find_labs(text):
+    mentions = vocab.find_labs(text)
+    source, text = text, arabic_stages(text, mentions)  # "Stage I" -> "Stage 1": same spans
+    for m in mentions:
         if any(s < m.end and m.start < e for s, e in spans) or negated(text, m.start):
             continue
         if a_change(text, m.start):
@@ -88,13 +91,29 @@ def measurement_facts(text: str, taken: list[Any]) -> list[Any]:
             continue
         units = entry.get("units") or []
         raw = v.group("unit")
+        if entry.get("scale") and raw:
+            continue  # a rating scale has no unit: "MMSE 24%" is something else
+
         unit = "s" if raw and raw.lower().startswith("s") else unit_of(raw)
         unit = unit or (units[0] if len(units) == 1 else None)
         lab = {"name": m.id, "value": value, "unit": unit}
         end = v.end() if v.group("unit") else v.end("v")
-        out.append(Fact(field="labs", value=lab, text=text[m.start : end], start=m.start, end=end))
+        out.append(
+            Fact(field="labs", value=lab, text=source[m.start : end], start=m.start, end=end)
+        )
         spans.append((m.start, end))
     return out
+
+
+def scale_fact(fact: Any) -> bool:
+    """Whether ``fact`` is a rating-scale score (``scale`` in vocab/labs.json).
+
+    >>> [scale_fact(f) for f in measurement_facts("NIHSS score was 7; Hgb 9 g/dL", [])]
+    [True, False]
+    """
+    if fact.field != "labs" or not isinstance(fact.value, dict):
+        return False
+    return bool(_entries().get(fact.value.get("name"), {}).get("scale"))
 
 
 def mean_arterial_pressure(systolic: float, diastolic: float) -> float | None:

@@ -77,9 +77,45 @@ def _constraint(m: re.Match[str]) -> dict[str, Any] | None:
     return numeric(op, v, _unit(g.get("unit")))
 
 
+#: "> or = 22" (older records' spelling of ">= 22"), rewritten in place at the same length
+_OR_EQUAL = re.compile(r"([<>])\s*or\s*=")
+_ROMAN = {"I": "1", "II": "2", "III": "3", "IV": "4", "V": "5"}
+_ROMAN_TOKEN = re.compile(r"\b(?:III|II|IV|V|I)\b")
+#: one item of a rating scale ("suicide item"), not the scale's total
+_ITEM = re.compile(r"(?i)\bitems?\b")
+
+
+@cache
+def _roman_ids() -> frozenset[str]:
+    entries = vocab.load_data("vocab/labs.json")["entries"]
+    return frozenset(e["id"] for e in entries if e.get("roman"))
+
+
+def arabic_stages(text: str, mentions: list[vocab.Mention]) -> str:
+    """``text`` with the Roman stage numbers that follow a scale counted in them (``roman`` in
+    vocab/labs.json: Hoehn and Yahr) written as digits, padded to the same length so that
+    every span stays where it was.
+
+    >>> t = "Hoehn & Yahr Stage II-III inclusive; stage IV cancer"
+    >>> arabic_stages(t, vocab.find_labs(t))
+    'Hoehn & Yahr Stage 2 -3   inclusive; stage IV cancer'
+    """
+    romans = _roman_ids()
+    for m in mentions:
+        if m.id not in romans:
+            continue
+        end = min(len(text), m.end + 30)
+        window = _ROMAN_TOKEN.sub(
+            lambda r: _ROMAN[r.group()].ljust(len(r.group())), text[m.end : end]
+        )
+        text = text[: m.end] + window + text[end:]
+    return text
+
+
 #: what may stand between an analyte and a range written without a comparator ("BMI 25-40")
 _BARE_RANGE_GAP = re.compile(
-    r"(?i)\s*(?:\([^)]{0,20}\))?\s*(?:(?:level|value|count)s?\s*)?(?:of|:|=|is|in the range(?: of)?)?\s*"
+    r"(?i)\s*(?:\([^)]{0,20}\))?\s*(?:(?:level|value|count|stage|score)s?\s*)?"
+    r"(?:of|:|=|is|in the range(?: of)?)?\s*"
 )
 
 
@@ -100,11 +136,15 @@ def _thresholds(text: str) -> tuple[LabThreshold, ...]:
     >>> [(t.analyte, t.params["constraint"]["op"], t.params["constraint"]["value"],
     ...   t.params["constraint"]["unit"]) for t in thresholds("ANC ≥1.5×10⁹/L; AST ≤ 2.5 × ULN")]
     [('anc', '>=', 1.5, 'x10^9/L'), ('ast', '<=', 2.5, 'x ULN')]
+    >>> [t.params["constraint"]["op"] for t in thresholds("HAM-D17 total score > or = 22")]
+    ['>=']
     """
     threshold, conditional, _ = _grammar()
     if _not_a_requirement(text):
         return ()
     mentions = vocab.find_labs(text)
+    text = _OR_EQUAL.sub(lambda m: (m.group(1) + "=").ljust(len(m.group())), text)
+    text = arabic_stages(text, mentions)
     out: list[LabThreshold] = []
     pending: list[vocab.Mention] = []  # "AST and ALT <= 2.5 x ULN": analytes sharing one
     for i, mention in enumerate(mentions):
@@ -118,6 +158,8 @@ def _thresholds(text: str) -> tuple[LabThreshold, ...]:
         constraint = _constraint(m)
         if constraint is None:
             continue
+        if _ITEM.search(text, mention.end, m.start()):
+            continue  # "HAM-D suicide item score >= 2": one item of the scale, not its total
         if _bare(m) and not _BARE_RANGE_GAP.fullmatch(text, mention.end, m.start()):
             continue  # "transfusion of hemoglobin within 2-4 weeks" is no haemoglobin range
         if _LATER.match(text, m.end(), stop):

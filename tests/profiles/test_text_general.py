@@ -282,3 +282,47 @@ def test_a_flow_without_oxygen_named_is_no_oxygen_therapy():
     # ct2021-14: "O2 sats 70s on BipAp with 5L" names a saturation and a ventilator setting
     note = "Hypoxia and O2 sats 70s on BipAp with 5L. She received 3 L of fluid."
     assert extract_profile(note).profile.therapies is None
+
+
+@pytest.mark.parametrize(
+    ("note", "expected", "cited"),
+    [
+        # ct2021-75: a stage in Roman numerals, cited as written
+        (
+            "His disease is ranked as mild, Hoehn-Yahr Stage I. His past medical history is "
+            "significant for hypertension.",
+            {"hoehn_yahr": (1.0, None)},
+            "Hoehn-Yahr Stage I",
+        ),
+        # ct2021-70
+        (
+            "Her family history is negative. Her HAM-D score is 20.",
+            {"hamd": (20.0, None)},
+            "HAM-D score is 20",
+        ),
+        # ct2021-47
+        (
+            "His National Institutes of Health Stroke Scale (NIHSS) score was calculated as 7. "
+            "Initial CT angiogram reported no acute intracranial findings.",
+            {"nihss": (7.0, None)},
+            "National Institutes of Health Stroke Scale (NIHSS) score was calculated as 7",
+        ),
+    ],
+)
+def test_rating_scale_scores_are_read_from_notes(note, expected, cited):
+    x = extract_profile(note)
+    assert _labs(note) == expected
+    (fact,) = [f for f in x.facts if f.field == "labs"]
+    assert fact.text == cited == note[fact.start : fact.end]
+
+
+def test_a_value_ending_a_sentence_is_read():
+    # the full stop after the number is no decimal point
+    note = "Echo showed an ejection fraction of 35. She was admitted."
+    assert _labs(note) == {"lvef": (35.0, "%")}
+
+
+def test_a_scale_name_still_names_its_disease():
+    # ct2021-47: the stroke is named only in "NIH Stroke Scale"; the score keeps it readable
+    note = "His National Institutes of Health Stroke Scale (NIHSS) score was calculated as 7."
+    assert [c.lower() for c in extract_profile(note).profile.conditions or []] == ["stroke"]

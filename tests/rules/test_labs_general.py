@@ -295,3 +295,122 @@ def test_body_weight_limits(text, expected):
         for t in thresholds(text)
     ]
     assert got == expected
+
+
+# Rating scales are unit-less analytes (vocab/labs.json "scale"): the note's score is compared
+# with the trial's limit like any measurement.
+# ct2021-75
+PARKINSON = (
+    "The patient is a 55-year-old man who was recently diagnosed with Parkinson's disease. He is "
+    "complaining of slowness of movement and tremors. His disease is ranked as mild, Hoehn-Yahr "
+    "Stage I. His past medical history is significant for hypertension and hypercholesterolemia."
+)
+# ct2021-70
+DEPRESSED = (
+    "A 46-year-old Asian woman with MDD complains of persistent feelings of sadness and loss of "
+    "interest in daily activities. She is on anti-depressants for the past 6 months, but the "
+    "symptoms are still present. Her HAM-D score is 20."
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # NCT02373072, NCT02565628: Hoehn and Yahr stages in Roman numerals
+        ("Hoehn & Yahr Stage II-III inclusive", [("hoehn_yahr", "between", 2.0, 3.0)]),
+        # NCT00006337 (sic: "Hohen")
+        (
+            "Patients with relatively advanced disease (Hohen and Yahr stage II-IV in the off "
+            "state).",
+            [("hoehn_yahr", "between", 2.0, 4.0)],
+        ),
+        # NCT03799887
+        (
+            "Subjects had clinically moderate to advanced severity of disease (Hoehn and Yahr "
+            "stage\n     2 - 4).",
+            [("hoehn_yahr", "between", 2.0, 4.0)],
+        ),
+        # NCT02168842
+        ("Hoehn and Yahr stage less than or equal to 2", [("hoehn_yahr", "<=", 2.0, None)]),
+        # NCT03051256: the 17-item scale's own name carries a number that is no limit
+        (
+            "Hamilton Depression Rating Scale-17 (HAM-D-17) ≥19 at Screening and Check-in",
+            [("hamd", ">=", 19.0, None)],
+        ),
+        # NCT00463242: "> or =" is how older records write ">="
+        ("HAM-D17 total score > or = 22 at Screening and Baseline", [("hamd", ">=", 22.0, None)]),
+        # NCT03506009
+        ("NIHSS: 4-25;", [("nihss", "between", 4.0, 25.0)]),
+        # NCT00006337
+        (
+            "Patients with significant dementia (MMSE 25 or less), major psychotic illness",
+            [("mmse", "<=", 25.0, None)],
+        ),
+        # one item of the scale is not its total (NCT03868358-like wording)
+        (
+            "Active suicidal ideation (defined as a score of ≥3 on Hamilton Depression Rating "
+            "Scale (HDRS) suicide item).",
+            [],
+        ),
+        ("HAM-D suicide item score >= 2", []),
+        # a cancer stage is no scale
+        ("Stage II-III breast cancer", []),
+    ],
+)
+def test_rating_scale_limits(text, expected):
+    got = [
+        (
+            t.analyte,
+            t.params["constraint"]["op"],
+            t.params["constraint"]["value"],
+            t.params["constraint"].get("value2"),
+        )
+        for t in thresholds(text)
+    ]
+    assert got == expected
+
+
+@pytest.mark.parametrize(
+    ("nct", "criterion", "note", "verdict"),
+    [
+        ("NCT02373072", "Hoehn & Yahr Stage II-III inclusive", PARKINSON, "ineligible"),
+        (
+            "NCT03799887",
+            "Subjects had clinically moderate to advanced severity of disease (Hoehn and Yahr "
+            "stage 2 - 4).",
+            PARKINSON,
+            "ineligible",
+        ),
+        ("NCT02168842", "Hoehn and Yahr stage less than or equal to 2", PARKINSON, None),
+        (
+            "NCT00463242",
+            "HAM-D17 total score > or = 22 at Screening and Baseline",
+            DEPRESSED,
+            "ineligible",
+        ),
+        (
+            "NCT03051256",
+            "Hamilton Depression Rating Scale-17 (HAM-D-17) ≥19 at Screening",
+            DEPRESSED,
+            None,
+        ),
+    ],
+)
+def test_rating_scale_scores_decide(nct, criterion, note, verdict):
+    trial = Trial(nct_id=nct, eligibility_criteria=f"Inclusion Criteria:\n- {criterion}")
+    m = evaluate_trial(extract_profile(note).profile, trial, as_of=AS_OF)
+    if verdict is None:
+        assert m.verdict != "ineligible"
+        assert m.outcomes[0].status == "met"
+    else:
+        assert m.verdict == verdict
+        assert m.outcomes[0].status == "not_met"
+
+
+def test_older_records_or_equal_spelling():
+    # 214 occurrences of "> or = N" / "< or = N" among the 18,122 trials
+    got = [
+        (t.analyte, t.params["constraint"]["op"], t.params["constraint"]["value"])
+        for t in thresholds("creatinine > or = 2 mg/dL; ANC < or = 1000/mm3")
+    ]
+    assert got == [("creatinine", ">=", 2.0), ("anc", "<=", 1000.0)]
