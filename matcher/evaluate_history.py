@@ -9,7 +9,7 @@ from functools import cache
 from typing import Any
 
 from matcher import knowledge as kb
-from matcher.dates import add_days, date_range
+from matcher.dates import add_days, date_range, days_since
 from matcher.facts import ConditionFact, PatientFacts, TherapyFact, count_lines
 from matcher.logic import any_of, compare, describe_numeric
 from matcher.outcome import Finding
@@ -179,18 +179,26 @@ def washout(params: dict[str, Any], facts: PatientFacts) -> Finding:
     results: list[bool | None] = []
     ready: date | None = None
     undated: list[str] = []
+    started = bool(params.get("started"))  # begun or changed inside the window, not used
+    if started:
+        facts_["started"] = True
     for t in facts.therapies:
         hit = _matches(t, params)
         if hit is False:
             continue
-        since = t.days_since_end(facts.as_of)
+        since = days_since(t.start, facts.as_of) if started else t.days_since_end(facts.as_of)
         if since is None:
             results.append(None)
             undated.append(t.name)
             continue
         inside = compare(since[0], since[1], numeric)
         results.append(inside if hit else (None if inside else False))
-        if inside and hit and not t.ongoing and t.end:
+        if started:
+            if inside and hit and t.start:
+                free = add_days(date_range(t.start)[1], int(limit_days) + 1)  # type: ignore[index]
+                ready = max(ready, free) if ready else free
+            facts_.update(last=t.name, start=t.start)
+        elif inside and hit and not t.ongoing and t.end:
             last = date_range(t.end)[1]  # type: ignore[index]
             free = add_days(last, int(limit_days) + (0 if numeric["op"] == "<" else 1))
             ready = max(ready, free) if ready else free
@@ -208,7 +216,11 @@ def washout(params: dict[str, Any], facts: PatientFacts) -> Finding:
         _THERAPIES,
         facts_,
         ready_on=ready if value else None,
-        question=("therapy_end:" + (undated[0] if undated else facts_.get("last", "?")))
+        question=(
+            "therapies"
+            if started
+            else "therapy_end:" + (undated[0] if undated else facts_.get("last", "?"))
+        )
         if value is None
         else None,
     )

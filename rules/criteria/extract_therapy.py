@@ -161,6 +161,10 @@ def washout(m: re.Match[str], text: str, polarity: str) -> Params:
     ):
         return None
     params["within"] = numeric("<=", days, "days")
+    if _started(text, m):
+        # "Initiation of insulin therapy within 4 months", "Recent (within four weeks) increase
+        # in GC": a treatment begun or changed inside the window, not any use in it
+        params["started"] = True
     if _minimum_interval(text, m):
         # "at least 2 weeks since radiotherapy", "Time since WBRT is >= 21 days": the patient
         # must NOT have received it within that time
@@ -169,6 +173,35 @@ def washout(m: re.Match[str], text: str, polarity: str) -> Params:
         else:
             params["_confidence"] = 0.7
     return params
+
+
+#: words saying the window is about starting or changing a treatment, not using it (the
+#: study's own start, "prior to starting study drug", is not one)
+_STARTED = re.compile(
+    r"(?i)\b(?:(?:initiation|initiating|start(?:ing)?|addition)\s+of"
+    r"|(?:increases?|changes?|escalation)\s+(?:of|in|from))"
+    r"\b(?!\s+(?:the\s+)?(?:study|trial|protocol|investigational))"
+    r"|\b(?:newly|recently)\s+(?:started|initiated|begun|added)\b"
+)
+
+
+def _started(text: str, m: re.Match[str]) -> bool:
+    """The clause of the window opens with a start or change ("Initiation of ...", "Recently
+    initiated treatment", "Newly added ...") or names one right after it ("Recent (within
+    four weeks) increase in ..."); a start word deep in the clause or in another one ("Oral
+    corticosteroids ... or changes in dosing within 30 days") is not read as governing it."""
+    cut = max(text.rfind(";", 0, m.start()), text.rfind(". ", 0, m.start())) + 1
+    clause = text[cut : m.start()]
+    lead = len(clause) - len(clause.lstrip())
+    found = _STARTED.search(clause)
+    if found and found.start() - lead <= _STARTED_LEAD:
+        return True
+    rest = text[m.end() :]
+    return bool(_STARTED.match(text, m.end() + len(rest) - len(rest.lstrip(") ,"))))
+
+
+#: how far into its clause a start word may stand ("Have significant changes in ...")
+_STARTED_LEAD = 30
 
 
 def _minimum_interval(text: str, m: re.Match[str]) -> bool:

@@ -119,3 +119,30 @@ def test_washout_weeks_and_classes():
         evaluate("washout", {"classes": ["egfr_tki"], "within": within}, facts([therapy])).value
         is False
     )
+
+
+# "Initiation of medical therapy for diabetes or a change from oral hypoglycemic agents to
+# insulin therapy within 4 months" (NCT00737971): a start inside the window, not any use.
+INSULIN_STARTED = {
+    "classes": ["insulin"],
+    "within": {"op": "<=", "value": 120, "unit": "days"},
+    "started": True,
+}
+
+
+@pytest.mark.parametrize(
+    ("start", "expected"),
+    [
+        ("2015", False),  # on insulin for 11 years (ct2021-29): not begun in the window
+        ("2026-10-01", True),  # begun 7 weeks ago
+        (None, None),  # in use, start not recorded: ask
+    ],
+)
+def test_a_started_window_reads_the_start_date(start, expected):
+    insulin = {"name": "insulin glargine", "drugs": ["insulin_glargine"], "ongoing": True}
+    if start:
+        insulin["start"] = start
+    f = evaluate("washout", INSULIN_STARTED, facts([insulin]))
+    assert f.value is expected
+    no_start = {k: v for k, v in INSULIN_STARTED.items() if k != "started"}
+    assert evaluate("washout", no_start, facts([insulin])).value is True  # any use: in use now

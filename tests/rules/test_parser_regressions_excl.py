@@ -351,3 +351,47 @@ def test_no_lab_limit_item_is_a_limit_the_patient_must_not_meet():
 def test_no_as_a_comparator_is_not_a_negation(text):
     crits = parse_criteria(text)
     assert not any(c.params.get("negated") for c in crits)
+
+
+# --- a window about starting or changing a treatment, not using it ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "started"),
+    [
+        # NCT00737971
+        (
+            "Initiation of medical therapy for diabetes or a change from oral hypoglycemic "
+            "agents to insulin therapy within 4 months",
+            True,
+        ),
+        (
+            "Recent (within four weeks) increase in GC or cytotoxic drug therapy.",
+            True,
+        ),  # NCT00001256
+        ("Chemotherapy within 21 days prior to the first dose of study drug", False),
+        ("Chemotherapy within 4 weeks prior to initiation of study treatment", False),
+        ("Radiotherapy within 14 days prior to starting study drug", False),
+    ],
+)
+def test_a_started_window_is_read_from_its_words(text, started):
+    kind, params, _, _ = classify(text, "exclusion")
+    assert kind == "washout"
+    assert bool(params.get("started")) is started
+
+
+def test_insulin_for_years_is_not_an_initiation_within_4_months():
+    # NCT00737971 x ct2021-29 ("on insulin since the time of his diagnosis" 11 years ago: the
+    # note gives no start date the profile reads, so the trial team must check; never 'not met')
+    text = (
+        "Exclusion Criteria:\n* Initiation of medical therapy for diabetes or a change from oral "
+        "hypoglycemic agents to insulin therapy within 4 months\n"
+    )
+    trial = Trial(nct_id="NCT00737971", eligibility_criteria=text)
+    profile = PatientProfile(therapies=[{"name": "insulin glargine", "ongoing": True}])
+    match = evaluate_trial(profile, trial, as_of=AS_OF)
+    assert match.outcomes[-1].status == "unknown"
+    dated = PatientProfile(
+        therapies=[{"name": "insulin glargine", "ongoing": True, "start": "2015"}]
+    )
+    assert evaluate_trial(dated, trial, as_of=AS_OF).outcomes[-1].status == "met"
