@@ -35,6 +35,43 @@ _NOT_MEASURE = re.compile(
 _RESPECTIVELY = re.compile(r"(?i)\b(?:respectively|resp\.)")
 
 
+#: names listed together: "LDL-C and HDL-C", "fasting glucose, triglyceride and HbA1c"
+_NAME_JOIN = re.compile(r"(?i)\s*(?:,\s*and|,|and|&)\s*")
+#: their values in the same order: "levels were 545 and 53 mg/dL, respectively"
+_VALUE_LIST = re.compile(
+    r"(?i)(?:\s+(?:levels?|values?|counts?|concentrations?))?(?:\s*(?:were|are|was|of|:|=)){0,2}"
+    r"\s*\(?\s*(?P<vals>\d+(?:\.\d+)?(?:\s*(?:,\s*and|,|and|&)\s*\d+(?:\.\d+)?)+)"
+    r"\s*(?P<unit>%|[a-zµ]+/[a-z0-9.]+)?\s*,?\s*(?:respectively|resp\.)"
+)
+
+
+def listed_values(text: str, mentions: list[Any]) -> list[tuple[Any, float, str | None, int, int]]:
+    """Values listed apart from their names and paired by order ("respectively"): each
+    analyte mention with its value, unit and the span of the whole listing. The counts of
+    names and values must agree; one unit at the end is every value's.
+
+    >>> t = "His fasting glucose and triglyceride levels (85 and 158 mg/dL, resp.) were normal."
+    >>> [(m.id, v, u) for m, v, u, _, _ in listed_values(t, vocab.find_labs(t))]
+    [('glucose', 85.0, 'mg/dL'), ('triglycerides', 158.0, 'mg/dL')]
+    """
+    out: list[tuple[Any, float, str | None, int, int]] = []
+    run: list[Any] = []
+    for i, m in enumerate(mentions):
+        run = [*run, m] if run and _NAME_JOIN.fullmatch(text, run[-1].end, m.start) else [m]
+        nxt = mentions[i + 1] if i + 1 < len(mentions) else None
+        if nxt is not None and _NAME_JOIN.fullmatch(text, m.end, nxt.start):
+            continue
+        v = _VALUE_LIST.match(text, m.end)
+        if len(run) < 2 or v is None:
+            continue
+        values = [float(x) for x in re.findall(r"\d+(?:\.\d+)?", v.group("vals"))]
+        if len(values) != len(run):
+            continue
+        unit = unit_of(v.group("unit")) if v.group("unit") else None
+        out.extend((r, x, unit, run[0].start, v.end()) for r, x in zip(run, values, strict=True))
+    return out
+
+
 def _sentence_end(text: str, at: int) -> int:
     stop = re.compile(r"\.(?:\s|$)|[;\n]").search(text, at)
     return stop.start() if stop else len(text)
@@ -74,6 +111,12 @@ def measurement_facts(text: str, taken: list[Any]) -> list[Any]:
     out: list[Any] = []
     mentions = vocab.find_labs(text)
     source, text = text, arabic_stages(text, mentions)  # "Stage I" -> "Stage 1": same spans
+    for m, value, unit, start, end in listed_values(text, mentions):
+        low, high = entries.get(m.id, {}).get("plausible") or (float("-inf"), float("inf"))
+        if low <= value <= high and not negated(text, m.start):
+            lab = {"name": m.id, "value": value, "unit": unit}
+            out.append(Fact(field="labs", value=lab, text=source[start:end], start=start, end=end))
+    spans += [(f.start, f.end) for f in out]
     for m in mentions:
         if any(s < m.end and m.start < e for s, e in spans) or negated(text, m.start):
             continue

@@ -231,9 +231,22 @@ def test_lab_lines_of_a_chemistry_panel_are_read():
     assert labs["bun"] == (10.0, "mg/dL")
 
 
-def test_values_listed_apart_from_their_names_are_not_paired_by_guess():
-    # ct2021-62: "respectively" lists would give HDL-C the LDL-C value if read name by name
-    note = "The patient's LDL-C and HDL-C levels were 545 and 53 mg/dL, respectively."
+def test_values_listed_apart_from_their_names_are_paired_by_order():
+    # ct2021-62: "respectively" lists pair names and values by order, never name by name
+    note = (
+        "The patient's LDL-C and HDL-C levels were 545 and 53 mg/dL, respectively. His fasting "
+        "glucose and triglyceride levels (85 and 158 mg/dL, resp.) were within normal limits."
+    )
+    assert _labs(note) == {
+        "ldl_c": (545.0, "mg/dL"),
+        "hdl_c": (53.0, "mg/dL"),
+        "glucose": (85.0, "mg/dL"),
+        "triglycerides": (158.0, "mg/dL"),
+    }
+
+
+def test_a_listing_whose_counts_disagree_is_not_paired():
+    note = "LDL-C and HDL-C levels were 545, 53 and 80 mg/dL, respectively."
     assert not {"ldl_c", "hdl_c"} & set(_labs(note))
 
 
