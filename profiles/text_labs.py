@@ -23,11 +23,12 @@ _VALUE = re.compile(
     r"x ?10\^?9/l|ml/min(?:/1\.73 ?m2)?|kg/m2|mm ?hg|bpm|beats?/min(?:ute)?|breaths?/min(?:ute)?|"
     r"/min(?:ute)?|msec|ms\b|sec(?:onds?)?\b|s\b|kg\b(?!\s*/)|lbs?\b|pounds?\b)?"
 )
-#: a number that is a duration, a dose or a count of something else, not the measurement
+#: a number that is a duration, a dose or a count of something else (cells per high-power
+#: field of a urine sediment, "WBC: 2 WBCs/hpf"), not the measurement
 _NOT_MEASURE = re.compile(
     r"(?i)^[ \t]*(?:-[ \t]*)?(?:years?|yrs?|months?|mos?|weeks?|wks?|days?|hours?|hrs?|minutes?|"
     r"times|x\b|mg\b|mcg|units?|puffs?|pack|cigarettes?|l\b|liters?|litres?|ml\b|cm|mm\b|kg\b|"
-    r"lbs?|episodes?|floors?)\b"
+    r"lbs?|episodes?|floors?|(?:[a-z]+\s*)?/\s*hpf|per\s+hpf)\b"
 )
 
 

@@ -339,3 +339,21 @@ def test_a_scale_name_still_names_its_disease():
     # ct2021-47: the stroke is named only in "NIH Stroke Scale"; the score keeps it readable
     note = "His National Institutes of Health Stroke Scale (NIHSS) score was calculated as 7."
     assert [c.lower() for c in extract_profile(note).profile.conditions or []] == ["stroke"]
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        # ct2021-24 / ct2021-60: the urinalysis of the note, after its blood counts
+        "U/A:\nColor: yellow\nLeukocyte esterase: negative\nRBC: negative\nWBC: 2 WBCs/hpf",
+        "Urine microscopy: WBC 12/hpf",
+    ],
+)
+def test_cells_per_high_power_field_are_no_blood_count(note):
+    assert "wbc" not in _labs(note)
+
+
+def test_prostate_symptom_score_is_read():
+    # ct2021-24
+    note = "Further evaluation revealed:\nIPSS score : 15\nPost-void residual: 70 mL"
+    assert _labs(note) == {"ipss": (15.0, None)}

@@ -414,3 +414,26 @@ def test_older_records_or_equal_spelling():
         for t in thresholds("creatinine > or = 2 mg/dL; ANC < or = 1000/mm3")
     ]
     assert got == [("creatinine", ">=", 2.0), ("anc", "<=", 1000.0)]
+
+
+@pytest.mark.parametrize(
+    ("text", "op", "value"),
+    [
+        ("Suffered from lower urinary tract symptoms with IPSS>=8", ">=", 8.0),  # NCT00497939
+        # NCT00507455 (sic: "IPPS")
+        (
+            "Patient has a total International Prostate Symptom Score (IPPS) score of ≥ 8 "
+            "(Inclusion criteria for Baseline also)",
+            ">=",
+            8.0,
+        ),
+        ("Patient has an IPSS score of at least 13 at baseline", ">=", 13.0),
+    ],
+)
+def test_prostate_symptom_score_limits(text, op, value):
+    (t,) = thresholds(text)
+    assert (t.analyte, t.params["constraint"]["op"], t.params["constraint"]["value"]) == (
+        "ipss",
+        op,
+        value,
+    )
