@@ -52,6 +52,7 @@ class _Rules:
     sentence_break: re.Pattern[str]
     definition_parent: re.Pattern[str]
     alternatives_parent: re.Pattern[str]
+    k_of_n_parent: re.Pattern[str]
     exception_parent: re.Pattern[str]
     exception_context: re.Pattern[str]
 
@@ -75,6 +76,7 @@ def rules() -> _Rules:
         sentence_break=re.compile(d["sentence_break"]),
         definition_parent=re.compile(d["definition_parent"]),
         alternatives_parent=re.compile(d["alternatives_parent"]),
+        k_of_n_parent=re.compile(d["k_of_n_parent"]),
         exception_parent=re.compile(d["exception_parent"]),
         exception_context=re.compile(d["exception_context"]),
     )
@@ -235,6 +237,7 @@ def _region_items(
     stack: list[tuple[int, str, int]] = []  # (indent, marker class, item index)
     prev_blank = True
     current: int | None = None
+    head: int | None = None  # a flat k-of-n header whose items follow it at the same level
     for line in _lines(text, start, end):
         if line is None:
             prev_blank = True
@@ -246,7 +249,7 @@ def _region_items(
             pol = s_pol or pol
             sec = s_sec or sec
             stack.clear()
-            current, prev_blank = None, True
+            current, prev_blank, head = None, True, None
             continue
         if line.marker is None and not prev_blank and current is not None:
             items[current].end = line.end  # a wrapped line continues the item
@@ -262,6 +265,9 @@ def _region_items(
                 break
             stack.pop()
         item = Item(line.start, line.end, pol, sec, found, permissive, marker=line.marker)
+        head = _flat_head(text, items, parent, head, line.start, line.end)
+        if parent is None and head is not None and head != len(items):
+            parent = head  # a plain item after a flat "At least two of the following:"
         if parent is not None:
             _attach(text, items, parent, item, len(items))
         items.append(item)
@@ -270,11 +276,59 @@ def _region_items(
         prev_blank = False
 
 
+#: an item naming the patients or their willingness opens a new requirement ("The subject must
+#: be scheduled ...", "Willingness to participate in this study")
+_NEW_REQUIREMENT = re.compile(
+    r"(?i)^\W*(?:(?:the\s+)?(?:patients?|subjects?|participants?)|willing(?:ness)?|ability|able)\b"
+)
+
+
+def _flat_head(
+    text: str, items: list[Item], parent: int | None, head: int | None, start: int, end: int
+) -> int | None:
+    """The k-of-n header ("At least two of the following SIRS criteria:") the item at
+    ``start:end`` belongs to when the record lists its items flat, at the header's own level;
+    ``len(items)`` when the item is such a header itself; None otherwise. Its items run up to
+    an item that ends with ':', names the patients ("The subject must ...") or is a standing
+    requirement (age, ECOG, consent, measurable disease ...: ``_NOT_A_MEMBER``)."""
+    own = text[start:end].strip()
+    if parent is None and rules().k_of_n_parent.search(own):
+        return len(items)
+    if parent is not None or head is None:
+        return None
+    if own.endswith(":") or _NEW_REQUIREMENT.match(own):
+        return None
+    from rules.criteria import classify  # the list's own items are signs, findings, labs
+
+    return None if classify(own, "inclusion")[0] in _NOT_A_MEMBER else head
+
+
+#: kinds that are a trial's standing requirements, never one item of a k-of-n list
+_NOT_A_MEMBER = frozenset(
+    {
+        "age",
+        "sex",
+        "performance_status",
+        "consent",
+        "contraception",
+        "pregnancy",
+        "measurable_disease",
+        "washout",
+        "lines_of_therapy",
+        "cns_metastases",
+        "life_expectancy",
+    }
+)
+
+
 def _attach(text: str, items: list[Item], parent: int, child: Item, index: int) -> None:
     p = items[parent]
     ptext = text[p.start : p.end]
     child.parent, child.depth = parent, p.depth + 1
-    child.alternatives = bool(rules().alternatives_parent.search(ptext)) or p.alternatives
+    child.alternatives = (
+        bool(rules().alternatives_parent.search(ptext) or rules().k_of_n_parent.search(ptext))
+        or p.alternatives
+    )
     child.definition = bool(rules().definition_parent.search(ptext)) or p.definition
     child.exception = is_exception_parent(ptext) or p.exception
     p.children.append(index)

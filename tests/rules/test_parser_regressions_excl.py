@@ -13,7 +13,9 @@ import pytest
 from matcher import evaluate_trial
 from profiles.model import PatientProfile
 from rules.criteria import classify, parse_criteria
+from rules.criteria.segment import rules
 from rules.trial import Trial
+from rules.vocab import load_data
 
 AS_OF = date(2026, 11, 20)
 
@@ -395,3 +397,81 @@ def test_insulin_for_years_is_not_an_initiation_within_4_months():
         therapies=[{"name": "insulin glargine", "ongoing": True, "start": "2015"}]
     )
     assert evaluate_trial(dated, trial, as_of=AS_OF).outcomes[-1].status == "met"
+
+
+# --- "At least two of the following": the items are not each required ------------------------
+
+_SECTIONS = load_data("patterns/sections.json")
+
+
+@pytest.mark.parametrize("text", _SECTIONS["k_of_n_examples"]["match"])
+def test_k_of_n_header_examples_match(text):
+    assert rules().k_of_n_parent.search(text)
+
+
+@pytest.mark.parametrize("text", _SECTIONS["k_of_n_examples"]["no_match"])
+def test_k_of_n_header_examples_do_not_match(text):
+    from rules.criteria.segment import rules
+
+    assert not rules().k_of_n_parent.search(text)
+
+
+_SIRS = (  # NCT00492726 (real record, flat bullets, inclusion list abridged)
+    "Inclusion Criteria:\n\n"
+    "* Tenderness (with or without rebound), involuntary guarding, absent or diminished bowel "
+    "sounds, or abdominal wall rigidity\n\n"
+    "* At least two of the following SIRS criteria:\n\n"
+    "* Temperature > 38.0°C rectal or tympanic membrane, or temperature < 36.0°C rectal or "
+    "tympanic\n\n"
+    "* Heart rate > 90/min\n\n"
+    "* Respiratory rate > 20/min\n\n"
+    "* WBC >12,000 cells/mm3 or < 4,000 cells/ mm3\n\n"
+    "* The subject must be scheduled for a surgical procedure (laparotomy or laparoscopy) within "
+    "24 hours of enrollment of the study\n"
+)
+
+_MSKCC = (  # NCT00556049 (real record, flat bullets, abridged)
+    "Inclusion Criteria:\n\n"
+    "* Histologically proven metastatic renal cell carcinoma with any sarcomatoid histology or "
+    "poor-risk features as defined by having 3 or more of the following characteristics:\n\n"
+    "* PS > 1, high serum lactate dehydrogenase\n\n"
+    "* low hemoglobin\n\n"
+    '* high "corrected" serum calcium\n\n'
+    "* 2 or more sites of metastatic disease\n\n"
+    "* time from initial diagnosis to evidence of metastatic disease 12 months or less\n\n"
+    "* Evidence of unidimensional measurable disease based on RECIST criteria, with at least 1 "
+    "measurable lesion\n\n"
+    "* Male or female, 18 years of age or older\n\n"
+    "* ECOG performance status of 0-2\n"
+)
+
+
+def test_flat_k_of_n_items_belong_to_their_header():
+    cs = parse_criteria(_SIRS)
+    head = next(c for c in cs if c.text.startswith("At least two"))
+    kids = [c for c in cs if c.parent == head.id]
+    assert [c.text[:12] for c in kids] == [
+        "Temperature ",
+        "Heart rate >",
+        "Respiratory ",
+        "WBC >12,000 ",
+    ]
+    assert all(c.confidence <= 0.6 for c in kids)  # one of four: never a rule-out alone
+    last = cs[-1]
+    assert last.text.startswith("The subject must") and last.parent is None
+    # ct2021-26 (HR 115, RR 15, T 38.2): meets two SIRS criteria; RR 15 alone does not rule out
+    trial = Trial(nct_id="NCT00492726", eligibility_criteria=_SIRS)
+    labs = [{"name": "heart_rate", "value": 115, "unit": "/min"},
+            {"name": "respiratory_rate", "value": 15, "unit": "/min"}]  # fmt: skip
+    match = evaluate_trial(PatientProfile(age=45, sex="female", labs=labs), trial, as_of=AS_OF)
+    assert not [o for o in match.outcomes if o.status == "not_met"]
+
+
+def test_flat_k_of_n_items_end_at_a_standing_requirement():
+    cs = parse_criteria(_MSKCC)
+    head = cs[0]
+    kids = [c.text[:20] for c in cs if c.parent == head.id]
+    assert len(kids) == 5 and kids[0].startswith("PS > 1")
+    ecog = next(c for c in cs if c.kind == "performance_status")
+    assert ecog.parent is None and ecog.confidence >= 0.8
+    assert next(c for c in cs if c.kind == "measurable_disease").parent is None
