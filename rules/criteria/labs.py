@@ -109,6 +109,38 @@ def arabic_stages(text: str, mentions: list[vocab.Mention]) -> str:
             lambda r: _ROMAN[r.group()].ljust(len(r.group())), text[m.end : end]
         )
         text = text[: m.end] + window + text[end:]
+    return _worse_as_direction(text, mentions)
+
+
+_WORSE = re.compile(r"(?i)\bor\s+(worse|better)\b")
+
+
+@cache
+def _worse_ids() -> dict[str, str]:
+    entries = vocab.load_data("vocab/labs.json")["entries"]
+    return {e["id"]: e["worse"] for e in entries if e.get("worse")}
+
+
+def _worse_as_direction(text: str, mentions: list[vocab.Mention]) -> str:
+    """ "or worse" / "or better" after a scale whose direction is known (``worse`` in
+    vocab/labs.json: higher for Hoehn and Yahr, lower for the MMSE) as "or more" / "or less",
+    padded to the same length.
+
+    >>> t = "Hoehn-Yahr stage 4 or worse; MMSE 20 or worse"
+    >>> _worse_as_direction(t, vocab.find_labs(t))
+    'Hoehn-Yahr stage 4 or more ; MMSE 20 or less '
+    """
+    worse = _worse_ids()
+    for m in mentions:
+        if m.id not in worse:
+            continue
+        end = min(len(text), m.end + 30)
+        w = _WORSE.search(text, m.end, end)
+        if w is None:
+            continue
+        higher = (w.group(1).lower() == "worse") == (worse[m.id] == "higher")
+        word = ("or more" if higher else "or less").ljust(len(w.group()))
+        text = text[: w.start()] + word + text[w.end() :]
     return text
 
 
@@ -143,6 +175,7 @@ def _thresholds(text: str) -> tuple[LabThreshold, ...]:
     if _not_a_requirement(text):
         return ()
     mentions = vocab.find_labs(text)
+    source = text
     text = _OR_EQUAL.sub(lambda m: (m.group(1) + "=").ljust(len(m.group())), text)
     text = arabic_stages(text, mentions)
     out: list[LabThreshold] = []
@@ -190,6 +223,8 @@ def _thresholds(text: str) -> tuple[LabThreshold, ...]:
             end += 1
         while end > mention.start and text[end - 1].isspace():
             end -= 1
+        while end < len(text) and text[end] == " " and source[end] != " ":
+            end += 1  # the padding of a rewrite ("or worse" read as "or more ") is cited too
         for shared in pending:
             out.append(LabThreshold(shared.id, dict(params, analyte=shared.id), shared.start, end))
         pending = []

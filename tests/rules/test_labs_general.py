@@ -437,3 +437,26 @@ def test_prostate_symptom_score_limits(text, op, value):
         op,
         value,
     )
+
+
+def test_or_worse_follows_the_direction_of_the_scale():
+    # NCT00004387: a run-on record item; "IV or worse" is a higher Hoehn and Yahr stage
+    text = (
+        "--Disease Characteristics-- Advanced Parkinson's disease Hoehn-Yahr stage IV or worse "
+        'during "off" periods Hoehn-Yahr stage III or better during "on" periods Predictable '
+        "motor fluctuations"
+    )
+    got = [
+        (t.params["constraint"]["op"], t.params["constraint"]["value"], text[t.start : t.end])
+        for t in thresholds(text)
+    ]
+    assert got == [
+        (">=", 4.0, "Hoehn-Yahr stage IV or worse"),
+        ("<=", 3.0, "Hoehn-Yahr stage III or better"),
+    ]
+    # a lower MMSE is the worse one
+    (t,) = thresholds("MMSE score of 24 or better")
+    assert (t.params["constraint"]["op"], t.params["constraint"]["value"]) == (">=", 24.0)
+    trial = Trial(nct_id="NCT00004387", eligibility_criteria=f"Inclusion Criteria:\n- {text}")
+    m = evaluate_trial(extract_profile(PARKINSON).profile, trial, as_of=AS_OF)
+    assert m.verdict == "ineligible"
