@@ -91,9 +91,19 @@ def prior_therapy(params: dict[str, Any], facts: PatientFacts) -> Finding:
             matched.append(t.name)
     value = any_of(results)
     facts_ = {"want": want, "matched": matched, "patient": [t.name for t in facts.therapies]}
+    if value and params.get("purpose") and not _for_own_cancer(params["purpose"], facts):
+        value = None  # "No prior thalidomide for myeloma": given for another disease, maybe
+        facts_["purpose"] = list(params["purpose"])
     return Finding(
         value, "prior_therapy", _THERAPIES, facts_, question="therapies" if value is None else None
     )
+
+
+def _for_own_cancer(purpose: list[str], facts: PatientFacts) -> bool:
+    """The patient's recorded cancer is the one the therapy had to be given for (or a kind of
+    it): their recorded therapies are then read as given for it. A broader record ("glioma"
+    for "glioblastoma") does not say so."""
+    return any(c == p or kb.cancer_is_a(c, p) for c in facts.cancers or () for p in purpose)
 
 
 def _display(name: str) -> str:

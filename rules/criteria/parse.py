@@ -115,7 +115,11 @@ def _classify(text: str, polarity: str) -> tuple[str, dict[str, Any], float, str
         if negated:  # negation scope over several facets is unclear: keep the therapy one
             keep = next((h for h in hits if h.kind == "prior_therapy"), hits[0])
             kind, params, rule = keep.kind, dict(keep.params), keep.rule
-            conf = min(conf, CONDITIONAL_CONFIDENCE)
+            purpose = _purpose(text, keep, hits)
+            if purpose:  # "No prior thalidomide for myeloma": the therapy, for that disease
+                params["purpose"] = purpose
+            else:
+                conf = min(conf, CONDITIONAL_CONFIDENCE)
             hits = [keep]
         else:
             params = {"all_of": [{"kind": h.kind, "params": h.params} for h in hits]}
@@ -427,3 +431,34 @@ def _adjust(conf: float, item: Item, *, kind: str, params: dict[str, Any]) -> fl
     if item.alternatives or item.definition:
         conf = min(conf, CHILD_OF_LIST_CONFIDENCE)
     return round(conf, 3)
+
+
+#: what may stand between a therapy and the cancer it was for ("chemotherapy regimens for")
+_FOR_WORDS = re.compile(
+    r"(?i)\s*(?:(?:therapy|treatment|regimens?|agents?|drugs?)\s+)?for\s+(?:the\s+|their\s+|this\s+)?$"
+)
+
+
+def _purpose(text: str, therapy: Any, hits: list[Any]) -> list[str]:
+    """Cancers a negated therapy was given for ("No prior chemotherapy for multiple myeloma"):
+    every other facet is a cancer named right after the therapy's own "for"; else empty.
+
+    >>> from rules.criteria import engine
+    >>> t = "No prior thalidomide for myeloma"
+    >>> hits = engine.run(t, "inclusion")
+    >>> _purpose(t, next(h for h in hits if h.kind == "prior_therapy"), hits)
+    ['multiple_myeloma']
+    """
+    if therapy.kind != "prior_therapy":
+        return []
+    found: list[str] = []
+    for h in hits:
+        if h is therapy:
+            continue
+        cancers = h.params.get("cancers") or []
+        if h.kind != "condition" or not cancers or h.start < therapy.start:
+            return []
+        if not _FOR_WORDS.match(text[therapy.end : h.start]):
+            return []  # "No prior clarithromycin for myeloma No more than 2 courses of ..."
+        found.extend(c for c in cancers if c not in found)
+    return found

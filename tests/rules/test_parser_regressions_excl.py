@@ -475,3 +475,43 @@ def test_flat_k_of_n_items_end_at_a_standing_requirement():
     ecog = next(c for c in cs if c.kind == "performance_status")
     assert ecog.parent is None and ecog.confidence >= 0.8
     assert next(c for c in cs if c.kind == "measurable_disease").parent is None
+
+
+# --- "No prior X for <cancer>": the therapy, given for that cancer --------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "purpose"),
+    [
+        ("No prior thalidomide for myeloma", ["multiple_myeloma"]),  # NCT00008229
+        ("No prior chemotherapy for glioblastoma multiforme", ["glioblastoma"]),  # NCT00005856
+        ("No prior systemic chemotherapy for NSCLC*", ["nsclc"]),  # NCT00093756
+        # NCT00008229: the 'for' belongs to clarithromycin, not to the alkylating agent
+        (
+            "Chemotherapy: See Disease Characteristics No prior clarithromycin for myeloma No "
+            "more than 2 courses of prior induction therapy containing an alkylating agent",
+            None,
+        ),
+    ],
+)
+def test_a_negated_therapy_for_a_cancer_reads_its_purpose(text, purpose):
+    kind, params, conf, _ = classify(text, "inclusion")
+    assert kind == "prior_therapy" and params.get("negated")
+    assert params.get("purpose") == purpose
+    assert (conf >= 0.8) is (purpose is not None)
+
+
+def _myeloma_trial_outcome(diagnosis: str):
+    trial = Trial(nct_id="NCT00008229", eligibility_criteria="* No prior thalidomide for myeloma")
+    profile = PatientProfile(
+        diagnoses=[{"condition": diagnosis}],
+        therapies=[{"name": "thalidomide"}, {"name": "melphalan"}],
+    )
+    return evaluate_trial(profile, trial, as_of=AS_OF).outcomes[-1]
+
+
+def test_therapy_for_the_patients_own_cancer_rules_out():
+    # ct2021-17: multiple myeloma treated with melphalan, prednisone, thalidomide, bortezomib
+    assert _myeloma_trial_outcome("multiple myeloma").status == "not_met"
+    # another cancer on record: the thalidomide may have been for it
+    assert _myeloma_trial_outcome("breast cancer").status == "unknown"
