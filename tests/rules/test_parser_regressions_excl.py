@@ -515,3 +515,18 @@ def test_therapy_for_the_patients_own_cancer_rules_out():
     assert _myeloma_trial_outcome("multiple myeloma").status == "not_met"
     # another cancer on record: the thalidomide may have been for it
     assert _myeloma_trial_outcome("breast cancer").status == "unknown"
+
+
+def test_when_entering_the_study_is_a_time_not_a_condition():
+    # NCT00844194 x ct2021-70 (major depression, on anti-depressants)
+    text = (
+        "Exclusion Criteria:\n* Have already a diagnosis of Depression and are currently treated "
+        "with an antidepressant medication for depression, when entering the study.\n"
+    )
+    kind, params, conf, _ = classify(text.split("* ")[1].strip(), "exclusion")
+    assert kind == "prior_therapy" and "condition" not in params and conf >= 0.8
+    trial = Trial(nct_id="NCT00844194", eligibility_criteria=text)
+    profile = PatientProfile(therapies=[{"name": "anti-depressants", "ongoing": True}])
+    assert evaluate_trial(profile, trial, as_of=AS_OF).outcomes[-1].status == "not_met"
+    # "when indicated" still makes it conditional
+    assert classify("Concurrent anticoagulation when indicated", "exclusion")[2] < 0.8
