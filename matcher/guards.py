@@ -146,10 +146,13 @@ _BARE_DIAGNOSIS = re.compile(
 def _excludes_target(params: dict[str, Any], text: str, targets: set[str]) -> bool:
     """The exclusion is the bare diagnosis an inclusion requires ("Diagnosis of sickle cell
     disease" in both lists: each belongs to one group). A class ("diabetic ketoacidosis"), a
-    subtype ("hemorrhagic stroke") or another condition named beside it is a real exclusion."""
+    subtype ("hemorrhagic stroke"), a state or severity ("sickle cell anemia during acute
+    crisis") or another condition named beside it is a real exclusion."""
     wanted = list(params.get("conditions") or ())
     mentions = [str(m) for m in params.get("mentions") or ()]
     if not wanted or params.get("classes") or not mentions or not set(wanted) <= targets:
+        return False
+    if params.get("qualified"):  # "sickle cell anemia during acute crisis": a state of it
         return False
     at = text.lower().find(mentions[0].lower())
     return at >= 0 and bool(_BARE_DIAGNOSIS.match(text[:at]))

@@ -128,3 +128,23 @@ def test_required_subtype_against_an_exclusive_one(conditions, want):
     assert many.matches[0].score == one.score
     doubted = [o.doubt for o in one.outcomes if "Type 2" in o.criterion.text]
     assert doubted == [("required_comorbidity" if want == "possibly_eligible" else None)]
+
+
+def test_a_state_of_the_studied_condition_is_no_target_doubt():
+    # NCT00937144: "patients with sickle cell anemia" / excluded "... during acute crisis"
+    from matcher.guards import doubts
+    from rules.criteria import parse_criteria
+    from rules.trial import Trial
+
+    text = (
+        "Inclusion Criteria:\n- patients with sickle cell anemia\n\n"
+        "Exclusion Criteria:\n- patients with sickle cell anemia during acute crisis\n"
+    )
+    cs = parse_criteria(text)
+    assert doubts(Trial(nct_id="NCT00937144", eligibility_criteria=text), cs)[-1] is None
+    assert cs[-1].confidence < 0.8  # the crisis is not on record: it cannot rule out alone
+    bare = text.replace(" during acute crisis", "")
+    cs = parse_criteria(bare)
+    assert doubts(Trial(nct_id="NCT00937145", eligibility_criteria=bare), cs)[-1] == (
+        "target_excluded"
+    )
