@@ -53,6 +53,7 @@ class _Rules:
     definition_parent: re.Pattern[str]
     alternatives_parent: re.Pattern[str]
     k_of_n_parent: re.Pattern[str]
+    one_of_parent: re.Pattern[str]
     exception_parent: re.Pattern[str]
     exception_context: re.Pattern[str]
 
@@ -77,6 +78,7 @@ def rules() -> _Rules:
         definition_parent=re.compile(d["definition_parent"]),
         alternatives_parent=re.compile(d["alternatives_parent"]),
         k_of_n_parent=re.compile(d["k_of_n_parent"]),
+        one_of_parent=re.compile(d["one_of_parent"]),
         exception_parent=re.compile(d["exception_parent"]),
         exception_context=re.compile(d["exception_context"]),
     )
@@ -265,7 +267,7 @@ def _region_items(
                 break
             stack.pop()
         item = Item(line.start, line.end, pol, sec, found, permissive, marker=line.marker)
-        head = _flat_head(text, items, parent, head, line.start, line.end)
+        head = _flat_head(text, items, parent, head, line.start, line.end, pol)
         if parent is None and head is not None and head != len(items):
             parent = head  # a plain item after a flat "At least two of the following:"
         if parent is not None:
@@ -284,15 +286,26 @@ _NEW_REQUIREMENT = re.compile(
 
 
 def _flat_head(
-    text: str, items: list[Item], parent: int | None, head: int | None, start: int, end: int
+    text: str,
+    items: list[Item],
+    parent: int | None,
+    head: int | None,
+    start: int,
+    end: int,
+    polarity: str,
 ) -> int | None:
-    """The k-of-n header ("At least two of the following SIRS criteria:") the item at
-    ``start:end`` belongs to when the record lists its items flat, at the header's own level;
-    ``len(items)`` when the item is such a header itself; None otherwise. Its items run up to
-    an item that ends with ':', names the patients ("The subject must ...") or is a standing
-    requirement (age, ECOG, consent, measurable disease ...: ``_NOT_A_MEMBER``)."""
+    """The k-of-n header ("At least two of the following SIRS criteria:", or with k = 1 in an
+    inclusion list "Any of the following:") the item at ``start:end`` belongs to when the
+    record lists its items flat, at the header's own level; ``len(items)`` when the item is
+    such a header itself; None otherwise. Its items run up to an item that ends with ':',
+    names the patients ("The subject must ...") or is a standing requirement (age, ECOG,
+    consent, measurable disease ...: ``_NOT_A_MEMBER``). An exclusion list's "Any of the
+    following:" is no such header: any one of its items excludes, each is an exclusion."""
     own = text[start:end].strip()
-    if parent is None and rules().k_of_n_parent.search(own):
+    if parent is None and (
+        rules().k_of_n_parent.search(own)
+        or (polarity == "inclusion" and rules().one_of_parent.search(own))
+    ):
         return len(items)
     if parent is not None or head is None:
         return None

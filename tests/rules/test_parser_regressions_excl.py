@@ -530,3 +530,62 @@ def test_when_entering_the_study_is_a_time_not_a_condition():
     assert evaluate_trial(profile, trial, as_of=AS_OF).outcomes[-1].status == "not_met"
     # "when indicated" still makes it conditional
     assert classify("Concurrent anticoagulation when indicated", "exclusion")[2] < 0.8
+
+
+# --- "Any of the following:" in a flat inclusion list: k-of-n with k = 1 ---------------------
+
+
+@pytest.mark.parametrize("text", _SECTIONS["one_of_examples"]["match"])
+def test_one_of_header_examples_match(text):
+    assert rules().one_of_parent.search(text)
+
+
+@pytest.mark.parametrize("text", _SECTIONS["one_of_examples"]["no_match"])
+def test_one_of_header_examples_do_not_match(text):
+    assert not rules().one_of_parent.search(text)
+
+
+_BREAST_STAGES = (  # NCT00006110 (real record, flat bullets, abridged)
+    "Inclusion Criteria\n\n"
+    "* Histologically confirmed stage IIB, IIIA, IIIB, IIIC, or previously untreated stage IV "
+    "primary carcinoma of the breast\n\n"
+    "* No excisional biopsy\n\n"
+    "* Any of the following:\n\n"
+    "* Tumor size 2, Nodes 1 (T2N1) or tumor size 3 nodes 0 (T3N0)\n\n"
+    "* Any T4, including inflammatory breast cancer\n\n"
+    "* Supraclavicular or infraclavicular positive lymph nodes without distant metastases\n\n"
+    "* Distant metastases with measurable disease in breast or lymph nodes\n\n"
+    "* Measurable or evaluable disease\n"
+)
+
+_SYSTEMIC = (  # NCT00410774 (real record, flat bullets, abridged): each item is excluded
+    "Inclusion Criteria:\n\n"
+    "* No history of serious systemic disease, including any of the following:\n\n"
+    "* Myocardial infarction or unstable angina within the past 12 months\n\n"
+    "* New York Heart Association class II-IV congestive heart failure\n\n"
+    "* No inadequately controlled hypertension (i.e., blood pressure > 150/100 mm Hg on "
+    "antihypertensive medication)\n"
+)
+
+
+def test_flat_any_of_the_following_items_are_alternatives():
+    cs = parse_criteria(_BREAST_STAGES)
+    head = next(c for c in cs if c.text.startswith("Any of the following"))
+    kids = [c for c in cs if c.parent == head.id]
+    assert [c.text[:14] for c in kids] == ["Tumor size 2, ", "Any T4, includ", "Supraclavicula"]
+    assert all(c.confidence <= 0.6 for c in kids)  # one choice of several: never a rule-out
+    assert next(c for c in cs if c.text.startswith("Measurable or")).parent is None
+    # a patient with distant (lung) metastases takes another choice: not ruled out by the
+    # supraclavicular one's "without distant metastases"
+    trial = Trial(nct_id="NCT00006110", eligibility_criteria=_BREAST_STAGES)
+    dx = {"condition": "breast cancer", "extent": "metastatic", "metastatic_sites": ["lung"]}
+    patient = PatientProfile(age=58, sex="female", diagnoses=[dx])
+    match = evaluate_trial(patient, trial, as_of=AS_OF)
+    assert match.verdict != "ineligible"
+
+
+def test_negated_including_any_of_header_keeps_each_item():
+    cs = parse_criteria(_SYSTEMIC)
+    assert all(c.parent is None for c in cs if c.text.startswith("No inadequately"))
+    bp = next(c for c in cs if c.text.startswith("No inadequately"))
+    assert bp.confidence > 0.6
