@@ -13,6 +13,7 @@ import pytest
 
 from matcher import evaluate_trial, knowledge
 from profiles.text import extract_profile
+from rules import vocab
 from rules.trial import Trial
 
 
@@ -357,3 +358,43 @@ def test_prostate_symptom_score_is_read():
     # ct2021-24
     note = "Further evaluation revealed:\nIPSS score : 15\nPost-void residual: 70 mL"
     assert _labs(note) == {"ipss": (15.0, None)}
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        # ct2021-43
+        "She is febrile (38.4°C), tachycardic (113/min) and hypotensive (80/40 mmHg).",
+        # ct2021-46
+        "He was febrile (38 c) with heart rate of 115 b/min, respiratory rate of 22.",
+    ],
+)
+def test_a_febrile_patient_meets_a_fever_exclusion(note):
+    # NCT03925636 (C. difficile in children), exclusion 'Severe symptoms' list, words as written
+    criteria = "Exclusion Criteria:\n1. Severe symptoms\n1. Abdominal pain\n2. Fever\n3. Vomiting"
+    trial = Trial(nct_id="NCT03925636", eligibility_criteria=criteria)
+    m = evaluate_trial(extract_profile(note).profile, trial, as_of=date(2026, 11, 20))
+    fever = [o for o in m.outcomes if o.criterion.text == "Fever"]
+    assert fever and fever[0].status == "not_met", [
+        (o.criterion.text, o.status) for o in m.outcomes
+    ]
+    assert m.verdict == "ineligible"
+
+
+def _condition_ids(note: str) -> set[str]:
+    names = extract_profile(note).profile.conditions or []
+    return {m.id for n in names for m in vocab.find_comorbidities(n)}
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        # ct2021-45
+        "The patient is afebrile within the normal blood pressure.",
+        "She denies fever or chills.",
+        "History of febrile neutropenia after her second cycle.",
+        "He received the yellow fever vaccine in 2019.",
+    ],
+)
+def test_no_fever_is_read_where_the_patient_has_none(note):
+    assert "fever" not in _condition_ids(note)
