@@ -240,6 +240,9 @@ def _oncology(text: str) -> list[Fact]:
                 m.group(p.group).lower(),
                 _group_fact("metastatic_sites", m.group(p.group).lower(), text, p, m),
             )
+    for p, m in _find("metastatic_site_chest", text):  # "CXR was remarkable for metastatic
+        if not negated(text, m.start(p.group)):  # lesions": distant disease in the chest
+            sites.setdefault("chest", _group_fact("metastatic_sites", "chest", text, p, m))
     facts.extend(sites.values())
     for field in ("ecog", "karnofsky"):
         found = _first(field, text)
