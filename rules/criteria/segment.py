@@ -299,8 +299,9 @@ def _flat_head(
     record lists its items flat, at the header's own level; ``len(items)`` when the item is
     such a header itself; None otherwise. Its items run up to an item that ends with ':',
     names the patients ("The subject must ...") or is a standing requirement (age, ECOG,
-    consent, measurable disease ...: ``_NOT_A_MEMBER``). An exclusion list's "Any of the
-    following:" is no such header: any one of its items excludes, each is an exclusion."""
+    consent, measurable disease ...: ``_NOT_A_MEMBER``); after a k = 1 header also at a lab
+    value or an item of its own (``_STANDING``: "No ...", "Must ...", "... required"). An
+    exclusion list's "Any of the following:" is no such header: each item excludes."""
     own = text[start:end].strip()
     if parent is None and (
         rules().k_of_n_parent.search(own)
@@ -311,9 +312,22 @@ def _flat_head(
         return None
     if own.endswith(":") or _NEW_REQUIREMENT.match(own):
         return None
+    one_of = not rules().k_of_n_parent.search(text[items[head].start : items[head].end])
+    if one_of and _STANDING.search(own):
+        return None
     from rules.criteria import classify  # the list's own items are signs, findings, labs
 
-    return None if classify(own, "inclusion")[0] in _NOT_A_MEMBER else head
+    kind = classify(own, "inclusion")[0]
+    return None if kind in _NOT_A_MEMBER or (one_of and kind == "lab") else head
+
+
+#: an item after a flat "One of the following diagnoses:" list that is a requirement of its
+#: own: negated or a must ("No chronic myeloid leukemia in blast transformation", "Must be
+#: registered on POG-9900"), or one saying what is required or allowed
+_STANDING = re.compile(
+    r"(?i)^\W*(?:no|not|none|never|without|must|should|agrees?|eligible|meets?)\b"
+    r"|\b(?:required|allowed|permitted)\b"
+)
 
 
 #: kinds that are a trial's standing requirements, never one item of a k-of-n list

@@ -589,3 +589,39 @@ def test_negated_including_any_of_header_keeps_each_item():
     assert all(c.parent is None for c in cs if c.text.startswith("No inadequately"))
     bp = next(c for c in cs if c.text.startswith("No inadequately"))
     assert bp.confidence > 0.6
+
+
+_AML = (  # NCT00003436 (real record, flat bullets, abridged)
+    "DISEASE CHARACTERISTICS:\n\n"
+    "* One of the following diagnoses:\n\n"
+    "* Histologically confirmed de novo or secondary acute myeloid leukemia (AML)\n\n"
+    "* Acute promyelocytic leukemia (should also be entered into protocol MRC-ATRA)\n\n"
+    "* No chronic myeloid leukemia in blast transformation\n\n"
+    "* Must be considered suitable for intensive chemotherapy\n"
+)
+
+_HIV_LABS = (  # NCT03834571 (real record, flat bullets, abridged)
+    "Inclusion Criteria:\n\n"
+    "* HIV positive. Documentation of HIV-1 infection by means of any one of the following:\n\n"
+    "* HIV-1 ribonucleic acid (RNA) detection by a licensed HIV-1 RNA assay\n\n"
+    "* Any licensed HIV screening antibody and/or HIV antibody/antigen combination assay\n\n"
+    "* Hemoglobin >= 10 g/dL (6.2 mmol/L)\n\n"
+    "* Platelets: >= 100,000/mm^3 (100 x 10^9/L)\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "members", "standing"),
+    [
+        (_AML, 2, ["No chronic myeloid", "Must be considered"]),
+        (_HIV_LABS, 2, ["Hemoglobin >= 10", "Platelets: >= 100"]),
+    ],
+)
+def test_flat_one_of_list_ends_at_a_requirement_of_its_own(text, members, standing):
+    cs = parse_criteria(text)
+    head = next(c for c in cs if rules().one_of_parent.search(c.text))
+    assert len([c for c in cs if c.parent == head.id]) == members
+    for start in standing:
+        c = next(c for c in cs if c.text.startswith(start))
+        assert c.parent is None
+        assert c.kind == "other" or c.confidence > 0.6  # a lab limit keeps its confidence
