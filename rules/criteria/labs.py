@@ -204,7 +204,7 @@ def _thresholds(text: str) -> tuple[LabThreshold, ...]:
         analyte = _ratio_analyte(mention, text, m)
         params: dict[str, Any] = {
             "analyte": analyte,
-            "constraint": _as_percent(analyte, constraint),
+            "constraint": _converted(analyte, _as_percent(analyte, constraint)),
         }
         end = m.start() + len(m.group().rstrip())
         conds = []
@@ -369,6 +369,28 @@ def _as_percent(analyte: str, constraint: dict[str, Any]) -> dict[str, Any]:
     out = dict(constraint, unit="%", value=round(value * 100, 6))
     if out.get("value2") is not None:
         out["value2"] = round(float(out["value2"]) * 100, 6)
+    return out
+
+
+def _converted(analyte: str, constraint: dict[str, Any]) -> dict[str, Any]:
+    """A limit written in a unit its analyte is converted from (``convert`` in labs.json) in
+    the analyte's usual unit: HbA1c in IFCC mmol/mol as NGSP per cent, so that it meets the
+    per cent a note gives ("A1c: 11.3%").
+
+    >>> _converted("hba1c", {"op": ">", "value": 86.0, "unit": "mmol/mol"})
+    {'op': '>', 'value': 10.0, 'unit': '%'}
+    >>> _converted("hba1c", {"op": "<=", "value": 9.0, "unit": "%"})["value"]
+    9.0
+    """
+    entries = vocab.load_data("vocab/labs.json")["entries"]
+    entry = next((e for e in entries if e["id"] == analyte), {})
+    rule = entry.get("convert", {}).get(constraint.get("unit"))
+    if not rule:
+        return constraint
+    out = dict(constraint, unit=rule["unit"])
+    for key in ("value", "value2"):
+        if out.get(key) is not None:
+            out[key] = round(rule["factor"] * float(out[key]) + rule["offset"], 1)
     return out
 
 

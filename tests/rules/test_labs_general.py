@@ -66,8 +66,9 @@ def test_bmi_and_blood_pressure_are_read_from_notes():
         # NCT02453685
         ("HbA1c 7.0-9.5 %", "hba1c", ("between", 7.0, 9.5, "%")),
         ("HbA1c between 7% and 10%", "hba1c", ("between", 7.0, 10.0, "%")),
-        # NCT02192450: the IFCC unit, not 86 per cent
-        ("HbA1c > 86 mmol/mol (10%)", "hba1c", (">", 86.0, None, "mmol/mol")),
+        # NCT02192450: the IFCC unit, not 86 per cent; kept as the NGSP per cent it equals
+        ("HbA1c > 86 mmol/mol (10%)", "hba1c", (">", 10.0, None, "%")),
+        ("HbA1c 53-75 mmol/mol", "hba1c", ("between", 7.0, 9.0, "%")),
         ("Systolic blood pressure > 160 mmHg", "systolic_bp", (">", 160.0, None, "mmHg")),
     ],
 )
@@ -219,6 +220,19 @@ def test_limits_that_bind_nobody_in_particular_are_not_read(text):
             "(mean arterial pressure < 60) not responsive to fluids.",
             "He is febrile (38.4°C), tachycardic (113/min) and hypotensive (80/40 mmHg).",
             "ineligible",
+        ),
+        # ct2021-29 (A1c: 11.3%), judged excluded by NCT02192450 (a limit in IFCC mmol/mol)
+        (
+            "NCT02192450",
+            "Exclusion Criteria:\n- HbA1c > 86 mmol/mol (10%)",
+            "His lab studies showed:\nA1c: 11.3%\nCreatinine: 0.9 mg/dL",
+            "ineligible",
+        ),
+        (
+            "NCT02192450",
+            "Exclusion Criteria:\n- HbA1c > 86 mmol/mol (10%)",
+            "His lab studies showed:\nA1c: 8.2%\nCreatinine: 0.9 mg/dL",
+            "eligible",
         ),
         # a heart rate in range does not rule out
         (
