@@ -276,3 +276,36 @@ _ON_AIR = re.compile(r"(?i)(?:%|\bon|\bsats?|\bo2|\bspo2)\s*$")
 
 def _room_air(text: str, m: Any) -> bool:
     return m.text == "RA" and bool(_ON_AIR.search(text, max(0, m.start - 12), m.start))
+
+
+def surgery_facts(text: str, taken: Iterable[Any]) -> list[Any]:
+    """Operations the patient had ("underwent transsphenoidal surgery", "s/p appendectomy"):
+    therapies of kind surgery, undated (a note has no date of its own, so "4 months ago" is
+    no calendar date; a planned or negated operation is not taken).
+
+    >>> fs = surgery_facts("A man who underwent transsphenoidal surgery 4 months ago.", [])
+    >>> fs[0].text, fs[0].value
+    ('transsphenoidal surgery', {'name': 'transsphenoidal surgery', 'kind': 'surgery'})
+    >>> surgery_facts("She never had a hysterectomy.", [])
+    []
+    """
+    from profiles.text import Fact, patterns
+
+    spans = [(f.start, f.end) for f in taken]
+    facts: list[Any] = []
+    for p in patterns():
+        if p.field != "surgery":
+            continue
+        for m in p.regex.finditer(text):
+            start, end = m.span(p.group)
+            if (
+                not about_patient(text, m.start(), end)
+                or _planned(text, m.start(), end)
+                or _overlaps(start, end, spans)
+            ):
+                continue
+            value = {"name": text[start:end], "kind": "surgery"}
+            facts.append(
+                Fact(field="therapies", value=value, text=value["name"], start=start, end=end)
+            )
+    return facts

@@ -398,3 +398,54 @@ def _condition_ids(note: str) -> set[str]:
 )
 def test_no_fever_is_read_where_the_patient_has_none(note):
     assert "fever" not in _condition_ids(note)
+
+
+@pytest.mark.parametrize(
+    ("note", "name"),
+    [
+        # ct2021-56
+        (
+            "The patient is a 41-year-old man and a known case of Acromegaly who underwent "
+            "transsphenoidal surgery 4 months ago.",
+            "transsphenoidal surgery",
+        ),
+        # ct2021-18
+        (
+            "This is a 78 year-old male with h/o BPH s/p multiple urological procedures, "
+            "including s/p Suprapubic prostatectomy.",
+            "Suprapubic prostatectomy",
+        ),
+        # ct2021-11
+        ("--s/p neck mass resection; unable to perform thyroidectomy", "neck mass resection"),
+    ],
+)
+def test_an_operation_the_patient_had_is_a_surgery(note, name):
+    surgeries = [t for t in extract_profile(note).profile.therapies or [] if t.kind == "surgery"]
+    assert [(t.name, t.start) for t in surgeries] == [(name, None)]  # a note has no date
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        # ct2021-58, ct2021-26, ct2021-61: operations only proposed
+        "He is now a candidate for emergent laparoscopic appendectomy under general anesthesia.",
+        "Surgery consultation recommends elective cholecystectomy.",
+        "She is a candidate for tumor resection and agrees to do so prior to chemotherapy.",
+        "She never had a hysterectomy.",
+        "He had surgery-related pain.",
+    ],
+)
+def test_an_operation_not_done_is_no_surgery(note):
+    therapies = extract_profile(note).profile.therapies or []
+    assert [t.name for t in therapies if t.kind == "surgery"] == []
+
+
+def test_a_surgery_rules_out_a_trial_for_previously_untreated_patients():
+    # NCT00001860 (octreotide LAR vs surgery for acromegaly), judged excluding ct2021-56
+    criteria = (
+        "INCLUSION CRITERIA:\nNewly diagnosed patients with acromegaly, or previously untreated."
+    )
+    trial = Trial(nct_id="NCT00001860", eligibility_criteria=criteria)
+    note = "A known case of Acromegaly who underwent transsphenoidal surgery 4 months ago."
+    m = evaluate_trial(extract_profile(note).profile, trial, as_of=date(2026, 11, 20))
+    assert m.verdict == "ineligible", [(o.criterion.text, o.status) for o in m.outcomes]
