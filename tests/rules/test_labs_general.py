@@ -69,6 +69,14 @@ def test_bmi_and_blood_pressure_are_read_from_notes():
         # NCT02192450: the IFCC unit, not 86 per cent; kept as the NGSP per cent it equals
         ("HbA1c > 86 mmol/mol (10%)", "hba1c", (">", 10.0, None, "%")),
         ("HbA1c 53-75 mmol/mol", "hba1c", ("between", 7.0, 9.0, "%")),
+        # NCT00147251: glucose and lipids in mmol/L are kept in the mg/dL notes give
+        (
+            "fasting plasma glucose >= 7.0 mmol/L (126 mg/dL)",
+            "glucose",
+            (">=", 126.1, None, "mg/dL"),
+        ),
+        ("LDL-C >= 2.6 mmol/L", "ldl_c", (">=", 100.5, None, "mg/dL")),
+        ("Triglycerides < 3.99 mmol/L", "triglycerides", ("<", 353.4, None, "mg/dL")),
         ("Systolic blood pressure > 160 mmHg", "systolic_bp", (">", 160.0, None, "mmHg")),
     ],
 )
@@ -232,6 +240,24 @@ def test_limits_that_bind_nobody_in_particular_are_not_read(text):
             "NCT02192450",
             "Exclusion Criteria:\n- HbA1c > 86 mmol/mol (10%)",
             "His lab studies showed:\nA1c: 8.2%\nCreatinine: 0.9 mg/dL",
+            "eligible",
+        ),
+        # ct2021-62 (no diabetes, fasting glucose 85 mg/dL), judged excluded by NCT00147251
+        (
+            "NCT00147251",
+            "Inclusion Criteria:\n- Type 2 DM (according to 1997 ADA criteria and/or previously "
+            "diagnosed by former ADA or WHO criteria): fasting plasma glucose >= 7.0 mmol/L "
+            "(126 mg/dL)",
+            "His fasting glucose and triglyceride levels (85 and 158 mg/dL, resp.) were within "
+            "normal limits.",
+            "ineligible",
+        ),
+        (
+            "NCT00147251",
+            "Inclusion Criteria:\n- Type 2 DM (according to 1997 ADA criteria and/or previously "
+            "diagnosed by former ADA or WHO criteria): fasting plasma glucose >= 7.0 mmol/L "
+            "(126 mg/dL)",
+            "His fasting glucose was 142 mg/dL.",
             "eligible",
         ),
         # a heart rate in range does not rule out
