@@ -226,7 +226,7 @@ def _lab(params: dict[str, Any], facts: PatientFacts) -> Finding:
         unit = _implied_unit(analyte, lab, want)
         if unit:
             facts_["want"] = describe_numeric({**dict(want), "unit": unit})
-    factor = kb.unit_factor(lab.unit, unit)
+    factor = kb.unit_factor(lab.unit, unit, analyte=analyte)
     if factor is None:
         return Finding(
             None,
@@ -245,7 +245,7 @@ def _implied_unit(analyte: str, lab: Any, want: Any) -> str | None:
     usual = kb.lab_units(analyte)
     if not usual:
         return None
-    factor = kb.unit_factor(lab.unit, usual[0])
+    factor = kb.unit_factor(lab.unit, usual[0], analyte=analyte)
     value: Any = want.get("value") if isinstance(want, dict) else want.value
     limit = float(value)
     if factor is None or limit <= 0 or lab.value <= 0:

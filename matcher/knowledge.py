@@ -103,22 +103,49 @@ def activity(text: str) -> bool | None:
     return None
 
 
-def unit_factor(unit: str | None, target: str | None) -> float | None:
+def unit_factor(
+    unit: str | None, target: str | None, *, analyte: str | None = None
+) -> float | None:
     """Factor turning a value in ``unit`` into ``target`` (None when not convertible).
 
-    >>> unit_factor("umol/L", "mg/dL")  # bilirubin
+    A table named for an analyte ("creatinine_mg_dl") converts only that analyte: µmol/L
+    means a different factor for creatinine and for bilirubin. Without ``analyte`` the first
+    table holding both units is used.
+
+    >>> unit_factor("umol/L", "mg/dL", analyte="total_bilirubin")
     0.05848
+    >>> unit_factor("umol/L", "mg/dL", analyte="creatinine")
+    0.01131
     >>> unit_factor("/mm3", "10^9/L"), unit_factor("mg/dL", "mg/dL"), unit_factor("x ULN", "mg/dL")
     (0.001, 1.0, None)
     """
     a, b = _unit_key(unit), _unit_key(target)
     if a == b:
         return 1.0
-    for name, family in table("lab_units").items():
-        if name == "note" or a not in family or b not in family:
-            continue
-        return float(family[a]) / float(family[b])
+    for family in _unit_families(analyte):
+        if a in family and b in family:
+            return float(family[a]) / float(family[b])
     return None
+
+
+def _unit_families(analyte: str | None) -> list[dict[str, float]]:
+    """The unit tables that may convert ``analyte``: its own first, then the general ones."""
+    tables = {k: v for k, v in table("lab_units").items() if k != "note"}
+    if analyte is None:
+        return list(tables.values())
+    stems = {name: name.split("_")[0] for name in tables}
+    words = set(analyte.split("_"))
+    own = [tables[n] for n, stem in stems.items() if stem in _analyte_words() and stem in words]
+    general = [tables[n] for n, stem in stems.items() if stem not in _analyte_words()]
+    return own + general
+
+
+@cache
+def _analyte_words() -> frozenset[str]:
+    """The words of the lab analyte ids ("total_bilirubin": total, bilirubin): a unit table
+    whose name starts with one of them belongs to that analyte."""
+    entries = vocab.load_data("vocab/labs.json")["entries"]
+    return frozenset(w for e in entries for w in str(e["id"]).split("_"))
 
 
 def _unit_key(unit: str | None) -> str:

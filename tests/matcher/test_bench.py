@@ -103,7 +103,9 @@ def test_false_exclusions_on_trec_ct_2021_stay_under_the_issue_target():
     medicines and "No ..." items of records without headers became readable: 13 of them are the
     trial's own words against the note (BMI 41.5 vs "BMI 25-40"; interferon and ribavirin now vs
     "no antiviral therapy within 6 months"; "No prior chemotherapy" after temozolomide), one is a
-    misreading (NCT00003153 "Complete response not achieved ... after BMT" read as "no BMT");
+    misreading (NCT00003153 "Complete response not achieved ... after BMT" read as "no BMT").
+    Night: 15, one more of the trial's own words (NCT01576718 "systemic, oral or depot
+    corticosteroids within 4 weeks" against oral corticosteroids doubled in the past week);
     docs/ranking.md lists them."""
     from matcher.exclusions import false_exclusions
     from tests.conftest import SHARED
@@ -115,4 +117,4 @@ def test_false_exclusions_on_trec_ct_2021_stay_under_the_issue_target():
     eligible = bench.qrels.filter(pl.col("label") == 2).height
     pairs = false_exclusions(bench).select("query_id", "nct_id").unique().height
     assert eligible == 330
-    assert pairs <= 0.05 * eligible and pairs <= 14  # the target, and no new ones unseen
+    assert pairs <= 0.05 * eligible and pairs <= 15  # the target, and no new ones unseen
