@@ -37,6 +37,15 @@ def _labs(note: str) -> dict[str, tuple[float, str | None]]:
     return {lab.name: (lab.value, lab.unit) for lab in labs}
 
 
+def _limits(text: str, *, last: str = "unit") -> list[tuple[object, ...]]:
+    """(analyte, op, value, constraint[last]) of each lab limit read in ``text``."""
+    out = []
+    for t in thresholds(text):
+        c = t.params["constraint"]
+        out.append((t.analyte, c["op"], c["value"], c.get(last)))
+    return out
+
+
 def test_labs_written_name_colon_value_are_read_from_notes():
     labs = _labs(DIABETIC)
     assert labs["a1c"] == (11.3, "%")
@@ -170,16 +179,7 @@ def test_a_no_pregnancy_item_without_headers_stays_a_guess():
     ],
 )
 def test_vital_signs_and_lung_function_limits(text, expected):
-    got = [
-        (
-            t.analyte,
-            t.params["constraint"]["op"],
-            t.params["constraint"]["value"],
-            t.params["constraint"]["unit"],
-        )
-        for t in thresholds(text)
-    ]
-    assert got == expected
+    assert _limits(text) == expected
 
 
 @pytest.mark.parametrize(
@@ -325,16 +325,7 @@ def test_percent_words_and_bare_counts(text, expected):
     ],
 )
 def test_body_weight_limits(text, expected):
-    got = [
-        (
-            t.analyte,
-            t.params["constraint"]["op"],
-            t.params["constraint"]["value"],
-            t.params["constraint"]["unit"],
-        )
-        for t in thresholds(text)
-    ]
-    assert got == expected
+    assert _limits(text) == expected
 
 
 # Rating scales are unit-less analytes (vocab/labs.json "scale"): the note's score is compared
@@ -398,16 +389,7 @@ DEPRESSED = (
     ],
 )
 def test_rating_scale_limits(text, expected):
-    got = [
-        (
-            t.analyte,
-            t.params["constraint"]["op"],
-            t.params["constraint"]["value"],
-            t.params["constraint"].get("value2"),
-        )
-        for t in thresholds(text)
-    ]
-    assert got == expected
+    assert _limits(text, last="value2") == expected
 
 
 @pytest.mark.parametrize(
