@@ -157,7 +157,7 @@ def scale_fact(fact: Any) -> bool:
     """
     if fact.field != "labs" or not isinstance(fact.value, dict):
         return False
-    return bool(_entries().get(fact.value.get("name"), {}).get("scale"))
+    return bool(_entries().get(str(fact.value.get("name")), {}).get("scale"))
 
 
 def mean_arterial_pressure(systolic: float, diastolic: float) -> float | None:

@@ -333,6 +333,16 @@ def _ratio_analyte(mention: vocab.Mention, text: str, m: re.Match[str]) -> str:
     return mention.id
 
 
+@cache
+def _lab_entries() -> dict[str, dict[str, Any]]:
+    return {e["id"]: e for e in vocab.load_data("vocab/labs.json")["entries"]}
+
+
+def _lab_entry(analyte: str) -> dict[str, Any]:
+    """The analyte's entry of vocab/labs.json (empty for an unknown id)."""
+    return _lab_entries().get(analyte, {})
+
+
 def _foreign_unit(analyte: str, constraint: dict[str, Any]) -> bool:
     """A limit in a unit the analyte is never measured in (``strict_units`` in labs.json).
 
@@ -340,8 +350,7 @@ def _foreign_unit(analyte: str, constraint: dict[str, Any]) -> bool:
     ...                               "Weight < 120kg", "Weight > 30")]
     [0, 1, 1]
     """
-    entries = vocab.load_data("vocab/labs.json")["entries"]
-    entry = next((e for e in entries if e["id"] == analyte), {})
+    entry = _lab_entry(analyte)
     unit = constraint.get("unit")
     return bool(entry.get("strict_units") and unit and unit not in entry.get("units", []))
 
@@ -356,8 +365,7 @@ def _as_percent(analyte: str, constraint: dict[str, Any]) -> dict[str, Any]:
     >>> _as_percent("wbc", {"op": "<", "value": 3000.0, "unit": None})["unit"]
     '/mm3'
     """
-    entries = vocab.load_data("vocab/labs.json")["entries"]
-    entry = next((e for e in entries if e["id"] == analyte), {})
+    entry = _lab_entry(analyte)
     value = float(constraint["value"])
     if entry.get("count_unit") and constraint.get("unit") is None and value >= 1000:
         return dict(constraint, unit=entry["count_unit"])
@@ -382,8 +390,7 @@ def _converted(analyte: str, constraint: dict[str, Any]) -> dict[str, Any]:
     >>> _converted("hba1c", {"op": "<=", "value": 9.0, "unit": "%"})["value"]
     9.0
     """
-    entries = vocab.load_data("vocab/labs.json")["entries"]
-    entry = next((e for e in entries if e["id"] == analyte), {})
+    entry = _lab_entry(analyte)
     rule = entry.get("convert", {}).get(constraint.get("unit"))
     if not rule:
         return constraint
