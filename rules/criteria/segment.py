@@ -255,6 +255,12 @@ def _region_items(
             continue
         if line.marker is None and not prev_blank and current is not None:
             items[current].end = line.end  # a wrapped line continues the item
+            whole = items[current]
+            if head != current and whole.parent is None and not whole.children:
+                # a header wrapped over lines ("Must meet one of following criteria to be
+                # considered ..., or\nprogressive disease:") is seen whole only now
+                found_head = _flat_head(text, items, None, None, whole.start, whole.end, pol)
+                head = current if found_head == len(items) else head
             continue
         cls = _marker_class(line.marker)
         parent = None
@@ -354,6 +360,7 @@ def _attach(text: str, items: list[Item], parent: int, child: Item, index: int) 
     child.parent, child.depth = parent, p.depth + 1
     child.alternatives = (
         bool(rules().alternatives_parent.search(ptext) or rules().k_of_n_parent.search(ptext))
+        or (child.polarity == "inclusion" and bool(rules().one_of_parent.search(ptext)))
         or p.alternatives
     )
     child.definition = bool(rules().definition_parent.search(ptext)) or p.definition

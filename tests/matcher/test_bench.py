@@ -104,8 +104,9 @@ def test_false_exclusions_on_trec_ct_2021_stay_under_the_issue_target():
     trial's own words against the note (BMI 41.5 vs "BMI 25-40"; interferon and ribavirin now vs
     "no antiviral therapy within 6 months"; "No prior chemotherapy" after temozolomide), one is a
     misreading (NCT00003153 "Complete response not achieved ... after BMT" read as "no BMT").
-    Night: 15, one more of the trial's own words (NCT01576718 "systemic, oral or depot
-    corticosteroids within 4 weeks" against oral corticosteroids doubled in the past week);
+    Night: 14 again: one more of the trial's own words (NCT01576718 "systemic, oral or depot
+    corticosteroids within 4 weeks" against oral corticosteroids doubled in the past week), and
+    the misreading mended (the item is one choice of "Must meet one of following criteria");
     docs/ranking.md lists them."""
     from matcher.exclusions import false_exclusions
     from tests.conftest import SHARED
@@ -117,4 +118,4 @@ def test_false_exclusions_on_trec_ct_2021_stay_under_the_issue_target():
     eligible = bench.qrels.filter(pl.col("label") == 2).height
     pairs = false_exclusions(bench).select("query_id", "nct_id").unique().height
     assert eligible == 330
-    assert pairs <= 0.05 * eligible and pairs <= 15  # the target, and no new ones unseen
+    assert pairs <= 0.05 * eligible and pairs <= 14  # the target, and no new ones unseen

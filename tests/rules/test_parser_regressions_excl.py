@@ -584,6 +584,33 @@ def test_flat_any_of_the_following_items_are_alternatives():
     assert match.verdict != "ineligible"
 
 
+_RELAPSE = (  # NCT00003153 (real record, flat bullets, the header wrapped over two lines)
+    "Inclusion Criteria:\n\n"
+    "* Must meet one of following criteria to be considered persistent, recurrent, or\n"
+    "progressive disease:\n\n"
+    "* Residual detectable disease 6-12 months after BMT, as determined by the M protein level "
+    "or bone marrow involvement\n\n"
+    "* Complete response not achieved 12 or more months after BMT and there is no evidence of "
+    "progressive improvement\n\n"
+    "* At least 25% increase of serum paraprotein (greater than 1.0 g/dL) as measured on two "
+    "occasions\n"
+)
+
+
+def test_a_one_of_header_wrapped_over_lines_makes_its_items_alternatives():
+    cs = parse_criteria(_RELAPSE)
+    head = next(c for c in cs if c.text.startswith("Must meet one of following"))
+    kids = [c for c in cs if c.parent == head.id]
+    assert [c.text[:12] for c in kids] == ["Residual det", "Complete res", "At least 25%"]
+    # "Complete response not achieved ... after BMT" is one way to qualify, not "no BMT":
+    # a myeloma patient after an allogeneic transplant (TREC CT 2021 ct2021-17, judged
+    # eligible) is not ruled out by it
+    assert all(c.confidence <= 0.6 for c in kids)
+    trial = Trial(nct_id="NCT00003153", eligibility_criteria=_RELAPSE)
+    patient = PatientProfile(age=64, sex="female", conditions=["allogeneic transplant"])
+    assert evaluate_trial(patient, trial, as_of=AS_OF).verdict != "ineligible"
+
+
 def test_negated_including_any_of_header_keeps_each_item():
     cs = parse_criteria(_SYSTEMIC)
     assert all(c.parent is None for c in cs if c.text.startswith("No inadequately"))
