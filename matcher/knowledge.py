@@ -144,8 +144,7 @@ def _unit_families(analyte: str | None) -> list[dict[str, float]]:
 def _analyte_words() -> frozenset[str]:
     """The words of the lab analyte ids ("total_bilirubin": total, bilirubin): a unit table
     whose name starts with one of them belongs to that analyte."""
-    entries = vocab.load_data("vocab/labs.json")["entries"]
-    return frozenset(w for e in entries for w in str(e["id"]).split("_"))
+    return frozenset(w for lab_id in vocab.lab_ids() for w in lab_id.split("_"))
 
 
 def _unit_key(unit: str | None) -> str:

@@ -94,10 +94,6 @@ def a_change(text: str, start: int) -> bool:
     return bool(_CHANGE.search(text, max(0, start - 30), start))
 
 
-def _entries() -> dict[str, dict[str, Any]]:
-    return {e["id"]: e for e in vocab.load_data("vocab/labs.json")["entries"]}
-
-
 def measurement_facts(text: str, taken: list[Any]) -> list[Any]:
     """Lab and vital-sign values named through the lab vocabulary, outside spans ``taken``.
 
@@ -108,12 +104,11 @@ def measurement_facts(text: str, taken: list[Any]) -> list[Any]:
     from profiles.text import Fact, negated
 
     spans = [(f.start, f.end) for f in taken]
-    entries = _entries()
     out: list[Any] = []
     mentions = vocab.find_labs(text)
     source, text = text, arabic_stages(text, mentions)  # "Stage I" -> "Stage 1": same spans
     for m, value, unit, start, end in listed_values(text, mentions):
-        low, high = entries.get(m.id, {}).get("plausible") or (float("-inf"), float("inf"))
+        low, high = vocab.lab_entry(m.id).get("plausible") or (float("-inf"), float("inf"))
         if low <= value <= high and not negated(text, m.start):
             lab = {"name": m.id, "value": value, "unit": unit}
             out.append(Fact(field="labs", value=lab, text=source[start:end], start=start, end=end))
@@ -128,7 +123,7 @@ def measurement_facts(text: str, taken: list[Any]) -> list[Any]:
         v = _VALUE.match(text, m.end, min(len(text), m.end + 60))
         if v is None or _NOT_MEASURE.match(text[v.end() :]):
             continue
-        entry = entries.get(m.id, {})
+        entry = vocab.lab_entry(m.id)
         value = float(v.group("v").replace(",", ""))
         low, high = entry.get("plausible") or (float("-inf"), float("inf"))
         if not low <= value <= high:
@@ -157,7 +152,7 @@ def scale_fact(fact: Any) -> bool:
     """
     if fact.field != "labs" or not isinstance(fact.value, dict):
         return False
-    return bool(_entries().get(str(fact.value.get("name")), {}).get("scale"))
+    return bool(vocab.lab_entry(str(fact.value.get("name"))).get("scale"))
 
 
 def mean_arterial_pressure(systolic: float, diastolic: float) -> float | None:

@@ -85,12 +85,6 @@ _ROMAN_TOKEN = re.compile(r"\b(?:III|II|IV|V|I)\b")
 _ITEM = re.compile(r"(?i)\bitems?\b")
 
 
-@cache
-def _roman_ids() -> frozenset[str]:
-    entries = vocab.load_data("vocab/labs.json")["entries"]
-    return frozenset(e["id"] for e in entries if e.get("roman"))
-
-
 def arabic_stages(text: str, mentions: list[vocab.Mention]) -> str:
     """``text`` with the Roman stage numbers that follow a scale counted in them (``roman`` in
     vocab/labs.json: Hoehn and Yahr) written as digits, padded to the same length so that
@@ -100,9 +94,8 @@ def arabic_stages(text: str, mentions: list[vocab.Mention]) -> str:
     >>> arabic_stages(t, vocab.find_labs(t))
     'Hoehn & Yahr Stage 2 -3   inclusive; stage IV cancer'
     """
-    romans = _roman_ids()
     for m in mentions:
-        if m.id not in romans:
+        if not vocab.lab_entry(m.id).get("roman"):
             continue
         end = min(len(text), m.end + 30)
         window = _ROMAN_TOKEN.sub(
@@ -115,12 +108,6 @@ def arabic_stages(text: str, mentions: list[vocab.Mention]) -> str:
 _WORSE = re.compile(r"(?i)\bor\s+(worse|better)\b")
 
 
-@cache
-def _worse_ids() -> dict[str, str]:
-    entries = vocab.load_data("vocab/labs.json")["entries"]
-    return {e["id"]: e["worse"] for e in entries if e.get("worse")}
-
-
 def _worse_as_direction(text: str, mentions: list[vocab.Mention]) -> str:
     """ "or worse" / "or better" after a scale whose direction is known (``worse`` in
     vocab/labs.json: higher for Hoehn and Yahr, lower for the MMSE) as "or more" / "or less",
@@ -130,15 +117,15 @@ def _worse_as_direction(text: str, mentions: list[vocab.Mention]) -> str:
     >>> _worse_as_direction(t, vocab.find_labs(t))
     'Hoehn-Yahr stage 4 or more ; MMSE 20 or less '
     """
-    worse = _worse_ids()
     for m in mentions:
-        if m.id not in worse:
+        worse = vocab.lab_entry(m.id).get("worse")
+        if not worse:
             continue
         end = min(len(text), m.end + 30)
         w = _WORSE.search(text, m.end, end)
         if w is None:
             continue
-        higher = (w.group(1).lower() == "worse") == (worse[m.id] == "higher")
+        higher = (w.group(1).lower() == "worse") == (worse == "higher")
         word = ("or more" if higher else "or less").ljust(len(w.group()))
         text = text[: w.start()] + word + text[w.end() :]
     return text
@@ -333,16 +320,6 @@ def _ratio_analyte(mention: vocab.Mention, text: str, m: re.Match[str]) -> str:
     return mention.id
 
 
-@cache
-def _lab_entries() -> dict[str, dict[str, Any]]:
-    return {e["id"]: e for e in vocab.load_data("vocab/labs.json")["entries"]}
-
-
-def _lab_entry(analyte: str) -> dict[str, Any]:
-    """The analyte's entry of vocab/labs.json (empty for an unknown id)."""
-    return _lab_entries().get(analyte, {})
-
-
 def _foreign_unit(analyte: str, constraint: dict[str, Any]) -> bool:
     """A limit in a unit the analyte is never measured in (``strict_units`` in labs.json).
 
@@ -350,7 +327,7 @@ def _foreign_unit(analyte: str, constraint: dict[str, Any]) -> bool:
     ...                               "Weight < 120kg", "Weight > 30")]
     [0, 1, 1]
     """
-    entry = _lab_entry(analyte)
+    entry = vocab.lab_entry(analyte)
     unit = constraint.get("unit")
     return bool(entry.get("strict_units") and unit and unit not in entry.get("units", []))
 
@@ -365,7 +342,7 @@ def _as_percent(analyte: str, constraint: dict[str, Any]) -> dict[str, Any]:
     >>> _as_percent("wbc", {"op": "<", "value": 3000.0, "unit": None})["unit"]
     '/mm3'
     """
-    entry = _lab_entry(analyte)
+    entry = vocab.lab_entry(analyte)
     value = float(constraint["value"])
     if entry.get("count_unit") and constraint.get("unit") is None and value >= 1000:
         return dict(constraint, unit=entry["count_unit"])
@@ -390,7 +367,7 @@ def _converted(analyte: str, constraint: dict[str, Any]) -> dict[str, Any]:
     >>> _converted("hba1c", {"op": "<=", "value": 9.0, "unit": "%"})["value"]
     9.0
     """
-    entry = _lab_entry(analyte)
+    entry = vocab.lab_entry(analyte)
     rule = entry.get("convert", {}).get(constraint.get("unit"))
     if not rule:
         return constraint

@@ -31,6 +31,8 @@ from rules.vocab.conditions import (
     comorbidity_classes,
     find_comorbidities,
     find_labs,
+    lab_entry,
+    lab_ids,
     lab_units,
 )
 from rules.vocab.data import biomarker_result, biomarker_results, load_data, norm_key
@@ -75,6 +77,8 @@ __all__ = [
     "find_labs",
     "her2_status",
     "is_histology",
+    "lab_entry",
+    "lab_ids",
     "lab_units",
     "load_data",
     "norm_key",

@@ -92,4 +92,23 @@ def lab_units(lab_id: str) -> list[str]:
     >>> lab_units("hemoglobin")[0]
     'g/dL'
     """
-    return list(_lab_table().get(lab_id, {}).get("units", []))
+    return list(lab_entry(lab_id).get("units", []))
+
+
+def lab_entry(lab_id: str) -> dict[str, Any]:
+    """An analyte's entry of vocab/labs.json (units, plausible range, a scale's direction ...);
+    empty for an unknown id.
+
+    >>> lab_entry("hba1c")["units"], lab_entry("nothing")
+    (['%', 'mmol/mol'], {})
+    """
+    return _lab_table().get(lab_id, {})
+
+
+def lab_ids() -> list[str]:
+    """Every analyte id of vocab/labs.json.
+
+    >>> "hba1c" in lab_ids()
+    True
+    """
+    return list(_lab_table())
