@@ -446,10 +446,15 @@ _MSKCC = (  # NCT00556049 (real record, flat bullets, abridged)
 )
 
 
+def _items_under(criteria, header: str):
+    """The criteria whose parent is the one starting with ``header``."""
+    head = next(c for c in criteria if c.text.startswith(header))
+    return [c for c in criteria if c.parent == head.id]
+
+
 def test_flat_k_of_n_items_belong_to_their_header():
     cs = parse_criteria(_SIRS)
-    head = next(c for c in cs if c.text.startswith("At least two"))
-    kids = [c for c in cs if c.parent == head.id]
+    kids = _items_under(cs, "At least two")
     assert [c.text[:12] for c in kids] == [
         "Temperature ",
         "Heart rate >",
@@ -570,8 +575,7 @@ _SYSTEMIC = (  # NCT00410774 (real record, flat bullets, abridged): each item is
 
 def test_flat_any_of_the_following_items_are_alternatives():
     cs = parse_criteria(_BREAST_STAGES)
-    head = next(c for c in cs if c.text.startswith("Any of the following"))
-    kids = [c for c in cs if c.parent == head.id]
+    kids = _items_under(cs, "Any of the following")
     assert [c.text[:14] for c in kids] == ["Tumor size 2, ", "Any T4, includ", "Supraclavicula"]
     assert all(c.confidence <= 0.6 for c in kids)  # one choice of several: never a rule-out
     assert next(c for c in cs if c.text.startswith("Measurable or")).parent is None
@@ -599,8 +603,7 @@ _RELAPSE = (  # NCT00003153 (real record, flat bullets, the header wrapped over 
 
 def test_a_one_of_header_wrapped_over_lines_makes_its_items_alternatives():
     cs = parse_criteria(_RELAPSE)
-    head = next(c for c in cs if c.text.startswith("Must meet one of following"))
-    kids = [c for c in cs if c.parent == head.id]
+    kids = _items_under(cs, "Must meet one of following")
     assert [c.text[:12] for c in kids] == ["Residual det", "Complete res", "At least 25%"]
     # "Complete response not achieved ... after BMT" is one way to qualify, not "no BMT":
     # a myeloma patient after an allogeneic transplant (TREC CT 2021 ct2021-17, judged
