@@ -16,7 +16,7 @@ import numpy as np
 from matcher.evaluate import evaluate
 from matcher.explain import question_text
 from matcher.facts import PatientFacts
-from matcher.guards import doubts, settled_by_patient
+from matcher.guards import contrary_on_record, doubts, settled_by_patient
 from matcher.index import PreparedTrials, criteria_for, prepare, proposition, proposition_key
 from matcher.outcome import VERDICTS, Finding, Question, Verdict
 from matcher.verdict import (
@@ -253,8 +253,7 @@ def _confident(p: PreparedTrials, findings: dict[int, Finding], size: int) -> np
     (:func:`matcher.guards.settled_by_patient`), as ``_outcomes`` decides one by one."""
     settles = np.zeros(size, dtype=bool)
     for k, f in findings.items():
-        if f.value is False and f.facts and f.facts.get("contrary"):
-            settles[k] = True
+        settles[k] = contrary_on_record(f)
     rows = np.nonzero(settles[p.key] & ~p.confident)[0]
     if not len(rows):
         return p.confident
@@ -265,7 +264,7 @@ def _confident(p: PreparedTrials, findings: dict[int, Finding], size: int) -> np
         j = r - int(start[i])
         c = p.criteria[i][j]
         why = doubts(p.trials[i], p.criteria[i])[j]
-        if c.confidence >= 0.8 and settled_by_patient(why, findings[int(p.key[r])]):
+        if c.confidence >= MIN_CONFIDENCE and settled_by_patient(why, findings[int(p.key[r])]):
             confident[r] = True
     return confident
 

@@ -289,9 +289,13 @@ def settled_by_patient(doubt: str | None, finding: Any) -> bool:
     >>> settled_by_patient("required_comorbidity", f), settled_by_patient("header", f)
     (True, False)
     """
-    return (
-        doubt in _SETTLED and finding.value is False and bool((finding.facts or {}).get("contrary"))
-    )
+    return doubt in _SETTLED and contrary_on_record(finding)
+
+
+def contrary_on_record(finding: Any) -> bool:
+    """The finding failed because the patient has a condition excluding the required one
+    (the evaluator names it in ``facts["contrary"]``)."""
+    return finding.value is False and bool((finding.facts or {}).get("contrary"))
 
 
 #: doubts the patient's record can settle (see :func:`settled_by_patient`)
