@@ -256,11 +256,15 @@ def _region_items(
         if line.marker is None and not prev_blank and current is not None:
             items[current].end = line.end  # a wrapped line continues the item
             whole = items[current]
-            if head != current and whole.parent is None and not whole.children:
+            if (
+                head != current
+                and whole.parent is None
+                and not whole.children
+                and _k_of_n_header(text[whole.start : whole.end].strip(), pol)
+            ):
                 # a header wrapped over lines ("Must meet one of following criteria to be
                 # considered ..., or\nprogressive disease:") is seen whole only now
-                found_head = _flat_head(text, items, None, None, whole.start, whole.end, pol)
-                head = current if found_head == len(items) else head
+                head = current
             continue
         cls = _marker_class(line.marker)
         parent = None
@@ -309,10 +313,7 @@ def _flat_head(
     value or an item of its own (``_STANDING``: "No ...", "Must ...", "... required"). An
     exclusion list's "Any of the following:" is no such header: each item excludes."""
     own = text[start:end].strip()
-    if parent is None and (
-        rules().k_of_n_parent.search(own)
-        or (polarity == "inclusion" and rules().one_of_parent.search(own))
-    ):
+    if parent is None and _k_of_n_header(own, polarity):
         return len(items)
     if parent is not None or head is None:
         return None
@@ -325,6 +326,15 @@ def _flat_head(
 
     kind = classify(own, "inclusion")[0]
     return None if kind in _NOT_A_MEMBER or (one_of and kind == "lab") else head
+
+
+def _k_of_n_header(text: str, polarity: str) -> bool:
+    """ "At least two of the following SIRS criteria:", or in an inclusion list (where its
+    items are choices) "Any of the following:"."""
+    return bool(
+        rules().k_of_n_parent.search(text)
+        or (polarity == "inclusion" and rules().one_of_parent.search(text))
+    )
 
 
 #: an item after a flat "One of the following diagnoses:" list that is a requirement of its
@@ -359,8 +369,8 @@ def _attach(text: str, items: list[Item], parent: int, child: Item, index: int) 
     ptext = text[p.start : p.end]
     child.parent, child.depth = parent, p.depth + 1
     child.alternatives = (
-        bool(rules().alternatives_parent.search(ptext) or rules().k_of_n_parent.search(ptext))
-        or (child.polarity == "inclusion" and bool(rules().one_of_parent.search(ptext)))
+        bool(rules().alternatives_parent.search(ptext))
+        or _k_of_n_header(ptext, child.polarity)
         or p.alternatives
     )
     child.definition = bool(rules().definition_parent.search(ptext)) or p.definition
