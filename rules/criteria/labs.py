@@ -191,7 +191,7 @@ def _thresholds(text: str) -> tuple[LabThreshold, ...]:
         analyte = _ratio_analyte(mention, text, m)
         params: dict[str, Any] = {
             "analyte": analyte,
-            "constraint": _converted(analyte, _as_percent(analyte, constraint)),
+            "constraint": _in_usual_unit(analyte, constraint),
         }
         end = m.start() + len(m.group().rstrip())
         conds = []
@@ -263,7 +263,7 @@ def _or_thresholds(text: str, analyte: str, at: int, stop: int) -> list[LabThres
         constraint = _constraint(m)
         if constraint is None:
             break
-        params = {"analyte": analyte, "constraint": _as_percent(analyte, constraint)}
+        params = {"analyte": analyte, "constraint": _in_usual_unit(analyte, constraint)}
         out.append(LabThreshold(analyte, params, m.start(), m.start() + len(m.group().rstrip())))
         at = m.end()
     return out
@@ -330,6 +330,12 @@ def _foreign_unit(analyte: str, constraint: dict[str, Any]) -> bool:
     entry = vocab.lab_entry(analyte)
     unit = constraint.get("unit")
     return bool(entry.get("strict_units") and unit and unit not in entry.get("units", []))
+
+
+def _in_usual_unit(analyte: str, constraint: dict[str, Any]) -> dict[str, Any]:
+    """A limit as the analyte is kept: a fraction or a bare count in its unit
+    (:func:`_as_percent`), a converted unit in the usual one (:func:`_converted`)."""
+    return _converted(analyte, _as_percent(analyte, constraint))
 
 
 def _as_percent(analyte: str, constraint: dict[str, Any]) -> dict[str, Any]:

@@ -482,3 +482,11 @@ def test_or_worse_follows_the_direction_of_the_scale():
     trial = Trial(nct_id="NCT00004387", eligibility_criteria=f"Inclusion Criteria:\n- {text}")
     m = evaluate_trial(extract_profile(PARKINSON).profile, trial, as_of=AS_OF)
     assert m.verdict == "ineligible"
+
+
+def test_every_alternative_limit_is_converted_to_the_usual_unit():
+    # the second limit after "or" was left in mmol/mol while the first became per cent
+    assert _limits("HbA1c < 53 mmol/mol or > 86 mmol/mol") == [
+        ("hba1c", "<", 7.0, "%"),
+        ("hba1c", ">", 10.0, "%"),
+    ]
