@@ -25,6 +25,7 @@ from pydantic import BaseModel, ConfigDict
 
 from profiles.model import PatientProfile
 from profiles.text_labs import a_change, mean_arterial_pressure, measurement_facts, scale_fact
+from profiles.text_regimens import group_regimens
 from profiles.text_vocab import surgery_facts, vocab_facts
 
 _FIELD_LINE = re.compile(
@@ -356,6 +357,7 @@ def extract_facts(text: str) -> list[Fact]:
     # a rating scale's name ("NIH Stroke Scale", "Hamilton Depression Rating Scale") stays
     # readable for the conditions: the scale is scored for the disease it names
     facts.extend(vocab_facts(text, [f for f in facts if not scale_fact(f)], skip=seen))
+    facts = group_regimens(text, facts)
     if "therapies" not in seen:
         facts.extend(surgery_facts(text, facts))
     return sorted(facts, key=lambda f: (f.start, f.field))

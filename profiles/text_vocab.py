@@ -155,6 +155,9 @@ def _date_near(text: str, start: int, end: int) -> str | None:
     return f"{m.group('year')}-{_MONTHS.index(mon.lower()[:3]) + 1:02d}" if mon else m.group("year")
 
 
+_COURSES_OF = re.compile(r"(?i)^(?:cycles?|courses?) of\s+")
+
+
 def _kind(classes: Iterable[str]) -> str | None:
     found = set(classes)
     for cls, kind in _KIND.items():
@@ -165,10 +168,12 @@ def _kind(classes: Iterable[str]) -> str | None:
 
 def _therapy(text: str, m: Any) -> dict[str, Any] | None:
     when = _date_near(text, m.start, m.end)
+    value: dict[str, Any]
     if m.type == "regimen":
         drugs = vocab.regimen_drugs(m.id) or []
         classes = {c for d in drugs for c in vocab.drug_classes(d)}
-        value = {"name": m.text, "drugs": drugs, "kind": _kind(classes)}
+        name = _COURSES_OF.sub("", m.text)  # "cycles of PCR" names the regimen PCR
+        value = {"name": name, "drugs": drugs, "kind": _kind(classes)}
     elif m.type == "drug":
         value = {"name": m.id, "drugs": [m.id], "kind": _kind(vocab.drug_classes(m.id))}
     elif m.id in _CLASS_THERAPY or (

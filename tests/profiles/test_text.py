@@ -148,8 +148,9 @@ def test_ct_note_cancer_therapies_and_conditions(ct):
 def test_ct_note_regimen_and_leukemia(ct):
     p = extract_profile(ct["ct2021-8"]).profile
     assert [d.condition for d in p.diagnoses] == ["CLL"]
-    regimen = p.therapies[0]
-    assert regimen.name == "R-CVP" and "rituximab" in regimen.drugs
+    # "four cycles of FCR therapy", "four cycles of PCR", "R-CVP", "switched to Campath"
+    assert [t.name for t in p.therapies] == ["FCR", "PCR", "R-CVP", "alemtuzumab"]
+    assert p.therapies[1].drugs == ["pentostatin", "cyclophosphamide", "rituximab"]
 
 
 def test_broader_mentions_fold_into_the_specific_diagnosis(ct):
