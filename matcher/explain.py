@@ -104,9 +104,8 @@ def requirement(kind: str, params: dict[str, Any], f: Finding) -> str:
     if kind == "prior_therapy":
         return f"prior {x.get('want', 'therapy')}"
     if kind == "washout":
-        return (
-            f"{x.get('want', 'treatment')} within {x.get('days', '?')} days before {x.get('as_of')}"
-        )
+        what = ("starting or changing " if x.get("started") else "") + x.get("want", "treatment")
+        return f"{what} within {x.get('days', '?')} days before {x.get('as_of')}"
     if kind == "comorbidity":
         want = str(x.get("want", "the condition"))
         said = any(w in want.lower() for w in ("active", "uncontrolled", "current", "ongoing"))
@@ -299,6 +298,8 @@ def _prior(f: Finding) -> str:
 
 def _washout(f: Finding) -> str:
     x = f.facts
+    if x.get("started"):
+        return _started(f)
     if x.get("ongoing"):
         return f"you are still receiving {x['last']}"
     if f.value:
@@ -308,6 +309,31 @@ def _washout(f: Finding) -> str:
     if x.get("undated"):
         return f"the end date of {_w(x['undated'])} is not recorded"
     return f"no such treatment within {x['days']} days before {x['as_of']} is recorded"
+
+
+def _started(f: Finding) -> str:
+    """A washout on when a therapy was begun or changed ("initiation of insulin within 4
+    months", "recent increase in glucocorticoids"): its start date is what is checked."""
+    x = f.facts
+    if x.get("undated"):
+        return (
+            f"the start date of {_w(x['undated'])} is not recorded, so we cannot tell whether "
+            "it was started or changed in that time"
+        )
+    if x.get("last") and x.get("start"):
+        start = str(x["start"])
+        day = len(start) >= 10  # "2026-10-01", not "2026-10" or "2026"
+        when = f"your {x['last']} was started {'on' if day else 'in'} {start}"
+        if f.value:
+            return when
+        if f.value is None:
+            return when + (
+                "; whether it counts is not clear"
+                if day
+                else ", which may or may not be in that time"
+            )
+        return when + ", earlier than that (no later change is recorded)"
+    return f"no such treatment started within {x['days']} days before {x['as_of']} is recorded"
 
 
 def _comorbidity(f: Finding) -> str:
@@ -570,7 +596,10 @@ def _have(kind: str, params: dict[str, Any], *, stage: str | None = None) -> str
         noun = "line" if lines.split(" ")[-1] == "1" else "lines"
         return f"have had {lines} earlier {noun} of treatment{setting}"
     if kind == "washout" and params.get("within"):
-        return f"have had {_therapy_words(params)} in the last {_span(params['within'], 'days')}"
+        span = _span(params["within"], "days")
+        if params.get("started"):
+            return f"have had {_therapy_words(params)} started or changed in the last {span}"
+        return f"have had {_therapy_words(params)} in the last {span}"
     if kind == "lab" and params.get("constraint"):
         return "have " + _a(_lab_words(params))
     if kind == "comorbidity":
