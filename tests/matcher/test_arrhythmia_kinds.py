@@ -1,5 +1,5 @@
 """Ventricular tachycardia and atrial fibrillation are kinds of arrhythmia, not each other
-(issue 5, 2026-11-21): both were aliases of the one "arrhythmia" entry, so a trial excluding
+(issue 5, 2026-11-21): both (and flutter, heart block, bradycardia ...) were aliases of the one "arrhythmia" entry, so a trial excluding
 ventricular tachycardia ruled out a patient with atrial fibrillation, and the other way round.
 Criterion sentences are from the real ClinicalTrials.gov records named at each case.
 """
@@ -62,6 +62,31 @@ def test_arrhythmia_kinds_through_the_matcher(nct, text, vt, af):
     assert _status(text, VT, nct=nct) == vt
     assert _status(text, AF, nct=nct) == af
     assert _status(text, "hypertension", nct=nct) == "met"
+
+
+@pytest.mark.parametrize(
+    ("nct", "text", "own", "other"),
+    [
+        # the other named rhythms are kinds of arrhythmia too, not aliases of it
+        ("NCT00497003", "Exclusion Criteria:\n\n* Bradycardia.", "sinus bradycardia", AF),
+        (
+            "NCT00157729",
+            "Exclusion Criteria:\n\n* Presence of atrial flutter",
+            "atrial flutter",
+            VT,
+        ),
+        (
+            "NCT00007345",
+            "Exclusion Criteria:\n\n* Patients with Mobitz II second degree heart block who do "
+            "not have a pacemaker.",
+            "complete heart block",
+            AF,
+        ),
+    ],
+)
+def test_a_named_rhythm_rules_out_itself_not_another(nct, text, own, other):
+    assert _status(text, own, nct=nct) != "met"
+    assert _status(text, other, nct=nct) == "met"
 
 
 def test_ventricular_arrhythmias_cover_vt_not_af():
