@@ -205,7 +205,7 @@ def test_perforated_appendicitis_is_peritonitis_for_a_diffuse_peritonitis_exclus
         (
             "ct2021-64",
             "He is on IFN, RBV and direct antiviral drugs for the past 6 months.",
-            ["interferon", "ribavirin", "direct antiviral drugs"],
+            ["interferon + ribavirin", "direct antiviral drugs"],  # one regimen
         ),
         ("ct2021-23", "on fluticasone 500/salmeterol 50", ["fluticasone", "salmeterol"]),
         ("ct2021-65", "His takes 70/30 Insulin and vitamin D supplements.", ["70/30 Insulin"]),
