@@ -218,8 +218,10 @@ def model_run(
     ranker: object | None = None,
     cv: int | None = None,
     seed_params: dict[str, object] | None = None,
+    dealing: int = 0,
 ) -> pl.DataFrame:
-    """Score the pairs with ``ranker``, or out-of-fold (``cv`` folds grouped by patient).
+    """Score the pairs with ``ranker``, or out-of-fold (``cv`` folds grouped by patient;
+    ``dealing``: see :func:`matcher.rank.out_of_fold`).
 
     Returns ``query_id, nct_id, label, score, verdict``; without rule features every pair's
     verdict is ``possibly_eligible`` (nothing was ruled out).
@@ -227,7 +229,8 @@ def model_run(
     from matcher.rank import TrialRanker, out_of_fold
 
     if cv:
-        scores = out_of_fold(table, k=cv, ranker=TrialRanker(**(seed_params or {})))  # type: ignore[arg-type]
+        ranker = TrialRanker(**(seed_params or {}))  # type: ignore[arg-type]
+        scores = out_of_fold(table, k=cv, ranker=ranker, dealing=dealing)
     elif isinstance(ranker, TrialRanker):
         scores = ranker.predict(table.drop([c for c in ("label", "verdict") if c in table.columns]))
     else:

@@ -265,13 +265,20 @@ class TrialRanker(BaseEstimator):
 
 
 def out_of_fold(
-    frame: pl.DataFrame, *, k: int = 5, ranker: TrialRanker | None = None
+    frame: pl.DataFrame, *, k: int = 5, ranker: TrialRanker | None = None, dealing: int = 0
 ) -> np.ndarray:
     """Scores for every pair from a model that never saw its patient (GroupKFold by patient).
 
     ``frame`` is a raw pair table with ``label``; returns predictions in row order.
+    ``dealing`` 0 is ``GroupKFold``'s own assignment of patients to folds; any other number
+    first shuffles the patients with that seed (another dealing, same protocol), which shows
+    how much a metric owes to which patients share a fold.
+
+    >>> dealt = [_dealt(np.array(["a", "b", "c", "a"]), d).tolist() for d in (0, 1)]
+    >>> dealt[0], len(set(dealt[1])), dealt[1][0] == dealt[1][3]
+    (['a', 'b', 'c', 'a'], 3, True)
     """
-    groups = frame[GROUP].to_numpy()
+    groups = _dealt(frame[GROUP].to_numpy(), dealing)
     n_groups = len(set(groups.tolist()))
     if n_groups < 2:
         raise ConfigError(f"cross-validation needs at least 2 patients, got {n_groups}")
@@ -284,6 +291,17 @@ def out_of_fold(
         model.fit(X[train], y[train])
         scores[test] = model.predict(X[test])
     return scores
+
+
+def _dealt(groups: np.ndarray, dealing: int) -> np.ndarray:
+    """The patient labels as ``GroupKFold`` sees them: unchanged for dealing 0, else each
+    patient renamed by a seeded permutation (so the folds hold other patients together)."""
+    if not dealing:
+        return groups
+    names = np.unique(groups)
+    rank = np.random.default_rng(dealing).permutation(len(names))
+    renamed = dict(zip(names.tolist(), rank.tolist(), strict=True))
+    return np.array([renamed[g] for g in groups.tolist()])
 
 
 def save_ranker(ranker: TrialRanker, path: Path) -> None:

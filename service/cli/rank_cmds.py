@@ -46,6 +46,13 @@ def train(
     cv: int = typer.Option(
         5, "--cv", min=2, help="Folds for the cross-validated report (by patient)."
     ),
+    repeats: int = typer.Option(
+        1,
+        "--repeats",
+        min=1,
+        help="Also cross-validate over this many dealings of the patients into folds (the "
+        "default one plus seeded shuffles) and report each metric's mean and range.",
+    ),
 ) -> None:
     """Fit the ranking model on all benchmark sets and report cross-validated metrics."""
     from matcher.bench import BENCHMARK_SETS, Benchmark, model_run, pair_table
@@ -70,12 +77,42 @@ def train(
         for name in run["set"].unique(maintain_order=True)
     }
     console.print(_table(f"{cv}-fold cross-validation by patient (out-of-fold scores)", rows))
+    if repeats > 1:
+        _repeated(table, cv=cv, repeats=repeats, first=rows)
     features = table.drop(["set", "label", "verdict"])
     ranker = TrialRanker().fit(features, table["label"].to_numpy().astype(float))
     ranker.training_queries_ = sorted(set(digests))
     target = out or Path(__file__).resolve().parents[2] / "matcher" / MODEL_PATH
     save_ranker(ranker, target)
     console.print(f"model written to {target}")
+
+
+def _repeated(
+    table: pl.DataFrame, *, cv: int, repeats: int, first: dict[str, dict[str, object]]
+) -> None:
+    """Mean, lowest and highest of each metric over ``repeats`` dealings of the patients."""
+    from matcher.bench import model_run
+    from matcher.metrics import evaluate_run
+
+    runs = [first]
+    for dealing in range(1, repeats):
+        console.print(f"dealing {dealing + 1} of {repeats} ...")
+        run = model_run(table.drop("set"), cv=cv, dealing=dealing).with_columns(table["set"])
+        runs.append(
+            {
+                name: evaluate_run(run.filter(pl.col("set") == name).drop("set")).as_dict()
+                for name in first
+            }
+        )
+    rows: dict[str, dict[str, object]] = {}
+    for name in first:
+        for stat, pick in (("mean", np.mean), ("lowest", min), ("highest", max)):
+            rows[f"{name} {stat}"] = {
+                m: float(pick([float(r[name][m]) for r in runs]))  # type: ignore[arg-type]
+                for m in METRICS
+                if all(r[name].get(m) is not None for r in runs)
+            }
+    console.print(_table(f"over {repeats} dealings of the patients into {cv} folds", rows))
 
 
 @app.command()

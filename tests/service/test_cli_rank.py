@@ -90,3 +90,34 @@ def test_benchmark_with_the_shipped_model_says_it_saw_these_patients(tmp_path):
     assert result.exit_code == 0, result.output
     assert len(run.read_text().splitlines()) == 78
     assert "not an honest score" in result.output
+
+
+def test_train_repeats_reports_the_spread_over_dealings(tmp_path, monkeypatch):
+    # the real TREC PM 2018 slice as the only benchmark set; 2 folds, 3 dealings
+    import shutil
+
+    from service.cli.app import console
+
+    monkeypatch.setattr(console, "width", 200)  # whole cells, whatever the terminal
+
+    shutil.copytree(SLICE, tmp_path / "trec-pm-2018")
+    model = tmp_path / "m.skops"
+    args = ["train", "--benchmarks", str(tmp_path), "--out", str(model), "--cv", "2"]
+    result = runner.invoke(app, [*args, "--repeats", "3"])
+    assert result.exit_code == 0, result.output
+    assert "over 3 dealings of the patients into 2 folds" in result.output
+    rows = {
+        line.split("│")[1].strip(): [float(x) for x in line.split("│")[2:-1] if x.strip() != "-"]
+        for line in result.output.splitlines()
+        if "trec-pm-2018 " in line and line.startswith("│")
+    }
+    low, mean, high = (
+        rows["trec-pm-2018 lowest"],
+        rows["trec-pm-2018 mean"],
+        rows["trec-pm-2018 highest"],
+    )
+    assert all(a <= b <= c for a, b, c in zip(low, mean, high, strict=True))
+    assert model.exists()
+    # the default dealing is the plain GroupKFold one: --repeats 1 prints no spread
+    once = runner.invoke(app, [*args, "--repeats", "1"])
+    assert once.exit_code == 0 and "dealings" not in once.output
