@@ -204,9 +204,14 @@ def pair_table(bench: Benchmark, *, rules: bool = True) -> pl.DataFrame:
     """Raw features of every judged pair: profiles read from the patient texts, retrieval
     scores, trial fields and (with ``rules``) the rule engine's outcomes and verdict."""
     from matcher.pairs import pair_frame
+    from matcher.rule_features import AS_OF
     from profiles.text import extract_profile
 
-    profiles = {qid: extract_profile(text, id=qid).profile for qid, text in bench.queries.items()}
+    # read on the day the rules are judged, so "4 months ago" is the same date every run
+    profiles = {
+        qid: extract_profile(text, id=qid, as_of=AS_OF).profile
+        for qid, text in bench.queries.items()
+    }
     return pair_frame(
         bench.pairs(), texts=bench.queries, profiles=profiles, trials=bench.trials, rules=rules
     )

@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -340,8 +341,10 @@ def _body(text: str) -> list[Fact]:
     return facts
 
 
-def extract_facts(text: str) -> list[Fact]:
-    """Every fact found in ``text``, each with its span."""
+def extract_facts(text: str, *, as_of: date | None = None) -> list[Fact]:
+    """Every fact found in ``text``, each with its span; ``as_of`` (default today) is the day
+    the text is read, from which "4 months ago" is dated."""
+    as_of = as_of or date.today()
     facts, seen = _questionnaire(text)
     for field in ("age",):
         found = _first(field, text)
@@ -356,15 +359,20 @@ def extract_facts(text: str) -> list[Fact]:
     facts.extend(_body(text))
     # a rating scale's name ("NIH Stroke Scale", "Hamilton Depression Rating Scale") stays
     # readable for the conditions: the scale is scored for the disease it names
-    facts.extend(vocab_facts(text, [f for f in facts if not scale_fact(f)], skip=seen))
+    facts.extend(vocab_facts(text, [f for f in facts if not scale_fact(f)], skip=seen, as_of=as_of))
     facts = group_regimens(text, facts)
     if "therapies" not in seen:
-        facts.extend(surgery_facts(text, facts))
+        facts.extend(surgery_facts(text, facts, as_of=as_of))
     return sorted(facts, key=lambda f: (f.start, f.field))
 
 
-def extract_profile(text: str, *, id: str | None = None) -> ExtractedProfile:
+def extract_profile(
+    text: str, *, id: str | None = None, as_of: date | None = None
+) -> ExtractedProfile:
     """Read a :class:`~profiles.model.PatientProfile` out of a note or questionnaire.
+
+    ``as_of`` (default today) is the day the note is read: a therapy or operation "4 months
+    ago" is dated from it.
 
     >>> x = extract_profile("62 yo woman with stage IV NSCLC metastatic to the liver, "
     ...                     "EGFR L858R, ECOG 1.")
@@ -377,5 +385,5 @@ def extract_profile(text: str, *, id: str | None = None) -> ExtractedProfile:
     """
     from profiles.text_build import build_profile
 
-    facts = extract_facts(text)
+    facts = extract_facts(text, as_of=as_of)
     return ExtractedProfile(profile=build_profile(facts, id=id, text=text), facts=facts)

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from datetime import date
 from typing import Any
 
+from profiles.text_dates import relative_date
 from rules import vocab
 
 _FAMILY = re.compile(
@@ -143,12 +145,26 @@ def _planned(text: str, start: int, end: int) -> bool:
     return bool(_PLANNED.search(text[cut:start]))
 
 
-def _date_near(text: str, start: int, end: int) -> str | None:
-    """A real calendar date (``YYYY`` or ``YYYY-MM``) in the mention's sentence, after it."""
+#: How far after a mention a relative date ("4 months ago") may stand and still date it.
+_RELATIVE_REACH = 60
+
+
+def _date_near(
+    text: str, start: int, end: int, as_of: date | None = None
+) -> tuple[str, bool] | None:
+    """A real calendar date (``YYYY`` or ``YYYY-MM``) in the mention's sentence, after it;
+    else, with ``as_of``, a date given relative to it close after the mention ("4 months
+    ago", "for the past 6 months": then also still going on). With whether it goes on."""
     _, stop = _sentence(text, start, end)
     m = _DATE.search(text, end, stop)
     if not m:
-        return None
+        if as_of is None:
+            return None
+        return relative_date(text, end, min(stop, end + _RELATIVE_REACH), as_of)
+    return _calendar(m), False
+
+
+def _calendar(m: re.Match[str]) -> str:
     if m.group("iy"):
         return f"{m.group('iy')}-{m.group('im')}"
     mon = m.group("mon")
@@ -166,8 +182,9 @@ def _kind(classes: Iterable[str]) -> str | None:
     return None
 
 
-def _therapy(text: str, m: Any) -> dict[str, Any] | None:
-    when = _date_near(text, m.start, m.end)
+def _therapy(text: str, m: Any, as_of: date | None = None) -> dict[str, Any] | None:
+    found = _date_near(text, m.start, m.end, as_of)
+    when, going_on = found if found else (None, False)
     value: dict[str, Any]
     if m.type == "regimen":
         drugs = vocab.regimen_drugs(m.id) or []
@@ -186,7 +203,7 @@ def _therapy(text: str, m: Any) -> dict[str, Any] | None:
         return None
     if when:
         value["start"] = when
-    elif _ongoing(text, m.start, m.end):
+    if going_on or (not when and _ongoing(text, m.start, m.end)):
         value["ongoing"] = True
     return value
 
@@ -230,11 +247,14 @@ def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
     return any(s < end and start < e for s, e in spans)
 
 
-def vocab_facts(text: str, taken: Iterable[Any], *, skip: set[str]) -> list[Any]:
+def vocab_facts(
+    text: str, taken: Iterable[Any], *, skip: set[str], as_of: date | None = None
+) -> list[Any]:
     """Facts from the vocabularies (diagnoses, therapies, conditions) not already taken.
 
     ``skip`` names profile fields a questionnaire line already filled ("diagnoses",
-    "conditions"); they are not read again from the free text.
+    "conditions"); they are not read again from the free text. ``as_of`` is the day the
+    note is read: a therapy "started 2 weeks ago" is dated from it (without it, undated).
 
     >>> fs = vocab_facts("62 yo with NSCLC, on Keytruda since 2024; denies HIV.", [], skip=set())
     >>> [(f.field, f.text) for f in fs]
@@ -263,7 +283,7 @@ def vocab_facts(text: str, taken: Iterable[Any], *, skip: set[str]) -> list[Any]
                 or _overlaps(m.start, m.end, spans)
             ):
                 continue
-            value = _therapy(text, m)
+            value = _therapy(text, m, as_of)
             if value is not None:
                 add("therapies", value, m)
     if "conditions" not in skip:
@@ -283,14 +303,18 @@ def _room_air(text: str, m: Any) -> bool:
     return m.text == "RA" and bool(_ON_AIR.search(text, max(0, m.start - 12), m.start))
 
 
-def surgery_facts(text: str, taken: Iterable[Any]) -> list[Any]:
+def surgery_facts(text: str, taken: Iterable[Any], *, as_of: date | None = None) -> list[Any]:
     """Operations the patient had ("underwent transsphenoidal surgery", "s/p appendectomy"):
-    therapies of kind surgery, undated (a note has no date of its own, so "4 months ago" is
-    no calendar date; a planned or negated operation is not taken).
+    therapies of kind surgery (a planned or negated operation is not taken), dated when the
+    sentence gives a date after them, or, with ``as_of`` (the day the note is read), a date
+    relative to it ("4 months ago").
 
-    >>> fs = surgery_facts("A man who underwent transsphenoidal surgery 4 months ago.", [])
+    >>> note = "A man who underwent transsphenoidal surgery 4 months ago."
+    >>> fs = surgery_facts(note, [])
     >>> fs[0].text, fs[0].value
     ('transsphenoidal surgery', {'name': 'transsphenoidal surgery', 'kind': 'surgery'})
+    >>> surgery_facts(note, [], as_of=date(2026, 11, 20))[0].value["start"]
+    '2026-07'
     >>> surgery_facts("She never had a hysterectomy.", [])
     []
     """
@@ -310,6 +334,9 @@ def surgery_facts(text: str, taken: Iterable[Any]) -> list[Any]:
             ):
                 continue
             value = {"name": text[start:end], "kind": "surgery"}
+            found = _date_near(text, start, end, as_of)
+            if found:
+                value["start"] = found[0]
             facts.append(
                 Fact(field="therapies", value=value, text=value["name"], start=start, end=end)
             )

@@ -263,8 +263,12 @@ class Engine:
         """The facts that would settle the most unknowns, best first."""
         return list(self.search(profile, as_of=as_of, filters=filters).get("questions", []))
 
-    def from_text(self, text: str) -> tuple[PatientProfile, list[Any]]:
-        """A profile extracted from a free-text note, and its facts with their spans."""
+    def from_text(
+        self, text: str, *, as_of: date | None = None
+    ) -> tuple[PatientProfile, list[Any]]:
+        """A profile extracted from a free-text note, and its facts with their spans; dates the
+        note gives relative to the day it is read ("4 months ago") count back from ``as_of``
+        (default today)."""
         extract = need("profiles.text", "extract_profile", "profile extraction from text")
-        result = _engine_call(extract, text)
+        result = _engine_call(extract, text, as_of=as_of)
         return result.profile, [f.model_dump(mode="json") for f in result.facts]

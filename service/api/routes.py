@@ -160,7 +160,7 @@ def _json(content: dict[str, Any]) -> Response:
 )
 async def match_text(body: TextMatchRequest, engine: EngineDep) -> Response:
     """Extract a profile from a pasted note (each fact with its span), then match it."""
-    profile, facts = engine.from_text(body.text)
+    profile, facts = engine.from_text(body.text, as_of=body.as_of)
     report = engine.search(profile, as_of=body.as_of, top_k=body.top_k, filters=body.filters)
     extracted = profile.model_dump(mode="json", exclude_none=True)
     return _json({"profile": extracted, "facts": facts, **report})

@@ -407,21 +407,25 @@ def test_no_fever_is_read_where_the_patient_has_none(note):
         (
             "The patient is a 41-year-old man and a known case of Acromegaly who underwent "
             "transsphenoidal surgery 4 months ago.",
-            "transsphenoidal surgery",
+            ("transsphenoidal surgery", "2026-07"),  # dated from the day it is read
         ),
         # ct2021-18
         (
             "This is a 78 year-old male with h/o BPH s/p multiple urological procedures, "
             "including s/p Suprapubic prostatectomy.",
-            "Suprapubic prostatectomy",
+            ("Suprapubic prostatectomy", None),
         ),
         # ct2021-11
-        ("--s/p neck mass resection; unable to perform thyroidectomy", "neck mass resection"),
+        (
+            "--s/p neck mass resection; unable to perform thyroidectomy",
+            ("neck mass resection", None),
+        ),
     ],
 )
 def test_an_operation_the_patient_had_is_a_surgery(note, name):
-    surgeries = [t for t in extract_profile(note).profile.therapies or [] if t.kind == "surgery"]
-    assert [(t.name, t.start) for t in surgeries] == [(name, None)]  # a note has no date
+    profile = extract_profile(note, as_of=date(2026, 11, 20)).profile
+    surgeries = [t for t in profile.therapies or [] if t.kind == "surgery"]
+    assert [(t.name, t.start) for t in surgeries] == [name]
 
 
 @pytest.mark.parametrize(

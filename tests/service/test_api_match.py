@@ -129,6 +129,17 @@ def test_match_text_returns_facts_with_spans(client: TestClient) -> None:
     assert len(body["matches"]) == 3
 
 
+def test_match_text_dates_relative_words_from_as_of(client: TestClient) -> None:
+    # "4 months ago" counts back from the request's reference day
+    note = "58 year old woman with metastatic pancreatic adenocarcinoma, s/p Whipple 4 months ago."
+    for as_of, start in (("2026-11-20", "2026-07"), ("2027-03-02", "2026-11")):
+        body = {"text": note, "top_k": 1, "as_of": as_of}
+        r = client.post("/v1/match/text", json=body, headers=H)
+        assert r.status_code == 200, r.text
+        [surgery] = r.json()["profile"]["therapies"]
+        assert (surgery["name"], surgery["kind"], surgery["start"]) == ("Whipple", "surgery", start)
+
+
 def test_match_text_rejects_an_empty_note(client: TestClient) -> None:
     r = client.post("/v1/match/text", json={"text": ""}, headers=H)
     assert r.status_code == 422
