@@ -13,6 +13,7 @@ from matcher.dates import add_days, date_range, days_since
 from matcher.facts import ConditionFact, PatientFacts, TherapyFact, count_lines
 from matcher.logic import any_of, compare, describe_numeric
 from matcher.outcome import Finding
+from rules import vocab
 
 _THERAPIES = ("therapies",)
 _KIND_ALIASES = {
@@ -51,9 +52,24 @@ def _matches(t: TherapyFact, params: dict[str, Any]) -> bool | None:
             checks.append(
                 t.kind in kinds or (kind == "investigational" and "investigational" in t.classes)
             )
+        if kind == "surgery" and params.get("sites") and t.kind == "surgery":
+            checks[-1] = _same_site(t.name, params["sites"])
     if not checks:
         return True if params.get("any_anticancer", True) else None
     return any_of(checks)
+
+
+def _same_site(operation: str, sites: list[str]) -> bool | None:
+    """Whether an operation is at one of the criterion's sites; None when its name gives no
+    site ("surgery").
+
+    >>> _same_site("transsphenoidal surgery", ["cardiac"]), _same_site("CABG", ["cardiac"])
+    (False, True)
+    >>> print(_same_site("surgery", ["cardiac"]))
+    None
+    """
+    have = vocab.surgery_sites(operation)
+    return bool(have & set(sites)) if have else None
 
 
 def _setting_ok(t: TherapyFact, setting: str | None) -> bool | None:
@@ -118,6 +134,7 @@ def _want_words(params: dict[str, Any]) -> str:
         tuple(params.get("drugs") or ()),
         tuple(params.get("classes") or ()),
         params.get("kind"),
+        tuple(params.get("sites") or ()),
         params.get("setting"),
     )
     words = _WANT_WORDS.get(key)
@@ -141,7 +158,9 @@ def _want_words_of(params: dict[str, Any]) -> str:
     ]
     if params.get("kind"):
         kind = str(params["kind"])
-        parts.append(kind + (" treatment" if kind == "investigational" else ""))
+        sites = " or ".join(s.replace("_", " ") for s in params.get("sites") or [])
+        parts.append((sites + " " if sites else "") + kind)
+        parts[-1] += " treatment" if kind == "investigational" else ""
     parts = list(dict.fromkeys(p for p in parts if p))
     text = " or ".join(parts) if parts else "anticancer therapy"
     if params.get("setting"):

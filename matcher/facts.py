@@ -159,7 +159,7 @@ def _therapy(t: Therapy) -> TherapyFact:
         drugs=drugs,
         classes=kb.classes_of_drugs(drugs) | named | set(KIND_CLASSES.get(t.kind or "", ())),
         start=t.start,
-        end=t.end,
+        end=t.end or (t.start if t.kind == "surgery" else None),  # an operation is one day
         ongoing=bool(t.ongoing),
         progressed=progressed,
         recognized=bool(drugs) or bool(named) or t.kind is not None,

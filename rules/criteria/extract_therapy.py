@@ -59,6 +59,38 @@ _MIN_WORDS = re.compile(
 _SURGERY = re.compile(r"(?i)\b(?:surgery|surgical|resection|operation)\b")
 
 
+#: what ends the words that qualify an operation, before it: a clause break or a new item
+_BEFORE_CUT = re.compile(r"(?i)[,;:()]|\b(?:or|and|including|within|after|prior)\b")
+#: "surgery of the heart", "surgery on the spine": the site said after the operation
+_SITE_AFTER = re.compile(r"(?i)^\s+(?:of|on|to)\s+(?:the\s+)?(\w+(?:\s+\w+)?)")
+
+
+def surgery_sites_named(text: str) -> list[str]:
+    """The body sites the criterion's operations are limited to: each mention of surgery
+    must name its own ("major cardiac surgery", "surgery of the heart"), else none (a bare
+    "Major surgery within 4 weeks, or cardiac surgery" counts any operation).
+
+    >>> surgery_sites_named("Major cardiac surgery within 6 months")
+    ['cardiac']
+    >>> surgery_sites_named("Major surgery within 4 weeks or cardiac surgery within 6 months")
+    []
+    >>> surgery_sites_named("Prior surgery of the spine"), surgery_sites_named("Major surgery")
+    (['spine'], [])
+    """
+    found: set[str] = set()
+    mentions = list(_SURGERY.finditer(text))
+    for m in mentions:
+        before = text[max(0, m.start() - 60) : m.start()]
+        cuts = list(_BEFORE_CUT.finditer(before))
+        words = before[cuts[-1].end() :] if cuts else before
+        after = _SITE_AFTER.match(text[m.end() :])
+        sites = vocab.surgery_sites(words + " " + (after.group(1) if after else ""))
+        if not sites:
+            return []
+        found |= sites
+    return sorted(found)
+
+
 def _therapy_params(text: str) -> dict[str, Any]:
     params: dict[str, Any] = {"drugs": [], "classes": []}
     regimens: list[str] = []
@@ -86,6 +118,9 @@ def _therapy_params(text: str) -> dict[str, Any]:
         params["kind"] = "surgery"
         # "Recovered from prior surgery": the cue words before it are read against this anchor
         params.setdefault("_anchor", (surgery.start(), surgery.end()))
+        sites = surgery_sites_named(text)
+        if sites:
+            params["sites"] = sites
     elif "chemotherapy" in params["classes"]:
         params["kind"] = "chemotherapy"
     for name, rx in _SETTINGS:

@@ -47,6 +47,7 @@ from rules.vocab.drugs import (
     find_drugs,
     regimen_drugs,
 )
+from rules.vocab.surgery import surgery_sites
 
 __all__ = [
     "Mention",
@@ -84,4 +85,5 @@ __all__ = [
     "norm_key",
     "pdl1_scoring",
     "regimen_drugs",
+    "surgery_sites",
 ]
