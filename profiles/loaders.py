@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -21,16 +22,19 @@ from rules.errors import ProfileError
 JSON_SUFFIXES = (".json",)
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
 TABLE_SUFFIXES = (".csv", ".tsv", ".parquet")
-ACCEPTED = ".json (a profile, an array of profiles or a FHIR Bundle), .jsonl, .csv, .tsv, .parquet, or a folder of .json files"
+NOTE_SUFFIXES = (".txt", ".text", ".md")
+ACCEPTED = ".json (a profile, an array of profiles or a FHIR Bundle), .jsonl, .csv, .tsv, .parquet, a note (.txt, .md: free text, read by profiles.text), or a folder of .json files"
 
 
-def load_profile(path: str | Path) -> PatientProfile:
-    """Read one profile (a profile JSON object or a FHIR Bundle of one patient).
+def load_profile(path: str | Path, *, as_of: date | None = None) -> PatientProfile:
+    """Read one profile (a profile JSON object, a FHIR Bundle of one patient, or a note:
+    free text in a ``.txt`` / ``.md`` file, whose relative dates count back from ``as_of``,
+    default today).
 
     Raises ProfileError, naming the file, the fields and what is accepted, when the file
     cannot be read, holds more than one patient, or the profile is invalid.
     """
-    records = list(iter_profiles(path))
+    records = list(iter_profiles(path, as_of=as_of))
     if len(records) != 1:
         raise ProfileError(
             f"holds {len(records)} records; load_profile reads one profile",
@@ -43,7 +47,7 @@ def load_profile(path: str | Path) -> PatientProfile:
     return record.profile
 
 
-def iter_profiles(path: str | Path) -> Iterator[ProfileRecord]:
+def iter_profiles(path: str | Path, *, as_of: date | None = None) -> Iterator[ProfileRecord]:
     """Yield one record per patient in a file or folder, in file order.
 
     Decides by extension and content: a ``.json`` object is one profile or one FHIR
@@ -66,6 +70,8 @@ def iter_profiles(path: str | Path) -> Iterator[ProfileRecord]:
         yield from _iter_csv(path, delimiter="\t" if suffix == ".tsv" else ",")
     elif suffix == ".parquet":
         yield from _iter_parquet(path)
+    elif suffix in NOTE_SUFFIXES:
+        yield note_record(path, as_of=as_of)
     else:
         raise ProfileError(
             f"cannot read a {suffix or 'suffix-less'} file as profiles",
@@ -81,6 +87,30 @@ def _read_text(path: Path) -> str:
         raise ProfileError(f"not UTF-8 text (byte {exc.start})", where=str(path)) from None
     except OSError as exc:
         raise ProfileError(f"cannot read: {exc.strerror}", where=str(path)) from None
+
+
+def read_note(path: Path) -> str:
+    """The text of a note file; ProfileError when it cannot be read or holds no words."""
+    text = _read_text(path)
+    if not text.strip():
+        raise ProfileError(
+            "the note is empty", where=str(path), hint="write the patient's description in it"
+        )
+    return text
+
+
+def note_record(path: Path, *, as_of: date | None = None) -> ProfileRecord:
+    """One patient read from a note: the profile :func:`profiles.text.extract_profile` finds
+    (its id is the file's name without the suffix)."""
+    from profiles.text import extract_profile
+
+    found = extract_profile(read_note(path), id=path.stem, as_of=as_of)
+    if not found.facts:
+        hint = "write the patient's age, sex, diagnosis, stage, biomarkers and treatments"
+        return ProfileRecord(
+            1, path.name, path.stem, None, [f"{path.name}: nothing recognised in the note: {hint}"]
+        )
+    return ProfileRecord(1, path.name, found.profile.id, found.profile)
 
 
 def _read_json(path: Path) -> Any:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
+from typing import NamedTuple
 
 _NUMBERS = {
     "a": 1,
@@ -48,7 +49,15 @@ def months_back(day: date, months: int) -> date:
     return date(index // 12, index % 12 + 1, 1)
 
 
-def relative_date(text: str, start: int, stop: int, as_of: date) -> tuple[str, bool] | None:
+class RelativeDate(NamedTuple):
+    """A date a text gives relative to the day it is read."""
+
+    date: str  # YYYY, YYYY-MM or YYYY-MM-DD, as precise as the words
+    ongoing: bool  # "for the past 6 months", "since ...": began then and goes on
+    at: int  # where the words start in the text
+
+
+def relative_date(text: str, start: int, stop: int, as_of: date) -> RelativeDate | None:
     """The first relative date in ``text[start:stop]`` counted back from ``as_of``, with
     whether the words say it is still going on ("for the past 6 months", "since ..."); None
     when there is none. Bare durations ("for 6 months", "6 months of therapy") date nothing.
@@ -56,13 +65,14 @@ def relative_date(text: str, start: int, stop: int, as_of: date) -> tuple[str, b
     >>> d = date(2026, 11, 20)
     >>> t = "underwent transsphenoidal surgery 4 months ago"
     >>> relative_date(t, 0, len(t), d)
-    ('2026-07', False)
+    RelativeDate(date='2026-07', ongoing=False, at=34)
     >>> t = "on IFN and RBV for the past 6 months"
-    >>> relative_date(t, 0, len(t), d)
+    >>> relative_date(t, 0, len(t), d)[:2]
     ('2026-05', True)
-    >>> [relative_date(t, 0, len(t), d) for t in ["started 2 weeks ago", "a year ago",
-    ...                                           "given for 6 months"]]
-    [('2026-11-06', False), ('2025', False), None]
+    >>> [relative_date(t, 0, len(t), d) for t in ["a year ago", "given for 6 months"]]
+    [RelativeDate(date='2025', ongoing=False, at=0), None]
+    >>> relative_date("started 2 weeks ago", 0, 19, d).date
+    '2026-11-06'
     """
     for m in RELATIVE.finditer(text, start, stop):
         if not (m.group("ago") or m.group("since")):
@@ -72,10 +82,12 @@ def relative_date(text: str, start: int, stop: int, as_of: date) -> tuple[str, b
         unit = m.group("unit").lower()
         ongoing = bool(m.group("since"))
         if unit == "day":
-            return (as_of - timedelta(days=n)).isoformat(), ongoing
-        if unit == "week":
-            return (as_of - timedelta(weeks=n)).isoformat(), ongoing
-        if unit == "month":
-            return months_back(as_of, n).isoformat()[:7], ongoing
-        return str(as_of.year - n), ongoing
+            when = (as_of - timedelta(days=n)).isoformat()
+        elif unit == "week":
+            when = (as_of - timedelta(weeks=n)).isoformat()
+        elif unit == "month":
+            when = months_back(as_of, n).isoformat()[:7]
+        else:
+            when = str(as_of.year - n)
+        return RelativeDate(when, ongoing, m.start())
     return None

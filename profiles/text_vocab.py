@@ -149,19 +149,34 @@ def _planned(text: str, start: int, end: int) -> bool:
 _RELATIVE_REACH = 60
 
 
-def _date_near(
-    text: str, start: int, end: int, as_of: date | None = None
-) -> tuple[str, bool] | None:
-    """A real calendar date (``YYYY`` or ``YYYY-MM``) in the mention's sentence, after it;
-    else, with ``as_of``, a date given relative to it close after the mention ("4 months
-    ago", "for the past 6 months": then also still going on). With whether it goes on."""
+#: Words between a treatment and a relative date that make it the treatment's end ("until
+#: progression 2 months ago", "stopped 3 weeks ago").
+_ENDED = re.compile(r"(?i)\b(?:until|till|through|stopped|discontinued|completed|finished|ended)\b")
+
+
+def _date_near(text: str, start: int, end: int, as_of: date | None = None) -> dict[str, Any]:
+    """When the mention at ``start:end`` happened, as therapy fields: a real calendar date
+    (``YYYY`` or ``YYYY-MM``) in its sentence after it is its ``start``; else, with
+    ``as_of``, a date given relative to it close after the mention ("4 months ago") is its
+    ``start``, or its ``end`` after "until" / "stopped" ..., and "for the past 6 months"
+    also makes it ``ongoing``. Empty when none is given.
+
+    >>> t = "gemcitabine until progression 2 months ago"
+    >>> _date_near(t, 0, 11, date(2026, 11, 20))
+    {'end': '2026-09'}
+    """
     _, stop = _sentence(text, start, end)
     m = _DATE.search(text, end, stop)
-    if not m:
-        if as_of is None:
-            return None
-        return relative_date(text, end, min(stop, end + _RELATIVE_REACH), as_of)
-    return _calendar(m), False
+    if m:
+        return {"start": _calendar(m)}
+    if as_of is None:
+        return {}
+    found = relative_date(text, end, min(stop, end + _RELATIVE_REACH), as_of)
+    if found is None:
+        return {}
+    if _ENDED.search(text, end, found.at):
+        return {"end": found.date}
+    return {"start": found.date, **({"ongoing": True} if found.ongoing else {})}
 
 
 def _calendar(m: re.Match[str]) -> str:
@@ -183,8 +198,7 @@ def _kind(classes: Iterable[str]) -> str | None:
 
 
 def _therapy(text: str, m: Any, as_of: date | None = None) -> dict[str, Any] | None:
-    found = _date_near(text, m.start, m.end, as_of)
-    when, going_on = found if found else (None, False)
+    when = _date_near(text, m.start, m.end, as_of)
     value: dict[str, Any]
     if m.type == "regimen":
         drugs = vocab.regimen_drugs(m.id) or []
@@ -201,9 +215,8 @@ def _therapy(text: str, m: Any, as_of: date | None = None) -> dict[str, Any] | N
         value = {"name": m.text, "kind": _kind(kinds)}
     else:
         return None
-    if when:
-        value["start"] = when
-    if going_on or (not when and _ongoing(text, m.start, m.end)):
+    value.update(when)
+    if not when and _ongoing(text, m.start, m.end):
         value["ongoing"] = True
     return value
 
@@ -334,9 +347,8 @@ def surgery_facts(text: str, taken: Iterable[Any], *, as_of: date | None = None)
             ):
                 continue
             value = {"name": text[start:end], "kind": "surgery"}
-            found = _date_near(text, start, end, as_of)
-            if found:
-                value["start"] = found[0]
+            when = _date_near(text, start, end, as_of)
+            value.update({"start": when["start"]} if "start" in when else {})
             facts.append(
                 Fact(field="therapies", value=value, text=value["name"], start=start, end=end)
             )

@@ -29,7 +29,9 @@ _LABEL = {
 @app.command("match")
 def match_command(
     profile: Path = typer.Argument(
-        ..., help="The patient profile (.json, or a FHIR bundle of one patient)."
+        ...,
+        help="The patient profile (.json, a FHIR bundle of one patient, or a note: free text in "
+        "a .txt/.md file, read as `trialmatch profile extract` shows).",
     ),
     trials: list[Path] = typer.Option(
         None,
@@ -69,7 +71,7 @@ def match_command(
     from rules.errors import ProfileError
 
     try:
-        patient = load_profile(profile)
+        patient = load_profile(profile, as_of=when)
     except ProfileError as exc:
         fail(str(exc))
     if trials:

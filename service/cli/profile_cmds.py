@@ -67,6 +67,64 @@ def check(
         raise typer.Exit(1)
 
 
+@profile_app.command("extract")
+def extract(
+    note: Path = typer.Argument(
+        ..., help="A note: free text (.txt, .md, any UTF-8 text file), or '-' for stdin."
+    ),
+    as_of: str = typer.Option(
+        None,
+        "--as-of",
+        help="The day the note is read, YYYY-MM-DD (default: today): '4 months ago' counts "
+        "back from it.",
+    ),
+    output: OutputFormat = typer.Option(
+        OutputFormat.table,
+        "--format",
+        help="table: each fact with the words it was read from; json: the profile and its facts "
+        "with their character spans.",
+    ),
+) -> None:
+    """Read a patient profile out of a free-text note, each fact citing its words."""
+    import sys
+
+    from profiles.loaders import read_note
+    from profiles.text import extract_profile
+    from service.cli.match_cmd import _parse_date
+
+    when = _parse_date(as_of)
+    if str(note) == "-":
+        text = sys.stdin.read()
+        if not text.strip():
+            fail("the note on stdin is empty: pipe the patient's description in")
+        name = None
+    else:
+        try:
+            text = read_note(note)
+        except ProfileError as exc:
+            fail(str(exc))
+        name = note.stem
+    found = extract_profile(text, id=name, as_of=when)
+    facts = [f.model_dump(mode="json") for f in found.facts]
+    if output is OutputFormat.json:
+        body = {"profile": _dump(found.profile), "facts": facts}
+        echo_json(json.dumps(body, indent=2, ensure_ascii=False))
+        return
+    table = Table(title=f"{len(facts)} facts read from the note", title_justify="left")
+    table.add_column("field", style="bold", no_wrap=True)
+    table.add_column("value", overflow="fold")
+    table.add_column("words in the note", overflow="fold")
+    table.add_column("chars", justify="right", no_wrap=True)
+    for f in found.facts:
+        value = f.value if isinstance(f.value, str) else json.dumps(f.value, ensure_ascii=False)
+        table.add_row(f.field, value, f.text, f"{f.start}-{f.end}")
+    console.print(table, highlight=False)
+    if not facts:
+        typer.echo(
+            "nothing recognised: write age, sex, diagnosis, stage, biomarkers, therapies", err=True
+        )
+
+
 def _dump(profile: PatientProfile) -> dict:
     return profile.model_dump(mode="json", exclude_none=True)
 

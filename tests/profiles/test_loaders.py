@@ -94,7 +94,7 @@ def test_bad_json_names_the_path_line_and_column():
     ("name", "message"),
     [
         ("missing.json", "no such file or folder"),
-        ("cohort_unknown_ext.txt", "cannot read a .txt file as profiles"),
+        ("cohort_unknown_ext.dat", "cannot read a .dat file as profiles"),
     ],
 )
 def test_unreadable_files_raise_profile_error_with_the_path(name, message):
@@ -176,3 +176,34 @@ def test_empty_list_and_missing_are_kept_apart(tmp_path):
     path.write_text(json.dumps({"id": "x", "therapies": []}))
     profile = load_profile(path)
     assert profile.therapies == [] and profile.biomarkers is None
+
+
+def test_a_note_is_read_as_free_text(tmp_path):
+    from datetime import date
+
+    from profiles import load_profile
+
+    note = tmp_path / "mrs-k.txt"
+    note.write_text(
+        "62 yo woman with stage IV NSCLC, EGFR L858R, ECOG 1. Osimertinib 3 months ago."
+    )
+    p = load_profile(note, as_of=date(2026, 11, 20))
+    assert (p.id, p.age, p.sex, p.ecog) == ("mrs-k", 62, "female", 1)
+    assert [(t.name, t.start) for t in p.therapies] == [("osimertinib", "2026-08")]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("  \n", "the note is empty"),
+        ("id\n", "nothing recognised in the note"),
+    ],
+)
+def test_a_note_without_facts_is_a_clear_error(tmp_path, text, message):
+    from profiles import load_profile
+
+    note = tmp_path / "note.txt"
+    note.write_text(text)
+    with pytest.raises(ProfileError) as exc:
+        load_profile(note)
+    assert message in str(exc.value) and "note.txt" in str(exc.value)

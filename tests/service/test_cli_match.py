@@ -181,3 +181,22 @@ def test_trials_files_are_all_reported_whatever_their_status():
     records = json.loads(gzip.decompress(leuk.read_bytes()))
     ids = {r["protocolSection"]["identificationModule"]["nctId"] for r in records}
     assert {m["nct_id"] for m in json.loads(result.stdout)["matches"]} == ids
+
+
+def test_a_pasted_note_is_matched_like_a_profile(tmp_path):
+    # a navigator's note as a .txt file: read by the note reader, then judged
+    note = tmp_path / "referral.txt"
+    note.write_text(
+        "58 year old man with metastatic pancreatic ductal adenocarcinoma, ECOG 1. "
+        "Received FOLFIRINOX until progression 1 month ago."
+    )
+    args = ["match", str(note), "--trials", str(SEED), "--as-of", "2026-11-20", "--format", "json"]
+    result = invoke(*args)
+    assert result.exit_code == 0, result.output
+    (m,) = json.loads(result.stdout)["matches"]
+    assert m["nct_id"] == "NCT06532617"
+    # the trial's own criteria are judged against what the note says (age 58, ECOG 1)
+    age = next(c for c in m["criteria"] if c["id"] == "ctgov-max-age")
+    assert age["status"] == "met"
+    ecog = [c for c in m["criteria"] if "ECOG" in c["text"]]
+    assert ecog and all(c["status"] == "met" for c in ecog)

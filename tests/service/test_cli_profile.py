@@ -100,3 +100,48 @@ def test_folder_of_bundles():
         "p2-nsclc",
         "p3-json",
     ]
+
+
+# TREC CT 2021 topic ct2021-56 (first two sentences)
+_NOTE = (
+    "The patient is a 41-year-old man and a known case of Acromegaly who underwent "
+    "transsphenoidal surgery 4 months ago. He came to the clinic for the follow up lab studies "
+    "after his primary resection surgery."
+)
+
+
+def test_profile_extract_json_gives_the_profile_and_each_fact_with_its_span(tmp_path):
+    note = tmp_path / "ct2021-56.txt"
+    note.write_text(_NOTE)
+    args = ["profile", "extract", str(note), "--format", "json", "--as-of", "2026-11-20"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    body = json.loads(result.stdout)
+    assert body["profile"]["id"] == "ct2021-56"
+    assert (body["profile"]["age"], body["profile"]["sex"]) == (41, "male")
+    surgery = body["profile"]["therapies"][0]
+    assert (surgery["name"], surgery["start"]) == ("transsphenoidal surgery", "2026-07")
+    for fact in body["facts"]:
+        assert _NOTE[fact["start"] : fact["end"]] == fact["text"]
+
+
+def test_profile_extract_reads_stdin_and_prints_a_table():
+    result = runner.invoke(app, ["profile", "extract", "-"], input=_NOTE)
+    assert result.exit_code == 0, result.output
+    assert "facts read from the note" in result.stdout
+    assert "transsphenoidal surgery" in result.stdout
+
+
+def test_profile_extract_errors_are_clear(tmp_path):
+    empty = tmp_path / "empty.txt"
+    empty.write_text("\n")
+    for args, message in (
+        ([str(empty)], "the note is empty"),
+        ([str(tmp_path / "nope.txt")], "cannot read"),
+        (["-"], "the note on stdin is empty"),
+        ([str(empty), "--as-of", "20 Nov"], "is not a date"),
+    ):
+        result = runner.invoke(app, ["profile", "extract", *args], input="")
+        assert result.exit_code == 2, (args, result.output)
+        assert message in result.output, (args, result.output)
+        assert "Traceback" not in result.output
