@@ -118,4 +118,4 @@ def test_false_exclusions_on_trec_ct_2021_stay_under_the_issue_target():
     eligible = bench.qrels.filter(pl.col("label") == 2).height
     pairs = false_exclusions(bench).select("query_id", "nct_id").unique().height
     assert eligible == 330
-    assert pairs <= 0.05 * eligible and pairs <= 14  # the target, and no new ones unseen
+    assert pairs <= 0.05 * eligible and pairs <= 12  # the target, and no new ones unseen
