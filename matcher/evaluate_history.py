@@ -231,11 +231,11 @@ def washout(params: dict[str, Any], facts: PatientFacts) -> Finding:
             last = date_range(t.end)[1]  # type: ignore[index]
             free = add_days(last, int(limit_days) + (0 if numeric["op"] == "<" else 1))
             ready = max(ready, free) if ready else free
-            facts_.update(last=t.name, end=t.end)
+            facts_.update(last=t.name, end=t.end, one_day=t.kind == "surgery")
         elif hit and t.ongoing:
             facts_.update(last=t.name, ongoing=True)
         elif hit and inside is None:
-            facts_.update(last=t.name, end=t.end, partial=True)
+            facts_.update(last=t.name, end=t.end, partial=True, one_day=t.kind == "surgery")
     value = any_of(results)
     if value is None and undated:
         facts_["undated"] = undated

@@ -302,10 +302,13 @@ def _washout(f: Finding) -> str:
         return _started(f)
     if x.get("ongoing"):
         return f"you are still receiving {x['last']}"
+    ended = "was on" if x.get("one_day") else "ended"  # an operation is a day, not a course
     if f.value:
-        return f"your last {x['last']} ended {x['end']}"
+        return f"your last {x['last']} {ended} {x['end']}"
     if x.get("partial"):
-        return f"your {x['last']} ended {x['end']}, which may or may not be within {x['days']} days"
+        return (
+            f"your {x['last']} {ended} {x['end']}, which may or may not be within {x['days']} days"
+        )
     if x.get("undated"):
         return f"the end date of {_w(x['undated'])} is not recorded"
     return f"no such treatment within {x['days']} days before {x['as_of']} is recorded"

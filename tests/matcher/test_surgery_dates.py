@@ -65,3 +65,13 @@ def test_a_site_of_the_criterion_names_the_operation_in_the_explanation():
     [o] = evaluate_trial(profile, trial, as_of=AS_OF).outcomes
     assert o.status == "met"
     assert "prior cardiac surgery" in o.explanation
+
+
+def test_an_operation_is_explained_as_a_day():
+    profile = extract_profile(NOTE, as_of=AS_OF).profile
+    item = "Exclusion Criteria:\n\n* Pituitary surgery within six months\n"  # NCT03252353
+    [o] = evaluate_trial(
+        profile, Trial(nct_id="NCT03252353", eligibility_criteria=item), as_of=AS_OF
+    ).outcomes
+    assert o.status == "not_met"
+    assert "your last transsphenoidal surgery was on 2026-07" in o.explanation
