@@ -13,22 +13,9 @@ import re
 from datetime import date, timedelta
 from typing import NamedTuple
 
-_NUMBERS = {
-    "a": 1,
-    "an": 1,
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-}
+from rules.criteria.numbers import CARDINALS
+
+_NUMBERS = {"a": 1, "an": 1, **CARDINALS}
 _COUNT = r"(?P<n>\d{1,2}|" + "|".join(_NUMBERS) + r")"
 _UNIT = r"(?P<unit>day|week|month|year)s?"
 #: "4 months ago", "since 2 weeks ago" (ago: a start), "for the past 6 months" / "over the

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-_WORDS = {
+#: Numbers written as words (criteria and notes: "within four weeks", "six months ago").
+CARDINALS = {
     "one": 1,
     "two": 2,
     "three": 3,
@@ -15,10 +16,14 @@ _WORDS = {
     "eight": 8,
     "nine": 9,
     "ten": 10,
+    "eleven": 11,
     "twelve": 12,
     "fourteen": 14,
     "twenty": 20,
     "thirty": 30,
+}
+_WORDS = {
+    **CARDINALS,
     "single": 1,
     "first": 1,
     "second": 2,
