@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from datetime import date
 from typing import NoReturn
 
 import typer
@@ -47,3 +48,13 @@ def _root(
     ),
 ) -> None:
     """Match patients to clinical trials, with an explanation for every criterion."""
+
+
+def parse_date(text: str | None, *, option: str = "--as-of") -> date | None:
+    """The date an option gives (None when not given); a clear error when it is no date."""
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        fail(f"{option} {text!r} is not a date: write YYYY-MM-DD, e.g. 2026-11-20")

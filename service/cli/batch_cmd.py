@@ -18,7 +18,7 @@ from rich.progress import (
 )
 from rich.text import Text
 
-from service.cli.app import app, console, err_console, fail
+from service.cli.app import app, console, err_console, fail, parse_date
 
 
 class _RateColumn(ProgressColumn):
@@ -66,10 +66,7 @@ def batch(
 
     if engine not in ("local", "dask"):
         fail(f"unknown engine {engine!r}: use local or dask")
-    try:
-        reference = date.fromisoformat(as_of) if as_of else date.today()
-    except ValueError:
-        fail(f"--as-of {as_of!r} is not a date: write YYYY-MM-DD")
+    reference = parse_date(as_of or None) or date.today()
     if not cohort.exists():
         fail(f"{cohort}: no such file or folder")
     from matcher.batch.outputs import out_format

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-from datetime import date
 from enum import StrEnum
 from pathlib import Path
 
 import typer
 from rich.table import Table
 
-from service.cli.app import app, console, echo_json, err_console, fail
+from service.cli.app import app, console, echo_json, err_console, fail, parse_date
 
 
 class MatchFormat(StrEnum):
@@ -67,7 +66,7 @@ def match_command(
     from profiles import load_profile
     from rules.corpus import load_corpus, read_trials
 
-    when = _parse_date(as_of)
+    when = parse_date(as_of)
     from rules.errors import ProfileError
 
     try:
@@ -134,15 +133,6 @@ def _site(m: object, report: object) -> str:
         return ""
     where = ", ".join(x for x in (site.facility, site.city, site.country) if x)
     return f"Nearest recruiting site: {where} ({site.distance_km:g} km)."
-
-
-def _parse_date(text: str | None) -> date | None:
-    if text is None:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        fail(f"--as-of {text!r} is not a date: write YYYY-MM-DD, e.g. 2026-11-20")
 
 
 def _why(m: object, *, brief: bool = False) -> tuple[str, str]:

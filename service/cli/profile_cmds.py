@@ -11,7 +11,7 @@ from rich.table import Table
 
 from profiles import Biomarker, PatientProfile, ProfileRecord, iter_profiles
 from rules.errors import ProfileError
-from service.cli.app import app, console, echo_json, fail
+from service.cli.app import app, console, echo_json, fail, parse_date
 
 profile_app = typer.Typer(
     help="Check patient profiles: JSON, JSONL, cohort CSV/Parquet, FHIR bundles.",
@@ -90,9 +90,8 @@ def extract(
 
     from profiles.loaders import read_note
     from profiles.text import extract_profile
-    from service.cli.match_cmd import _parse_date
 
-    when = _parse_date(as_of)
+    when = parse_date(as_of)
     if str(note) == "-":
         text = sys.stdin.read()
         if not text.strip():
