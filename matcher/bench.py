@@ -234,8 +234,8 @@ def model_run(
     from matcher.rank import TrialRanker, out_of_fold
 
     if cv:
-        ranker = TrialRanker(**(seed_params or {}))  # type: ignore[arg-type]
-        scores = out_of_fold(table, k=cv, ranker=ranker, dealing=dealing)
+        fresh = TrialRanker(**(seed_params or {}))  # type: ignore[arg-type]
+        scores = out_of_fold(table, k=cv, ranker=fresh, dealing=dealing)
     elif isinstance(ranker, TrialRanker):
         scores = ranker.predict(table.drop([c for c in ("label", "verdict") if c in table.columns]))
     else:

@@ -55,8 +55,7 @@ def train(
     ),
 ) -> None:
     """Fit the ranking model on all benchmark sets and report cross-validated metrics."""
-    from matcher.bench import BENCHMARK_SETS, Benchmark, model_run, pair_table
-    from matcher.metrics import evaluate_run
+    from matcher.bench import BENCHMARK_SETS, Benchmark, pair_table
     from matcher.rank import MODEL_PATH, TrialRanker, save_ranker
 
     sets = [benchmarks / s for s in BENCHMARK_SETS if (benchmarks / s).is_dir()]
@@ -71,11 +70,7 @@ def train(
         tables.append(pair_table(bench).with_columns(pl.lit(bench.name).alias("set")))
         digests += [_digest(t) for t in bench.queries.values()]
     table = pl.concat(tables, how="diagonal")
-    run = model_run(table.drop("set"), cv=cv).with_columns(table["set"])
-    rows = {
-        name: evaluate_run(run.filter(pl.col("set") == name).drop("set")).as_dict()
-        for name in run["set"].unique(maintain_order=True)
-    }
+    rows = _cross_validated(table, cv=cv)
     console.print(_table(f"{cv}-fold cross-validation by patient (out-of-fold scores)", rows))
     if repeats > 1:
         _repeated(table, cv=cv, repeats=repeats, first=rows)
@@ -87,23 +82,29 @@ def train(
     console.print(f"model written to {target}")
 
 
+def _cross_validated(
+    table: pl.DataFrame, *, cv: int, dealing: int = 0
+) -> dict[str, dict[str, object]]:
+    """The metrics of each benchmark set, scored out-of-fold (``dealing``: which assignment
+    of the patients to the folds, see :func:`matcher.rank.out_of_fold`)."""
+    from matcher.bench import model_run
+    from matcher.metrics import evaluate_run
+
+    run = model_run(table.drop("set"), cv=cv, dealing=dealing).with_columns(table["set"])
+    return {
+        name: evaluate_run(run.filter(pl.col("set") == name).drop("set")).as_dict()
+        for name in run["set"].unique(maintain_order=True)
+    }
+
+
 def _repeated(
     table: pl.DataFrame, *, cv: int, repeats: int, first: dict[str, dict[str, object]]
 ) -> None:
     """Mean, lowest and highest of each metric over ``repeats`` dealings of the patients."""
-    from matcher.bench import model_run
-    from matcher.metrics import evaluate_run
-
     runs = [first]
     for dealing in range(1, repeats):
         console.print(f"dealing {dealing + 1} of {repeats} ...")
-        run = model_run(table.drop("set"), cv=cv, dealing=dealing).with_columns(table["set"])
-        runs.append(
-            {
-                name: evaluate_run(run.filter(pl.col("set") == name).drop("set")).as_dict()
-                for name in first
-            }
-        )
+        runs.append(_cross_validated(table, cv=cv, dealing=dealing))
     rows: dict[str, dict[str, object]] = {}
     for name in first:
         for stat, pick in (("mean", np.mean), ("lowest", min), ("highest", max)):
