@@ -348,7 +348,8 @@ def surgery_facts(text: str, taken: Iterable[Any], *, as_of: date | None = None)
                 continue
             value = {"name": text[start:end], "kind": "surgery"}
             when = _date_near(text, start, end, as_of)
-            value.update({"start": when["start"]} if "start" in when else {})
+            if "start" in when:  # an operation has a date, not an end of its own
+                value["start"] = when["start"]
             facts.append(
                 Fact(field="therapies", value=value, text=value["name"], start=start, end=end)
             )
