@@ -18,6 +18,7 @@ import polars as pl
 
 from matcher.metrics import evaluate_run
 from matcher.retrieve import Bm25Index
+from profiles.model import PatientProfile
 from rules.corpus import read_trials as corpus_read_trials
 from rules.errors import CorpusError
 from rules.trial import Trial
@@ -81,6 +82,14 @@ class Benchmark:
     def pairs(self) -> pl.DataFrame:
         """The judged pairs, ``query_id, nct_id, label``, in file order."""
         return self.qrels
+
+    def profiles(self) -> dict[str, PatientProfile]:
+        """Each patient's profile read from their text, on the day the rules are judged
+        (``matcher.rule_features.AS_OF``), so "4 months ago" is the same date every run."""
+        from matcher.rule_features import AS_OF
+        from profiles.text import extract_profile
+
+        return {q: extract_profile(t, id=q, as_of=AS_OF).profile for q, t in self.queries.items()}
 
 
 def _lines(path: Path) -> list[tuple[int, str]]:
@@ -204,16 +213,13 @@ def pair_table(bench: Benchmark, *, rules: bool = True) -> pl.DataFrame:
     """Raw features of every judged pair: profiles read from the patient texts, retrieval
     scores, trial fields and (with ``rules``) the rule engine's outcomes and verdict."""
     from matcher.pairs import pair_frame
-    from matcher.rule_features import AS_OF
-    from profiles.text import extract_profile
 
-    # read on the day the rules are judged, so "4 months ago" is the same date every run
-    profiles = {
-        qid: extract_profile(text, id=qid, as_of=AS_OF).profile
-        for qid, text in bench.queries.items()
-    }
     return pair_frame(
-        bench.pairs(), texts=bench.queries, profiles=profiles, trials=bench.trials, rules=rules
+        bench.pairs(),
+        texts=bench.queries,
+        profiles=bench.profiles(),
+        trials=bench.trials,
+        rules=rules,
     )
 
 

@@ -33,11 +33,7 @@ def false_exclusions(
     ('NCT00000001', 'age', 'ctgov:maximumAge')
     """
     if profiles is None:
-        from profiles.text import extract_profile
-
-        profiles = {
-            q: extract_profile(t, id=q, as_of=AS_OF).profile for q, t in bench.queries.items()
-        }
+        profiles = bench.profiles()
     rows = []
     eligible = bench.qrels.filter(pl.col("label") == 2)
     for qid, nct in eligible.select("query_id", "nct_id").iter_rows():
