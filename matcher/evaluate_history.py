@@ -10,7 +10,13 @@ from typing import Any
 
 from matcher import knowledge as kb
 from matcher.dates import add_days, date_range, days_since
-from matcher.facts import ConditionFact, PatientFacts, TherapyFact, count_lines
+from matcher.facts import (
+    ONE_DAY_KINDS,
+    ConditionFact,
+    PatientFacts,
+    TherapyFact,
+    count_lines,
+)
 from matcher.logic import any_of, compare, describe_numeric
 from matcher.outcome import Finding
 from rules import vocab
@@ -231,11 +237,11 @@ def washout(params: dict[str, Any], facts: PatientFacts) -> Finding:
             last = date_range(t.end)[1]  # type: ignore[index]
             free = add_days(last, int(limit_days) + (0 if numeric["op"] == "<" else 1))
             ready = max(ready, free) if ready else free
-            facts_.update(last=t.name, end=t.end, one_day=t.kind == "surgery")
+            facts_.update(last=t.name, end=t.end, one_day=t.kind in ONE_DAY_KINDS)
         elif hit and t.ongoing:
             facts_.update(last=t.name, ongoing=True)
         elif hit and inside is None:
-            facts_.update(last=t.name, end=t.end, partial=True, one_day=t.kind == "surgery")
+            facts_.update(last=t.name, end=t.end, partial=True, one_day=t.kind in ONE_DAY_KINDS)
     value = any_of(results)
     if value is None and undated:
         facts_["undated"] = undated

@@ -15,6 +15,8 @@ from profiles.model import Biomarker, PatientProfile, Therapy
 
 PERIOPERATIVE = ("neoadjuvant", "adjuvant", "perioperative")
 LOCAL_KINDS = ("surgery", "radiotherapy")
+#: therapies given on one day: their end date is their date
+ONE_DAY_KINDS = ("surgery",)
 PROGRESSION_WORDS = ("progress", "recur", "relapse", "refractory")
 # a regimen's kind as a drug class of rules/data/vocab/drugs.json, so class criteria see it
 KIND_CLASSES = {
@@ -159,7 +161,7 @@ def _therapy(t: Therapy) -> TherapyFact:
         drugs=drugs,
         classes=kb.classes_of_drugs(drugs) | named | set(KIND_CLASSES.get(t.kind or "", ())),
         start=t.start,
-        end=t.end or (t.start if t.kind == "surgery" else None),  # an operation is one day
+        end=t.end or (t.start if t.kind in ONE_DAY_KINDS else None),
         ongoing=bool(t.ongoing),
         progressed=progressed,
         recognized=bool(drugs) or bool(named) or t.kind is not None,
