@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from profiles.text_dates import relative_date
+from profiles.text_dates import fronted_date, opens_clause, relative_date
 from rules import vocab
 
 _FAMILY = re.compile(
@@ -159,24 +159,29 @@ def _date_near(text: str, start: int, end: int, as_of: date | None = None) -> di
     (``YYYY`` or ``YYYY-MM``) in its sentence after it is its ``start``; else, with
     ``as_of``, a date given relative to it close after the mention ("4 months ago") is its
     ``start``, or its ``end`` after "until" / "stopped" ..., and "for the past 6 months"
-    also makes it ``ongoing``. Empty when none is given.
+    also makes it ``ongoing``; one that opens the mention's clause ("4 months ago he started
+    temozolomide") is its ``start`` too. Empty when none is given.
 
     >>> t = "gemcitabine until progression 2 months ago"
     >>> _date_near(t, 0, 11, date(2026, 11, 20))
     {'end': '2026-09'}
     """
-    _, stop = _sentence(text, start, end)
+    cut, stop = _sentence(text, start, end)
     m = _DATE.search(text, end, stop)
     if m:
         return {"start": _calendar(m)}
     if as_of is None:
         return {}
+    when: dict[str, Any] = {}
+    fronted = fronted_date(text, cut, start, as_of)
+    if fronted is not None:
+        when = {"start": fronted.date, **({"ongoing": True} if fronted.ongoing else {})}
     found = relative_date(text, end, min(stop, end + _RELATIVE_REACH), as_of)
-    if found is None:
-        return {}
+    if found is None or opens_clause(text, cut, found.at):
+        return when  # none after it, or one that opens the next clause ("and 2 weeks ago ...")
     if _ENDED.search(text, end, found.at):
-        return {"end": found.date}
-    return {"start": found.date, **({"ongoing": True} if found.ongoing else {})}
+        return {**when, "end": found.date}
+    return when or {"start": found.date, **({"ongoing": True} if found.ongoing else {})}
 
 
 def _calendar(m: re.Match[str]) -> str:
