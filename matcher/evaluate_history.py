@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 from datetime import date
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from matcher import knowledge as kb
 from matcher.dates import add_days, date_range, days_since
@@ -211,46 +211,42 @@ def washout(params: dict[str, Any], facts: PatientFacts) -> Finding:
     }
     if facts.therapies is None:
         return Finding(None, "missing.therapies", _THERAPIES, facts_, question="therapies")
-    results: list[bool | None] = []
     ready: date | None = None
-    undated: list[str] = []
     started = bool(params.get("started"))  # begun or changed inside the window, not used
     if started:
         facts_["started"] = True
+    seen: list[_Seen] = []
+    never = False
     for t in facts.therapies:
         hit = _matches(t, params)
         if hit is False:
             continue
         since = days_since(t.start, facts.as_of) if started else t.days_since_end(facts.as_of)
-        if since is None:
-            results.append(None)
-            undated.append(t.name)
+        inside = None if since is None else compare(since[0], since[1], numeric)
+        result = None if since is None else (inside if hit else (None if inside else False))
+        seen.append(_Seen(t, result, since, inside))
+        if not (inside and hit):
             continue
-        inside = compare(since[0], since[1], numeric)
-        results.append(inside if hit else (None if inside else False))
-        if started:
-            if inside and hit and t.start:
-                free = add_days(date_range(t.start)[1], int(limit_days) + 1)  # type: ignore[index]
-                ready = max(ready, free) if ready else free
-            facts_.update(last=t.name, start=t.start)
-        elif inside and hit and not t.ongoing and t.end:
+        if started and t.start:
+            free = add_days(date_range(t.start)[1], int(limit_days) + 1)  # type: ignore[index]
+        elif not started and t.ongoing:
+            never = True  # still received: no day it stops standing in the way
+            continue
+        elif not started and t.end:
             last = date_range(t.end)[1]  # type: ignore[index]
             free = add_days(last, int(limit_days) + (0 if numeric["op"] == "<" else 1))
-            ready = max(ready, free) if ready else free
-            facts_.update(last=t.name, end=t.end, one_day=t.kind in ONE_DAY_KINDS)
-        elif hit and t.ongoing:
-            facts_.update(last=t.name, ongoing=True)
-        elif hit and inside is None:
-            facts_.update(last=t.name, end=t.end, partial=True, one_day=t.kind in ONE_DAY_KINDS)
-    value = any_of(results)
-    if value is None and undated:
-        facts_["undated"] = undated
+        else:
+            continue
+        ready = max(ready, free) if ready else free
+    value = any_of([s.result for s in seen])
+    facts_.update(_deciding(value, seen, started=started))
+    undated = facts_.get("undated") or []
     return Finding(
         value,
         "washout",
         _THERAPIES,
         facts_,
-        ready_on=ready if value else None,
+        ready_on=ready if value and not never else None,
         question=(
             "therapies"
             if started
@@ -259,6 +255,52 @@ def washout(params: dict[str, Any], facts: PatientFacts) -> Finding:
         if value is None
         else None,
     )
+
+
+class _Seen(NamedTuple):
+    """One therapy a washout matched (or may have): its result and days since its end/start."""
+
+    therapy: TherapyFact
+    result: bool | None
+    since: tuple[int, int] | None
+    inside: bool | None
+
+
+def _deciding(value: bool | None, seen: list[_Seen], *, started: bool) -> dict[str, Any]:
+    """The facts naming the therapy that decided a washout: inside the window (the most recent
+    if several) when it was received there; the most recent one matched when none was; when
+    it cannot be told, the ones with no date, else the most recent unclear one.
+
+    >>> from matcher.facts import PatientFacts
+    >>> from profiles.model import PatientProfile
+    >>> ts = [{"name": "FOLFOX", "kind": "chemotherapy", "end": "2026-11-01"},
+    ...       {"name": "capecitabine", "kind": "chemotherapy", "end": "2025-03-01"}]
+    >>> f = PatientFacts.of(PatientProfile(therapies=ts), date(2026, 11, 20))
+    >>> seen = [_Seen(t, t.name == "FOLFOX", t.days_since_end(f.as_of), t.name == "FOLFOX")
+    ...         for t in f.therapies]
+    >>> _deciding(True, seen, started=False)["last"], _deciding(False, seen[1:], started=False)
+    ('FOLFOX', {'last': 'capecitabine', 'end': '2025-03-01', 'one_day': False})
+    """
+    undated = [s.therapy.name for s in seen if s.since is None]
+    if value is None and undated:
+        return {"undated": undated}
+    pool = [s for s in seen if s.since is not None and (s.result is value or value is False)]
+    if not pool:
+        return {}
+    best = min(pool, key=lambda s: s.since)  # type: ignore[arg-type,return-value]
+    t = best.therapy
+    out: dict[str, Any] = {"last": t.name}
+    if started:
+        out["start"] = t.start
+    elif t.ongoing:
+        out["ongoing"] = True
+    else:
+        out.update(end=t.end, one_day=t.kind in ONE_DAY_KINDS)
+        if best.inside is None:
+            out["partial"] = True
+    if value is None and best.inside is not None:
+        out["unsure"] = True  # dated, but whether it is such a treatment is not clear
+    return out
 
 
 def _to_days(value: float, unit: str) -> float:

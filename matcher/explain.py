@@ -297,14 +297,19 @@ def _prior(f: Finding) -> str:
 
 
 def _washout(f: Finding) -> str:
+    """The therapy that decided a washout, in words: the one inside the window, else the most
+    recent one matched, else the one whose date is missing or unclear."""
     x = f.facts
     if x.get("started"):
         return _started(f)
+    unsure = "; whether it is such a treatment is not clear" if x.get("unsure") else ""
     if x.get("ongoing"):
-        return f"you are still receiving {x['last']}"
+        return f"you are still receiving {x['last']}" + unsure
     ended = "was on" if x.get("one_day") else "ended"  # an operation is a day, not a course
-    if f.value:
-        return f"your last {x['last']} {ended} {x['end']}"
+    if x.get("last") and f.value is False:
+        return f"your last {x['last']} {ended} {x['end']}, earlier than that"
+    if f.value or (x.get("last") and not x.get("partial")):
+        return f"your last {x['last']} {ended} {x['end']}" + unsure
     if x.get("partial"):
         return (
             f"your {x['last']} {ended} {x['end']}, which may or may not be within {x['days']} days"
