@@ -24,6 +24,7 @@ from matcher.geo import NearestSite, SiteIndex, location_point
 from matcher.index import PreparedTrials
 from matcher.outcome import Question
 from matcher.retrieve import DEFAULT_STATUSES, age_fit, condition_match, patient_terms, sex_fit
+from matcher.topics import drug_names, has_condition, uses_drug
 from profiles.model import PatientProfile
 from rules.errors import ConfigError
 from rules.trial import Trial
@@ -83,18 +84,28 @@ class Retrieval:
     unlocated: int = 0
     other_condition: int = 0
     kept: int = 0
+    condition: str | None = None
+    not_condition: int = 0
+    intervention: str | None = None
+    not_intervention: int = 0
 
     def describe(self) -> str:
         """One line for a person, e.g. ``180 of 255 trials are recruiting or not yet ...``.
 
         >>> Retrieval(10, ("RECRUITING",), wrong_status=4, age=1, kept=5).describe()
         '6 of 10 trials are recruiting; 1 outside their age limits; 5 considered.'
+        >>> Retrieval(10, None, intervention="Keytruda", not_intervention=7, kept=3).describe()
+        '10 trials of any status; 7 not testing Keytruda; 3 considered.'
         """
         if self.statuses is None:
             parts = [f"{self.total} trials of any status"]
         else:
             words = " or ".join(s.lower().replace("_", " ") for s in self.statuses)
             parts = [f"{self.total - self.wrong_status} of {self.total} trials are {words}"]
+        if self.not_condition:
+            parts.append(f"{self.not_condition} not about {self.condition}")
+        if self.not_intervention:
+            parts.append(f"{self.not_intervention} not testing {self.intervention}")
         if self.age:
             parts.append(f"{self.age} outside their age limits")
         if self.sex:
@@ -167,8 +178,11 @@ def retrieve_trials(
     cut: bool = True,
     sites: SiteIndex | None = None,
     statuses_of: Callable[[list[Trial]], np.ndarray] | None = None,
+    condition: str | None = None,
+    intervention: str | None = None,
 ) -> tuple[list[Trial], dict[str, NearestSite | None], Retrieval]:
-    """Trials kept by status, age/sex fields and distance; nearest sites; the counts.
+    """Trials kept by status, condition, intervention, age/sex fields and distance; nearest
+    sites; the counts.
 
     Without ``cut`` every trial is kept (the counts still say what would have gone).
     The distance limit is ``max_distance_km`` or the profile's ``location.max_distance_km``;
@@ -176,6 +190,9 @@ def retrieve_trials(
     ``sites`` (a :class:`matcher.geo.SiteIndex` holding at least these trials, e.g. built
     once for a service's corpus) saves indexing the sites on every call; ``statuses_of``
     (trials -> their upper-case statuses, an array) saves reading each record's status.
+    ``condition`` keeps the trials about it and ``intervention`` those testing it
+    (:mod:`matcher.topics`: "NSCLC" finds "Non-small Cell Lung Cancer", "Keytruda" finds
+    pembrolizumab).
 
     >>> ts = [Trial(nct_id="NCT00000001", overall_status="RECRUITING", maximum_age="50 Years"),
     ...       Trial(nct_id="NCT00000002", overall_status="COMPLETED")]
@@ -188,7 +205,10 @@ def retrieve_trials(
     limit = max_distance_km
     if limit is None and profile.location is not None:
         limit = profile.location.max_distance_km
-    counts = dict(wrong_status=0, age=0, sex=0, beyond=0, unlocated=0)
+    counts = dict.fromkeys(
+        ("wrong_status", "not_condition", "not_intervention", "age", "sex", "beyond", "unlocated"),
+        0,
+    )
     trials = trials if isinstance(trials, list) else list(trials)
     if wanted is None:
         candidates = list(range(len(trials)))
@@ -198,6 +218,13 @@ def retrieve_trials(
     else:
         candidates = [i for i, t in enumerate(trials) if (t.overall_status or "").upper() in wanted]
     counts["wrong_status"] = len(trials) - len(candidates)
+    if condition:
+        about = [i for i in candidates if has_condition(trials[i], condition)]
+        counts["not_condition"], candidates = len(candidates) - len(about), about
+    if intervention:
+        canonical, names = drug_names(intervention)
+        testing = [i for i in candidates if uses_drug(trials[i], names, canonical)]
+        counts["not_intervention"], candidates = len(candidates) - len(testing), testing
     survivors = []  # the record's own age and sex fields next
     for i in candidates:
         trial = trials[i]
@@ -227,6 +254,8 @@ def retrieve_trials(
         wanted,
         max_distance_km=limit if point is not None else None,
         kept=len(kept),
+        condition=condition,
+        intervention=intervention,
         **counts,
     )
     return kept, nearest, summary
@@ -295,11 +324,13 @@ def match_corpus(
     use_model: bool = True,
     ranker: Any | None = None,
     prepared: PreparedTrials | None = None,
+    condition: str | None = None,
+    intervention: str | None = None,
 ) -> CorpusReport:
     """Judge ``profile`` against ``trials``: retrieve, judge, order by verdict group then rank.
 
-    ``statuses`` (trial recruitment statuses, None for any) and the distance limit apply only
-    with ``retrieval``; without it every trial given is judged and reported. ``verdicts``
+    ``statuses`` (trial recruitment statuses, None for any), ``condition`` (trials about it),
+    ``intervention`` (trials testing it) and the distance limit apply only with ``retrieval``; without it every trial given is judged and reported. ``verdicts``
     keeps only those verdicts; ``top_k`` the best k after ordering. The model orders each
     verdict group unless ``use_model`` is off, the profile names no condition, there are
     more than ``MODEL_LIMIT`` candidates or no model is installed; then the retrieval
@@ -326,8 +357,10 @@ def match_corpus(
         cut=retrieval,
         sites=sites,
         statuses_of=statuses_of,
+        condition=condition,
+        intervention=intervention,
     )
-    if retrieval:
+    if retrieval and not condition:  # a condition asked for replaces the patient's cancer
         kept, summary = _relevant_to_cancer(
             profile, kept, summary, as_of=as_of or date.today(), prepared=prepared
         )

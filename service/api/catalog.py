@@ -2,104 +2,22 @@
 
 from __future__ import annotations
 
-import re
 from collections import Counter
-from collections.abc import Iterable
-from functools import lru_cache
 from typing import Any
 
+from matcher.topics import drug_names, has_condition, trial_cancers, uses_drug
 from rules.trial import Trial
 from service.api.engine import Engine
 from service.api.errors import NotAvailable
 from service.api.geo import Point, nearest_site
 
-_WORDS = re.compile(r"[^a-z0-9]+")
 PHASE_ORDER = ("EARLY_PHASE1", "PHASE1", "PHASE2", "PHASE3", "PHASE4", "NA")
-
-
-def norm(text: str) -> str:
-    """Lower-case words joined by single spaces, padded so ``' x '`` finds whole words."""
-    return " " + " ".join(w for w in _WORDS.split(text.lower()) if w) + " "
 
 
 def _vocab(attr: str) -> Any:
     from rules import vocab
 
     return getattr(vocab, attr, None)
-
-
-def drug_names(name: str) -> tuple[str | None, list[str]]:
-    """The canonical drug for ``name`` (vocabulary: names, brands, codes) and the names to seek."""
-    canonical_drug = _vocab("canonical_drug")
-    canonical = canonical_drug(name) if canonical_drug else None
-    names = {name.strip(), *([canonical.replace("_", " ")] if canonical else [])}
-    return canonical, sorted(n for n in names if n)
-
-
-def intervention_texts(trial: Trial) -> list[str]:
-    out: list[str] = []
-    for iv in trial.interventions:
-        out.append(iv.name)
-        out.extend(iv.other_names)
-    out.extend(m.term for m in trial.intervention_meshes)
-    return out
-
-
-@lru_cache(maxsize=200_000)
-def _drugs_in(text: str) -> frozenset[str]:
-    find = _vocab("find_drugs")
-    if find is None:
-        return frozenset()
-    return frozenset(m.id for m in find(text) if m.type == "drug")
-
-
-def uses_drug(trial: Trial, names: Iterable[str], canonical: str | None) -> bool:
-    """True when an intervention name, other name or MeSH term names the drug.
-
-    Names are found inside combination names ("Cadonilimab+S-1or Capecitabine") through the
-    drug vocabulary (names, brands and codes such as AK104), else as whole words.
-    """
-    keys = [norm(n) for n in names]
-    for text in intervention_texts(trial):
-        if canonical and canonical in _drugs_in(text):
-            return True
-        padded = norm(text)
-        if any(k.strip() and k in padded for k in keys):
-            return True
-    return False
-
-
-def condition_texts(trial: Trial) -> list[str]:
-    return [
-        *trial.conditions,
-        *trial.keywords,
-        *(m.term for m in trial.condition_meshes),
-        *(m.term for m in trial.condition_ancestors),
-        trial.title,
-    ]
-
-
-def has_condition(trial: Trial, query: str) -> bool:
-    key = norm(query)
-    if any(key in norm(t) for t in condition_texts(trial)):
-        return True
-    cancer_ids = _vocab("cancer_ids")
-    if cancer_ids is None:
-        return False
-    wanted = set(cancer_ids(query))
-    return bool(wanted) and bool(wanted.intersection(_trial_cancers(trial, cancer_ids)))
-
-
-@lru_cache(maxsize=100_000)
-def _cancers_of(text: str, fn: Any) -> frozenset[str]:
-    return frozenset(fn(text))
-
-
-def _trial_cancers(trial: Trial, fn: Any) -> set[str]:
-    found: set[str] = set()
-    for text in trial.conditions:
-        found.update(_cancers_of(text, fn))
-    return found
 
 
 def criterion_biomarkers(params: dict[str, Any]) -> set[str]:
@@ -192,18 +110,6 @@ def organ_group(cancer_id: str) -> str:
     return min(kept, key=lambda c: (len(ancestors(c)), c))
 
 
-def trial_cancer_ids(trial: Trial) -> set[str]:
-    """Cancer ids of the trial's listed conditions (else of their MeSH terms)."""
-    cancer_ids = _vocab("cancer_ids")
-    if cancer_ids is None:
-        return set()
-    found = _trial_cancers(trial, cancer_ids)
-    if not found:
-        for m in trial.condition_meshes:
-            found.update(_cancers_of(m.term, cancer_ids))
-    return found
-
-
 def _cancer_name(cancer_id: str) -> str:
     name_of = _vocab("cancer_name")
     return str(name_of(cancer_id)) if name_of else cancer_id.replace("_", " ")
@@ -227,7 +133,7 @@ def drug_view(engine: Engine, name: str) -> dict[str, Any]:
     groups: dict[str, list[Trial]] = {}
     specific: dict[str, Counter[str]] = {}
     for t in trials:
-        ids = trial_cancer_ids(t)
+        ids = trial_cancers(t)
         by_group: dict[str, set[str]] = {}
         for cid in ids:
             by_group.setdefault(organ_group(cid), set()).add(cid)

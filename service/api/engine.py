@@ -179,19 +179,33 @@ class Engine:
         top_k: int | None = None,
         filters: MatchFilters | None = None,
     ) -> dict[str, Any]:
-        """The JSON of ``trialmatch match --format json`` for this profile.
+        """The JSON of ``trialmatch match --format json`` for this profile (:meth:`ranked`)."""
+        report = self.ranked(profile, as_of=as_of, top_k=top_k, filters=filters)
+        return report.to_dict()  # type: ignore[no-any-return]
+
+    def ranked(
+        self,
+        profile: PatientProfile,
+        *,
+        as_of: date | None = None,
+        top_k: int | None = None,
+        filters: MatchFilters | None = None,
+    ) -> Any:
+        """The ``matcher.search.CorpusReport`` for this profile: matches, questions and what
+        retrieval kept (``report.retrieval.describe()``).
 
         The CLI's path (``matcher.search.match_corpus``: retrieval by status, age/sex,
         distance and cancer relevance, then verdict group and ranking model) over the corpus
         prepared once: ``filters.status`` are the statuses (default: the CLI's),
-        ``filters.max_distance_km`` the distance limit, ``filters.phase`` keeps those phases.
+        ``filters.max_distance_km`` the distance limit, ``filters.phase`` keeps those phases,
+        ``filters.condition`` / ``filters.intervention`` the trials about / testing them.
         """
         run = need("matcher.search", "match_corpus", "matching")
         default = need("matcher.retrieve", "DEFAULT_STATUSES", "matching")
         distance = filters.max_distance_km if filters else None
         if distance is not None:
             _origin(profile)  # a distance filter needs a place to measure from
-        report = _engine_call(
+        return _engine_call(
             run,
             profile,
             self.of_phases(tuple(filters.phase) if filters and filters.phase else ()),
@@ -200,8 +214,9 @@ class Engine:
             max_distance_km=distance,
             top_k=top_k,
             prepared=self.prepared,
+            condition=filters.condition if filters else None,
+            intervention=filters.intervention if filters else None,
         )
-        return report.to_dict()  # type: ignore[no-any-return]
 
     def of_phases(self, phases: Sequence[str]) -> list[Trial]:
         """The corpus trials in any of ``phases`` (all trials when none given); kept."""

@@ -49,6 +49,21 @@ class MatchFilters(_In):
         le=40_000,
         description="Keep trials with a site within this distance of profile.location.",
     )
+    condition: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=200,
+        description="Keep trials about this condition (conditions, MeSH terms, title; a cancer "
+        "also by the vocabulary: 'NSCLC' finds non-small cell lung cancer). Replaces the "
+        "default cut of trials about other cancers than the patient's.",
+    )
+    intervention: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=200,
+        description="Keep trials testing this drug or intervention (name, brand or code: "
+        "'Keytruda' finds pembrolizumab).",
+    )
 
 
 class MatchRequest(_In):

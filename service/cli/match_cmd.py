@@ -60,6 +60,18 @@ def match_command(
         help="Nearest recruiting site at most this far (default: the profile's "
         "location.max_distance_km). Needs a location in the profile.",
     ),
+    condition: str = typer.Option(
+        None,
+        "--condition",
+        help="Only trials about this condition (its conditions, MeSH terms or title; a cancer "
+        "also by the vocabulary: 'NSCLC' finds non-small cell lung cancer).",
+    ),
+    intervention: str = typer.Option(
+        None,
+        "--intervention",
+        help="Only trials testing this drug or intervention (name, brand or code: 'Keytruda' "
+        "finds pembrolizumab).",
+    ),
 ) -> None:
     """Judge a patient against trials: verdict, every criterion explained, what to check."""
     from matcher.search import match_corpus
@@ -84,6 +96,10 @@ def match_command(
     else:
         found = load_corpus(data_dir)
     statuses = _statuses(status, corpus=not trials)
+    condition, intervention = (
+        _topic("--condition", condition),
+        _topic("--intervention", intervention),
+    )
     report = match_corpus(
         patient,
         found,
@@ -91,10 +107,14 @@ def match_command(
         statuses=statuses,
         max_distance_km=max_distance_km,
         top_k=top_k,
-        # --trials: every trial given is judged and reported, unless --status says otherwise
-        retrieval=not trials or status is not None,
+        # --trials: every trial given is judged and reported, unless a filter says otherwise
+        retrieval=not trials or any(x is not None for x in (status, condition, intervention)),
+        condition=condition,
+        intervention=intervention,
     )
     err_console.print(_considered(report), highlight=False, soft_wrap=True)
+    if intervention and not report.retrieval.kept:
+        _unknown_drug_hint(intervention)
     if output is MatchFormat.json:
         echo_json(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
     elif output is MatchFormat.markdown:
@@ -119,6 +139,31 @@ def _statuses(text: str | None, *, corpus: bool) -> tuple[str, ...] | None:
             f"use 'any' or a comma-separated list of {', '.join(OVERALL_STATUSES)}"
         )
     return tuple(names)
+
+
+def _topic(option: str, text: str | None) -> str | None:
+    if text is None:
+        return None
+    if not text.strip() or len(text) > 200:
+        fail(f"{option} takes a name of 1 to 200 characters, e.g. {option} melanoma")
+    return text.strip()
+
+
+def _unknown_drug_hint(name: str) -> None:
+    """No trial tests ``name``: say so, and suggest the closest drug when it is unknown."""
+    from matcher.topics import drug_names
+    from rules import vocab
+    from rules.errors import did_you_mean
+
+    if drug_names(name)[0] is None:
+        names = [d.replace("_", " ") for d in vocab.drug_ids()]
+        hint = did_you_mean(name, names, cutoff=80)
+        err_console.print(
+            f"[yellow]note:[/] {name!r} is not a drug name trialmatch knows; it was sought as "
+            "words of the trials' intervention names" + (f" ({hint})" if hint else "") + ".",
+            highlight=False,
+            soft_wrap=True,
+        )
 
 
 def _considered(report: object) -> str:

@@ -74,6 +74,31 @@ def test_match_status_and_distance_filters_answer_the_cli_json(
     assert got == want and got["matches"]
 
 
+def test_match_condition_and_intervention_filters_answer_the_cli_json(
+    client: TestClient, example_profile_json: dict
+) -> None:
+    from rules.trial import STATUSES
+    body = {
+        "profile": example_profile_json,
+        "as_of": "2026-11-20",
+        "filters": {"status": STATUSES, "condition": "lung cancer", "intervention": "Keytruda"},
+    }
+    r = client.post("/v1/match", json=body, headers=H)
+    assert r.status_code == 200
+    got = r.json()
+    want = _cli_json("--as-of", "2026-11-20", "--status", ",".join(STATUSES),
+                     "--condition", "lung cancer", "--intervention", "Keytruda")  # fmt: skip
+    assert got == want and got["matches"]
+    engine: Engine = client.app.state.engine  # type: ignore[attr-defined]
+    for m in got["matches"]:
+        t = engine.get(m["nct_id"])
+        names = " ".join(i.name + " " + " ".join(i.other_names) for i in t.interventions).lower()
+        assert "pembrolizumab" in names or "keytruda" in names or "mk-3475" in names
+    bad = {**body, "filters": {"intervention": ""}}
+    r = client.post("/v1/match", json=bad, headers=H)
+    assert r.status_code == 422 and "intervention" in r.text
+
+
 def test_match_filters_keep_status_phase_and_distance(
     client: TestClient, example_profile_json: dict
 ) -> None:

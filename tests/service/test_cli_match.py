@@ -200,3 +200,50 @@ def test_a_pasted_note_is_matched_like_a_profile(tmp_path):
     assert age["status"] == "met"
     ecog = [c for c in m["criteria"] if "ECOG" in c["text"]]
     assert ecog and all(c["status"] == "met" for c in ecog)
+
+
+def _intervention_words(nct_id: str) -> str:
+    from rules.corpus import bundled_trials
+
+    trial = next(t for t in bundled_trials() if t.nct_id == nct_id)
+    return " ".join([*(i.name for i in trial.interventions),
+                     *(n for i in trial.interventions for n in i.other_names)]).lower()  # fmt: skip
+
+
+def test_intervention_keeps_only_trials_testing_the_drug_by_brand_name():
+    nsclc = TEST_DATA / "profiles_match" / "nsclc-egfr.json"
+    result = invoke("match", str(nsclc), "--as-of", "2026-11-20", "--format", "json",
+                    "--status", "any", "--intervention", "Keytruda")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    found = [m["nct_id"] for m in json.loads(result.stdout)["matches"]]
+    assert len(found) >= 2
+    for nct in found:  # the records themselves name it (as pembrolizumab, Keytruda or MK-3475)
+        words = _intervention_words(nct)
+        assert any(w in words for w in ("pembrolizumab", "keytruda", "mk-3475")), (nct, words)
+    assert "not testing Keytruda" in result.stderr
+
+
+def test_condition_keeps_trials_about_it_even_for_another_cancer():
+    # a pancreatic cancer patient asking for lung cancer trials gets them (the condition asked
+    # for replaces the default cut of trials about other cancers), each about lung cancer
+    result = invoke("match", str(EXAMPLE), "--as-of", "2026-11-20", "--format", "json",
+                    "--status", "any", "--condition", "NSCLC")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    from rules.corpus import bundled_trials
+
+    by_id = {t.nct_id: t for t in bundled_trials()}
+    found = [m["nct_id"] for m in json.loads(result.stdout)["matches"]]
+    assert found
+    for nct in found:
+        about = " ".join([*by_id[nct].conditions, by_id[nct].title]).lower()
+        assert "lung" in about or "nsclc" in about, nct
+    assert "not about NSCLC" in result.stderr
+    assert "studying other conditions than your cancer" not in result.stderr
+
+
+def test_unknown_drug_and_empty_condition_say_what_to_fix():
+    typo = invoke("match", str(EXAMPLE), "--as-of", "2026-11-20", "--intervention", "pembrolizumb")
+    assert typo.exit_code == 0
+    assert "0 considered" in typo.stderr and "did you mean pembrolizumab?" in typo.stderr
+    empty = invoke("match", str(EXAMPLE), "--condition", " ")
+    assert empty.exit_code == 2 and "--condition takes a name" in empty.output
