@@ -78,14 +78,16 @@ def split_other_conditions(
 
 def _results(request: Request, profile: PatientProfile, values: dict[str, Any]) -> Response:
     engine = _engine(request)
-    try:
-        report = engine.match(profile, top_k=20)
+    try:  # the CLI's and the API's path: recruiting trials near the patient, model-ordered
+        ranked = engine.ranked(profile, top_k=20)
     except NotAvailable as exc:
         return _problem(request, 501, "Matching is not available yet", str(exc))
+    report = ranked.to_dict()
     profile_json = profile.model_dump_json(exclude_none=True)
     fits, others = split_other_conditions(report.get("matches", []))
     ctx = {
         "report": report,
+        "considered": ranked.retrieval.describe(),
         "fits": fits,
         "others": others,
         "profile_json": profile_json,
