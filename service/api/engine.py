@@ -20,7 +20,7 @@ from rules.criterion import Criterion
 from rules.errors import ProfileError
 from rules.trial import Trial
 from service.api.errors import NotAvailable
-from service.api.geo import Point, nearest_site, zip_point
+from service.api.geo import Point, zip_point
 from service.api.schemas import MatchFilters
 
 
@@ -79,7 +79,6 @@ class Engine:
         self._given = list(trials) if trials is not None else None
         self._lock = threading.RLock()
         self._criteria: dict[str, list[Criterion]] = {}
-        self._pools: dict[tuple[tuple[str, ...], tuple[str, ...]], Any] = {}
         self._phases: dict[tuple[str, ...], list[Trial]] = {}
 
     @cached_property
@@ -119,39 +118,6 @@ class Engine:
         return [(c, _engine_call(describe, c)) for c in crits]
 
     # -- matching -------------------------------------------------------------------------
-
-    def candidates(self, profile: PatientProfile, filters: MatchFilters | None) -> list[Trial]:
-        """The trials left after the request's filters (status, phase, distance)."""
-        if filters is None:
-            return self.trials
-        trials = self.of_phases(tuple(filters.phase or ()))
-        if filters.status:
-            keep = set(filters.status)
-            trials = [t for t in trials if (t.overall_status or "UNKNOWN") in keep]
-        if filters.max_distance_km is not None:
-            origin = _origin(profile)
-            limit = filters.max_distance_km
-            trials = [
-                t for t in trials if (n := nearest_site(t, origin)) is not None and n[1] <= limit
-            ]
-        return trials
-
-    def match(
-        self,
-        profile: PatientProfile,
-        *,
-        as_of: date | None = None,
-        top_k: int | None = None,
-        filters: MatchFilters | None = None,
-    ) -> dict[str, Any]:
-        """Every trial of the pool judged, best score first (no retrieval, no ranking model).
-
-        The pages' view (they set apart studies of other conditions themselves); the API
-        answers with :meth:`search`, the JSON of ``trialmatch match --format json``.
-        """
-        run = need("matcher", "match", "matching")
-        report = _engine_call(run, profile, self.pool(profile, filters), as_of=as_of, top_k=top_k)
-        return report.to_dict()  # type: ignore[no-any-return]
 
     def warm(self) -> None:
         """Pay the first-request costs at start-up: the ranking model is loaded, the corpus's
@@ -229,27 +195,6 @@ class Engine:
                 want = set(key)
                 found = [t for t in self.trials if want.intersection(t.phases or ["NA"])]
                 self._phases[key] = found
-        return found
-
-    def pool(self, profile: PatientProfile, filters: MatchFilters | None) -> Any:
-        """The prepared trials a request is matched against, never re-parsed per request.
-
-        No filter: the whole prepared corpus. Status/phase filters: a prepared subset kept for
-        the next request with the same filters. A distance filter depends on the profile: its
-        trials are flattened per request from the cached parse.
-        """
-        if filters is None or not (filters.status or filters.phase or filters.max_distance_km):
-            return self.prepared
-        if filters.max_distance_km is not None:
-            return self._flatten(self.candidates(profile, filters))
-        key = (tuple(sorted(filters.status or ())), tuple(sorted(filters.phase or ())))
-        with self._lock:
-            found = self._pools.get(key)
-            if found is None:
-                found = self._flatten(self.candidates(profile, filters))
-                if len(self._pools) >= 32:
-                    self._pools.pop(next(iter(self._pools)))
-                self._pools[key] = found
         return found
 
     def _flatten(self, trials: list[Trial]) -> Any:
