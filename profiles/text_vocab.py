@@ -49,11 +49,16 @@ _PIVOT = re.compile(
 )
 _SENTENCE_END = re.compile(r"[.;\n]")
 _MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+#: "March 2025", "2025", "2025-03", "03/2025", "3/15/2025" (month first, as US notes write)
 _DATE = re.compile(
-    r"\b(?:(?P<mon>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+)?"
-    r"(?P<year>(?:19[5-9]\d|20[0-2]\d))\b|\b(?P<iy>(?:19[5-9]\d|20[0-2]\d))-(?P<im>0[1-9]|1[0-2])\b",
+    r"\b(?P<iy>(?:19[5-9]\d|20[0-2]\d))-(?P<im>0[1-9]|1[0-2])\b"
+    r"|\b(?:(?P<mon>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+)?"
+    r"(?P<year>(?:19[5-9]\d|20[0-2]\d))\b"
+    r"|\b(?P<sm>0?[1-9]|1[0-2])/(?:(?:0?[1-9]|[12]\d|3[01])/)?(?P<sy>(?:19[5-9]\d|20[0-2]\d))\b",
     re.I,
 )
+#: what joins a start date to an end date: "from 11/2025 to 08/2026", "2019-2021"
+_DATE_TO = re.compile(r"\s*(?:to|until|till|through|thru|-|–)\s*", re.I)
 #: Drug class -> the profile's therapy kind (the first class that has one wins).
 _KIND = {
     "radiotherapy": "radiotherapy",
@@ -165,10 +170,15 @@ def _date_near(text: str, start: int, end: int, as_of: date | None = None) -> di
     >>> t = "gemcitabine until progression 2 months ago"
     >>> _date_near(t, 0, 11, date(2026, 11, 20))
     {'end': '2026-09'}
+    >>> _date_near("FOLFIRINOX from 11/2025 to 08/2026, then", 0, 10)
+    {'start': '2025-11', 'end': '2026-08'}
     """
     cut, stop = _sentence(text, start, end)
     m = _DATE.search(text, end, stop)
     if m:
+        then = _DATE.search(text, m.end(), stop)
+        if then and _DATE_TO.fullmatch(text, m.end(), then.start()):
+            return {"start": _calendar(m), "end": _calendar(then)}
         return {"start": _calendar(m)}
     if as_of is None:
         return {}
@@ -185,8 +195,15 @@ def _date_near(text: str, start: int, end: int, as_of: date | None = None) -> di
 
 
 def _calendar(m: re.Match[str]) -> str:
+    """The date a ``_DATE`` match names, as ``YYYY`` or ``YYYY-MM``.
+
+    >>> [_calendar(_DATE.search(t)) for t in ["March 2025", "2025-03", "3/2025", "03/15/2025"]]
+    ['2025-03', '2025-03', '2025-03', '2025-03']
+    """
     if m.group("iy"):
         return f"{m.group('iy')}-{m.group('im')}"
+    if m.group("sy"):
+        return f"{m.group('sy')}-{int(m.group('sm')):02d}"
     mon = m.group("mon")
     return f"{m.group('year')}-{_MONTHS.index(mon.lower()[:3]) + 1:02d}" if mon else m.group("year")
 
