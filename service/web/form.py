@@ -6,6 +6,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from matcher.geo import zip_point
 from profiles.model import PatientProfile
 
 # (value, plain description) pairs; the value is what the profile records.
@@ -140,9 +141,11 @@ def form_field(loc: tuple[Any, ...]) -> str:
 
 
 def build_profile(data: dict[str, Any]) -> tuple[PatientProfile | None, dict[str, str]]:
-    """Validate; on failure map each message to its form field."""
+    """Validate; on failure map each message to its form field. The pages find sites by US
+    ZIP code, so one that is not known is a problem too (else the distance asked for would be
+    silently ignored)."""
     try:
-        return PatientProfile.model_validate(data), {}
+        profile = PatientProfile.model_validate(data)
     except ValidationError as exc:
         problems: dict[str, str] = {}
         for err in exc.errors():
@@ -150,3 +153,10 @@ def build_profile(data: dict[str, Any]) -> tuple[PatientProfile | None, dict[str
                 form_field(tuple(err["loc"])), str(err["msg"]).removeprefix("Value error, ")
             )
         return None, problems
+    code = profile.location.postal_code if profile.location else None
+    if code and zip_point(code) is None:
+        return None, {
+            "postal_code": f"we do not know the ZIP code {code!r}: give a 5-digit US ZIP code "
+            "(for example 10016), or leave it empty"
+        }
+    return profile, {}

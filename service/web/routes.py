@@ -21,6 +21,7 @@ from service.api import catalog
 from service.api.engine import Engine
 from service.api.errors import NotAvailable
 from service.web import answers, form
+from service.web.note import plain_facts
 
 HERE = Path(__file__).resolve().parent
 templates = Jinja2Templates(directory=str(HERE / "templates"))
@@ -76,7 +77,14 @@ def split_other_conditions(
     return fits, [m for m in matches if studies_another_condition(m)]
 
 
-def _results(request: Request, profile: PatientProfile, values: dict[str, Any]) -> Response:
+def _results(
+    request: Request,
+    profile: PatientProfile,
+    values: dict[str, Any],
+    *,
+    template: str = "results.html",
+    **extra: Any,
+) -> Response:
     engine = _engine(request)
     try:  # the CLI's and the API's path: recruiting trials near the patient, model-ordered
         ranked = engine.ranked(profile, top_k=20)
@@ -93,10 +101,11 @@ def _results(request: Request, profile: PatientProfile, values: dict[str, Any]) 
         "profile_json": profile_json,
         "asked": answers.decorate(report.get("questions", [])),
         "values": values,
+        **extra,
     }
     if request.headers.get("HX-Request"):
         return _page(request, "_results.html", **ctx)
-    return _page(request, "results.html", **ctx)
+    return _page(request, template, **ctx)
 
 
 async def results(request: Request) -> Response:
@@ -106,6 +115,52 @@ async def results(request: Request) -> Response:
     if profile is None:
         return _page(request, "form.html", 422, values=values, problems=problems)
     return _results(request, profile, values)
+
+
+async def note_form(request: Request) -> Response:
+    return _page(request, "note.html", values={}, problems={})
+
+
+#: the longest note read (the API's limit too)
+NOTE_LIMIT = 100_000
+
+
+async def note_results(request: Request) -> Response:
+    """A pasted letter: the facts read from it (each with its words), then the results."""
+    data = await request.form()
+    values = {k: str(v) for k, v in data.items()}
+    text = values.get("note", "").strip()
+    problems: dict[str, str] = {}
+    if not text:
+        problems["note"] = "Paste the letter or note in the box first."
+    elif len(text) > NOTE_LIMIT:
+        problems["note"] = (
+            f"The note has {len(text):,} characters; paste at most {NOTE_LIMIT:,} "
+            "(about 15 pages), for example only the latest letter."
+        )
+    if problems:
+        return _page(request, "note.html", 422, values=values, problems=problems)
+    try:
+        profile, facts = _engine(request).from_text(text)
+    except NotAvailable as exc:
+        return _problem(request, 501, "Reading letters is not available yet", str(exc))
+    if not facts:
+        problems["note"] = (
+            "We could not find any facts trials ask about (age, cancer, treatments, test "
+            "results) in this text. Check it is the doctor's letter, or answer the questions "
+            "instead."
+        )
+        return _page(request, "note.html", 422, values=values, problems=problems)
+    place = form.profile_dict(data).get("location")
+    if place:  # the ZIP code and distance from the page, beside what the note says
+        merged = {**profile.model_dump(mode="json", exclude_none=True), "location": place}
+        located, problems = form.build_profile(merged)
+        if located is None:
+            return _page(request, "note.html", 422, values=values, problems=problems)
+        profile = located
+    return _results(
+        request, profile, values, template="note_results.html", facts=plain_facts(facts)
+    )
 
 
 async def answer(request: Request) -> Response:
@@ -179,6 +234,12 @@ def mount(app: FastAPI) -> None:
     )
     app.add_api_route(
         "/results/answer", answer, methods=["POST"], response_class=html, include_in_schema=False
+    )
+    app.add_api_route(
+        "/note", note_form, methods=["GET"], response_class=html, include_in_schema=False
+    )
+    app.add_api_route(
+        "/note", note_results, methods=["POST"], response_class=html, include_in_schema=False
     )
     app.add_api_route(
         "/trials/{nct_id}",

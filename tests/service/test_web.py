@@ -203,3 +203,49 @@ def test_drug_page_groups_cadonilimab_trials(client: TestClient) -> None:
     assert "<h3>Pancreatic cancer (1 trial)</h3>" in r.text
     assert "<h3>Lung cancer (2 trials)</h3>" in r.text
     assert "Biomarkers in their criteria: " in r.text
+
+
+NOTE = (
+    "62-year-old man with locally advanced pancreatic adenocarcinoma, KRAS G12D, ECOG 1. "
+    "He received FOLFIRINOX from 11/2025 to 08/2026 with progression. Creatinine 1.1 mg/dL. "
+    "History of hypertension."
+)
+
+
+def test_a_pasted_letter_shows_each_fact_read_with_its_words_then_the_trials(
+    client: TestClient,
+) -> None:
+    assert 'href="/note"' in client.get("/").text
+    page = client.get("/note").text
+    assert '<label for="note">' in page and '<textarea id="note"' in page
+    r = client.post("/note", data={"note": NOTE, "postal_code": "10016", "max_distance_km": "300"})
+    assert r.status_code == 200
+    read, _, results = r.text.partition('<div id="results"')
+    rows = re.findall(r"<tr><td>([^<]*)</td><td>([^<]*)</td><td><q>([^<]*)</q></td></tr>", read)
+    assert ("Treatment", "FOLFIRINOX (chemotherapy), from 2025-11 to 2026-08", "FOLFIRINOX") in rows
+    assert ("Test result", "KRAS positive (G12D)", "KRAS G12D") in rows
+    assert ("Cancer or diagnosis", "pancreatic adenocarcinoma", "pancreatic adenocarcinoma") in rows
+    assert ("Lab result", "creatinine 1.1 mg/dL", "Creatinine 1.1 mg/dL") in rows
+    listed = re.findall(r'<h3><a href="/trials/(NCT\d{8})">', results)
+    assert listed[:1] == ["NCT06532617"]
+    # the page's ZIP code and distance are used (the note has none)
+    assert "with no recruiting site within 300 km" in results
+    assert "&#34;postal_code&#34;:&#34;10016&#34;" in results  # kept for the answer forms
+
+
+def test_a_pasted_letter_that_cannot_be_used_comes_back_with_what_to_fix(
+    client: TestClient,
+) -> None:
+    empty = client.post("/note", data={"note": "  "})
+    assert empty.status_code == 422 and "Paste the letter or note in the box first" in empty.text
+    nothing = client.post("/note", data={"note": "We walked the dog by the river."})
+    assert nothing.status_code == 422 and "could not find any facts" in nothing.text
+    assert "We walked the dog by the river." in nothing.text  # what was pasted is kept
+    far = client.post("/note", data={"note": NOTE, "postal_code": "abcde"})
+    assert far.status_code == 422 and "we do not know the ZIP code" in far.text
+
+
+def test_an_unknown_zip_code_on_the_form_is_a_problem_not_ignored(client: TestClient) -> None:
+    r = client.post("/results", data={**FORM, "postal_code": "00000"})
+    assert r.status_code == 422
+    assert "we do not know the ZIP code &#39;00000&#39;" in r.text
