@@ -178,7 +178,13 @@ def test_form_works_without_javascript(server: str, browser) -> None:
 
 @pytest.mark.parametrize(
     "path",
-    ["/", "/note", "/trials/NCT06532617", "/trials/NCT06532617/print", "/interventions/cadonilimab"],
+    [
+        "/",
+        "/note",
+        "/trials/NCT06532617",
+        "/trials/NCT06532617/print",
+        "/interventions/cadonilimab",
+    ],
 )
 def test_readable_at_360px_without_horizontal_scroll(server: str, browser, path: str) -> None:
     ctx = browser.new_context(viewport={"width": 360, "height": 740}, device_scale_factor=1)
