@@ -22,6 +22,11 @@ def comorbidity(m: re.Match[str], text: str, polarity: str) -> Params:
         for x in _specific_infections(text, not_family(text, found))
         if _own(text, x) and not _scale_name(text, x)
     ]
+    # "HBV or HCV (these increase the risk of TB-drug induced hepatotoxicity)": a later
+    # condition naming a medicine is no condition of the criterion (a first one is seen below)
+    mentions = [
+        x for i, x in enumerate(mentions) if i == 0 or not _MEDICATION_AFTER.match(text, x.end)
+    ]
     if not mentions:
         if len(not_family(text, found)) < len(found):
             return {"_kind": "other", "topic": "family_history", "_confidence": 0.5}
@@ -199,7 +204,8 @@ _SEVERITY_AFTER = re.compile(
     r"(?i)[^.;:]{0,40}?\b(?:for\s+(?:more than|over|at least|longer than|>|≥|>=)?\s*\d+\s*"
     r"(?:hours?|days?|h)\b|during\s+(?:an?\s+)?(?:acute\s+)?(?:crisis|crises|exacerbation|attack|"
     r"episode|flare)|requiring\s+(?:\w+\s+){0,2}?(?:hospitali[sz]ation|intubation|emergency|ICU|"
-    r"admission|mechanical ventilation|oxygen)|(?:exacerbation|crisis|crises|attack|subtype|variant)s?\b)"
+    r"admission|mechanical ventilation|oxygen)|(?:exacerbation|crisis|crises|attack|subtype|variant)s?\b"
+    r"|involving\b|isolates?\b|resistan(?:t|ce)\b)"
 )
 #: The mention names an event of the condition, not the condition ("asthma exacerbation").
 _EPISODE_WORDS = re.compile(r"(?i)\b(?:exacerbations?|crisis|crises|attacks?)\b")
@@ -316,7 +322,11 @@ _NOT_OWN_AFTER = re.compile(
     r"(?i)\s+(?:clinical\s+)?(?:research\s+)?(?:network|registry|foundation|consortium|society|"
     r"association|study group|trials? network)\b"
 )
-_NOT_OWN_BEFORE = re.compile(r"(?i)\b(?:in addition to|besides|apart from)\s+$")
+#: ... nor the cause of the condition the item names ("bradycardia related to cardiac disease")
+_NOT_OWN_BEFORE = re.compile(
+    r"(?i)\b(?:in addition to|besides|apart from|related to|due to|secondary to|caused by|"
+    r"attributable to)\s+$"
+)
 
 
 def _own(text: str, x: vocab.Mention) -> bool:

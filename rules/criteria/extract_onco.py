@@ -68,6 +68,13 @@ _RECURRENCE_OF = re.compile(
 _INDICATION = re.compile(
     r"(?i)\bfor (?:the )?(?:treatment|therapy|management) of\s+(?:\w+\s+){0,3}$"
 )
+#: "Received any prior treatment for primary invasive breast cancer": the cancer is what the
+#: treatment was for; only an item saying the treatment's absence ("No prior systemic therapy
+#: for metastatic NSCLC") also says the patient has it
+_TREATMENT_FOR = re.compile(
+    r"(?i)\b(?:treatments?|therap(?:y|ies))\s+for\s+(?:the\s+)?(?:\w+\s+){0,3}$"
+)
+_NO = re.compile(r"(?i)^\W*(?:no|not|without|never|none)\b")
 _CARVE_OUT_CANCERS = frozenset(
     {
         "basal_cell_carcinoma",
@@ -163,6 +170,8 @@ def condition(m: re.Match[str], text: str, polarity: str) -> Params:
         text[: first.start]
     ):
         return None  # "previous treatment with poziotinib for treatment of NSCLC": the indication
+    if _TREATMENT_FOR.search(text[max(0, first.start - 40) : first.start]) and not _NO.match(text):
+        return None
     ids = list(dict.fromkeys(x.id for x in mentions))
     if set(ids) <= _CARVE_OUT_CANCERS and _TREATED.search(text):
         # "Effectively treated squamous or basal cell skin cancer": the usual exceptions to

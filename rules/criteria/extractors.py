@@ -128,15 +128,29 @@ _SCOPE_AFTER = re.compile(
 #: An open list of examples or risk factors ("Hypertension with three additional risks factors
 #: (for example: smoking, ..., age over 55 (men) and 65 (women)"): an age there is one factor
 #: among others, not a requirement.
-_EXAMPLES = re.compile(r"(?i)\b(?:for example|for instance|e\.\s?g\.?|such as|risk factors?)\W")
+_EXAMPLES = re.compile(
+    r"(?i)\b(?:for example|for instance|e\.\s?g\.?|such as|risk factors?|"
+    r"(?:one|two|any) of the following (?:[\w-]+\s+)?factors?)\W"
+)
+
+
+#: an age inside an advice in brackets ("< 55 years old (it is advisable to include patients
+#: over 55 years in LAL07OPH)"): not the trial's requirement
+_ADVISORY = re.compile(
+    r"(?i)\([^()]{0,10}\b(?:it is (?:advisable|recommended|preferred)|preferably|ideally|if possible)"
+    r"\b[^()]*$"
+)
 
 
 def _in_examples(text: str, pos: int) -> bool:
     last = None
     for last in _EXAMPLES.finditer(text, 0, pos):  # noqa: B007  (the last one counts)
         pass
-    if last is None or ")" in text[last.end() : pos]:
+    if last is None:
         return False
+    between = text[last.end() : pos]
+    if between.count(")") > between.count("("):
+        return False  # "(e.g. ...) ... age": the examples' bracket closed before the age
     return bool(text[: last.start()].strip(" (,;:"))
 
 
@@ -150,7 +164,7 @@ def _age_scope(m: re.Match[str], text: str) -> bool:
     scope = _AGE_SCOPE.search(text, max(0, pos - 60), pos)
     if scope and text[: scope.start()].strip(" (,;"):
         return True  # a scope phrase after some other requirement
-    if _in_examples(text, pos):
+    if _in_examples(text, pos) or _ADVISORY.search(text, max(0, pos - 80), pos):
         return True
     end = max(m.end(k) for k in ("v", "hi", "v2", "unit", "u2") if g.get(k)) if g else m.end()
     if _TABLE_HEAD_AFTER.fullmatch(text, end) or _SCOPE_AFTER.match(text, end):

@@ -10,6 +10,7 @@ from itertools import pairwise
 from typing import Any, cast
 
 from rules.criteria import engine
+from rules.criteria.abbreviations import reading, record_abbreviations
 from rules.criteria.alternatives import rival_diseases
 from rules.criteria.compound import Part, condition_before_lab
 from rules.criteria.context import context
@@ -209,6 +210,7 @@ def parse_items(text: str) -> list[Criterion]:
     """Criteria of an eligibility text (see :func:`rules.criteria.parse_criteria`)."""
     items = segment(text)
     ids = _ids(items)
+    defined = record_abbreviations(text)
     out: list[Criterion] = []
     for idx, item in enumerate(items):
         out += _criteria_for(
@@ -217,6 +219,7 @@ def parse_items(text: str) -> list[Criterion]:
             ids[idx],
             ids.get(item.parent) if item.parent is not None else None,
             n_children=len(item.children),
+            abbreviations=defined,
         )
     crits = _or_lists(_disease_lists(out))
     return rival_diseases(crits, cap=CHILD_OF_LIST_CONFIDENCE)
@@ -314,10 +317,18 @@ def _alternative_ranges(text: str, subs: Sequence[LabThreshold]) -> bool:
 
 
 def _criteria_for(
-    text: str, item: Item, cid: str, parent: str | None, *, n_children: int
+    text: str,
+    item: Item,
+    cid: str,
+    parent: str | None,
+    *,
+    n_children: int,
+    abbreviations: dict[str, str | None],
 ) -> list[Criterion]:
     own = text[item.start : item.end]
-    kind, params, conf, rule = classify(own, item.polarity)
+    # a drug abbreviation is read as its long form ("increase in GC ... therapy"); the
+    # criterion still cites the record's own words
+    kind, params, conf, rule = classify(reading(own, abbreviations), item.polarity)
     if item.permissive and kind != "other":
         kind, params, conf, rule = "other", {"topic": "permissive"}, 0.5, f"{rule}+permissive"
     if item.exception and kind in ("condition", "comorbidity"):
