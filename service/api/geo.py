@@ -1,17 +1,17 @@
-"""Places and distances: US postal codes (offline, from the ``zipcodes`` package) and lat,lon."""
+"""Places the API is given: a US postal code or ``lat,lon`` (points and distances from
+``matcher.geo``: offline zip coordinates, great-circle km)."""
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
+from matcher.geo import haversine_km, site_point
+from matcher.geo import zip_point as _zip_point
 from rules.trial import Site, Trial
 
 _LATLON = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*$")
 _ZIP = re.compile(r"^\s*(\d{5})(?:-\d{4})?\s*$")
-EARTH_KM = 6371.0
 
 
 @dataclass(frozen=True)
@@ -24,25 +24,14 @@ class PlaceError(ValueError):
     """A place that is neither a US postal code nor ``lat,lon``."""
 
 
-@lru_cache(maxsize=4096)
 def zip_point(code: str) -> Point | None:
-    """Coordinates of a US postal code, or None when unknown.
+    """Coordinates of a US postal code ("10016" or "10016-1234"), or None when unknown.
 
     >>> zip_point("10016")
     Point(lat=40.7443, lon=-73.9781)
     """
-    m = _ZIP.match(code or "")
-    if not m:
-        return None
-    import zipcodes  # imported lazily: it loads its table on first use
-
-    try:
-        found = zipcodes.matching(m.group(1))
-    except (TypeError, ValueError):
-        return None
-    if not found:
-        return None
-    return Point(float(found[0]["lat"]), float(found[0]["long"]))
+    found = _zip_point(code) if _ZIP.match(code or "") else None
+    return Point(*found) if found else None
 
 
 def parse_place(text: str) -> Point:
@@ -66,33 +55,23 @@ def parse_place(text: str) -> Point:
 
 
 def distance_km(a: Point, b: Point) -> float:
-    """Great-circle distance in km (haversine).
+    """Great-circle distance in km (``matcher.geo.haversine_km``).
 
     >>> round(distance_km(Point(40.7443, -73.9781), Point(41.85, -87.65)))
     1148
     """
-    p1, p2 = math.radians(a.lat), math.radians(b.lat)
-    dp, dl = p2 - p1, math.radians(b.lon - a.lon)
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_KM * math.asin(min(1.0, math.sqrt(h)))
-
-
-def site_point(site: Site) -> Point | None:
-    if site.lat is not None and site.lon is not None:
-        return Point(site.lat, site.lon)
-    if site.zip and (site.country or "United States") == "United States":
-        return zip_point(site.zip)
-    return None
+    return haversine_km(a.lat, a.lon, b.lat, b.lon)
 
 
 def nearest_site(trial: Trial, origin: Point) -> tuple[Site, float] | None:
-    """The trial's site closest to ``origin`` with its distance, or None when none is located."""
+    """The trial's site closest to ``origin`` (any status) with its distance, or None when
+    none is located (a site's geo point, else its US zip code: ``matcher.geo.site_point``)."""
     best: tuple[Site, float] | None = None
     for site in trial.sites:
         point = site_point(site)
         if point is None:
             continue
-        d = distance_km(origin, point)
+        d = distance_km(origin, Point(*point))
         if best is None or d < best[1]:
             best = (site, d)
     return best

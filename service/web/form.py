@@ -6,8 +6,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from matcher.geo import zip_point
 from profiles.model import PatientProfile
+from service.api.geo import zip_point
 
 # (value, plain description) pairs; the value is what the profile records.
 EXTENTS = [
