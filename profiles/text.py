@@ -136,11 +136,25 @@ def _split_list(value: str, offset: int) -> list[tuple[str, int, int]]:
     return items
 
 
+@cache
+def not_genes() -> frozenset[str]:
+    """Upper-case words that are tests, scans or infections, never a biomarker ("MRI")."""
+    path = Path(__file__).parent / "data" / "text_patterns.json"
+    return frozenset(json.loads(path.read_text(encoding="utf-8"))["not_genes"]["words"])
+
+
 def _gene_fact(text: str, item: str, start: int, end: int) -> Fact | None:
+    """A biomarker fact from ``item`` ("KRAS G12D", "ALK-positive"), None when it names none.
+
+    >>> [_gene_fact(t, t, 0, len(t)) is None for t in ["Brain MRI negative", "CDK4 amplification"]]
+    [True, False]
+    """
     for p in patterns():
         if p.field not in ("variant", "alteration"):
             continue
         m = p.regex.search(item)
+        if m and m.group(1).upper() in not_genes():
+            return None
         if m:
             detail = m.group(p.group)
             if p.field == "alteration":
@@ -150,7 +164,7 @@ def _gene_fact(text: str, item: str, start: int, end: int) -> Fact | None:
                 value = {"name": m.group(1), "result": "negative"}
             return _fact("biomarkers", value, text, start, end)
     name = item.split()[0] if item.split() else ""
-    if re.fullmatch(r"[A-Z][A-Z0-9-]{1,9}", name):
+    if re.fullmatch(r"[A-Z][A-Z0-9-]{1,9}", name) and name.upper() not in not_genes():
         return _fact(
             "biomarkers", {"name": name, "result": "positive", "detail": item}, text, start, end
         )

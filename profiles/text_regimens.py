@@ -60,8 +60,7 @@ def group_regimens(text: str, facts: list[Any]) -> list[Any]:
         if (
             last is not None
             and joined(text[last.end : f.start])
-            and last.value.get("start") in (None, f.value.get("start"))
-            and f.value.get("start") in (None, last.value.get("start"))
+            and all(_same_or_unsaid(last.value.get(k), f.value.get(k)) for k in ("start", "end"))
         ):
             runs[-1].append(f)
         else:
@@ -82,6 +81,11 @@ def group_regimens(text: str, facts: list[Any]) -> list[Any]:
     return [merged.get(id(f), f) for f in facts if id(f) not in dropped]
 
 
+def _same_or_unsaid(a: str | None, b: str | None) -> bool:
+    """Two drugs' dates let them be one regimen: equal, or one of them not given."""
+    return a is None or b is None or a == b
+
+
 def _regimen_value(run: list[Any]) -> dict[str, Any]:
     drugs: list[str] = []
     for f in run:
@@ -96,9 +100,10 @@ def _regimen_value(run: list[Any]) -> dict[str, Any]:
         "drugs": drugs,
         "kind": _main_kind(kinds, drugs),
     }
-    start = next((f.value["start"] for f in run if f.value.get("start")), None)
-    if start:
-        value["start"] = start
+    for key in ("start", "end"):  # the run's members agree where they say it
+        when = next((f.value[key] for f in run if f.value.get(key)), None)
+        if when:
+            value[key] = when
     if any(f.value.get("ongoing") for f in run):
         value["ongoing"] = True
     return value

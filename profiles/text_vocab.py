@@ -307,8 +307,12 @@ def vocab_facts(
         spans.append((m.start, m.end))
 
     if "diagnoses" not in skip:
+        # a cancer named with its marker ("HER2-positive breast cancer") is the diagnosis even
+        # though the marker was read as a biomarker already
+        markers = {(f.start, f.end) for f in taken if f.field == "biomarkers"}
         for m in vocab.find_cancers(text):
-            if about_patient(text, m.start, m.end) and not _overlaps(m.start, m.end, spans):
+            others = [s for s in spans if s not in markers]
+            if about_patient(text, m.start, m.end) and not _overlaps(m.start, m.end, others):
                 add("diagnoses.condition", m.text, m)
     if "therapies" not in skip:
         for m in vocab.find_drugs(text):

@@ -1,0 +1,54 @@
+"""A referral letter read end to end: the diagnosis named with its marker, a regimen's dates,
+scans that are not biomarkers (a metastatic HER2-positive breast cancer letter, written the
+way oncology letters are; the TREC notes have no such sentence)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+
+from profiles.text import extract_profile
+from tests.conftest import REPO
+
+LETTER = (
+    "58 yo woman with metastatic HER2-positive breast cancer to liver and bone, diagnosed 2022. "
+    "Prior trastuzumab and pertuzumab with docetaxel 2022-2023, then T-DM1 from 06/2023 to "
+    "01/2025 with progression. Brain MRI negative. ECOG 1. ER positive, PR negative."
+)
+NOT_GENES = json.loads((REPO / "profiles" / "data" / "text_patterns.json").read_text())["not_genes"]
+
+
+def test_the_cancer_named_with_its_marker_is_the_diagnosis_and_the_marker_a_biomarker() -> None:
+    p = extract_profile(LETTER, as_of=date(2026, 11, 20)).profile
+    assert [(d.condition, d.extent) for d in p.diagnoses] == [
+        ("HER2-positive breast cancer", "metastatic")
+    ]
+    assert {(b.name, b.result) for b in p.biomarkers} == {
+        ("HER2", "positive"),
+        ("ER", "positive"),
+        ("PR", "negative"),
+    }
+
+
+def test_a_regimen_keeps_the_end_of_its_dates() -> None:
+    p = extract_profile(LETTER, as_of=date(2026, 11, 20)).profile
+    got = [(t.name, t.start, t.end) for t in p.therapies]
+    assert got == [
+        ("trastuzumab + pertuzumab + docetaxel", "2022", "2023"),
+        ("trastuzumab_emtansine", "2023-06", "2025-01"),
+    ]
+
+
+@pytest.mark.parametrize("text", NOT_GENES["match"])
+def test_scans_and_infections_are_not_biomarkers(text: str) -> None:
+    word = text.split()[1] if text.startswith("Brain") else text.split()[0]
+    markers = extract_profile(text).profile.biomarkers or []
+    assert word not in {b.name for b in markers}
+
+
+@pytest.mark.parametrize("text", NOT_GENES["no_match"])
+def test_genes_stay_biomarkers(text: str) -> None:
+    markers = extract_profile(text).profile.biomarkers or []
+    assert text.split()[0] in {b.name for b in markers}
