@@ -95,7 +95,15 @@ def pregnancy(m: re.Match[str], text: str, polarity: str) -> Params:
     if re.match(r"(?i)pregnancy test", m.group()) or "test" in m.group().lower():
         params["negated"] = True  # "negative pregnancy test": not pregnant
         params["_confidence"] = 0.85
+    elif _STOPPED.match(text, m.end()):
+        params["negated"] = True  # "breastfeeding should be discontinued while on this trial"
     return params
+
+
+_STOPPED = re.compile(
+    r"(?i)[\w\s-]{0,20}?\b(?:should|must|has to|have to|needs? to)\s+(?:be\s+)?"
+    r"(?:discontinued|stopped|interrupted|ceased)\b"
+)
 
 
 _AGE_UNIT_AFTER = re.compile(r"(?i)^\s*(?:years?|yrs?|months?|y\b|yo\b|old\b|of age)")

@@ -221,8 +221,41 @@ def parse_items(text: str) -> list[Criterion]:
             n_children=len(item.children),
             abbreviations=defined,
         )
-    crits = _or_lists(_disease_lists(out))
+    crits = _cohort_lists(text, items, ids, _or_lists(_disease_lists(out)))
     return rival_diseases(crits, cap=CHILD_OF_LIST_CONFIDENCE)
+
+
+#: a parent item scoping its list to some cohorts ("Subjects enrolled in disease specific
+#: expansion cohorts must fulfill ... with the following restriction ...:", NCT01390818)
+_COHORT_PARENT = re.compile(
+    r"(?i)\b(?:enrolled|enrolling|participating|included|randomi[sz]ed)\s+(?:in|into|to)\s+(?:the\s+)?"
+    r"(?:[\w-]+\s+){0,3}?(?:cohorts?|arms?|groups?|parts?)\b"
+)
+
+
+def _cohort_lists(
+    text: str, items: list[Item], ids: dict[int, str], crits: list[Criterion]
+) -> list[Criterion]:
+    """The items of a list that applies to some cohorts only are arm-specific (confidence
+    <= 0.7): a patient is not held to another cohort's disease list."""
+    scoped = {
+        ids[k]
+        for k, item in enumerate(items)
+        if item.children and _COHORT_PARENT.search(text, item.start, item.end)
+    }
+    if not scoped:
+        return crits
+    out = []
+    for c in crits:
+        if c.parent in scoped and c.kind != "other":
+            scoped.add(c.id)  # and their own children
+            params = {**c.params, "arm_specific": True}
+            conf = min(c.confidence, CONDITIONAL_CONFIDENCE)
+            c = c.model_copy(update={"params": params, "confidence": conf})
+        elif c.parent in scoped:
+            scoped.add(c.id)
+        out.append(c)
+    return out
 
 
 _OR_TAIL = re.compile(r"(?i)\b(?:or|and/or)\s*[,;:]?\s*$")

@@ -165,3 +165,33 @@ def test_gene_long_names_are_not_cancers():
     )
     cond = next(p["params"] for p in params["all_of"] if p["kind"] == "condition")
     assert cond["cancers"] == ["nsclc"]
+
+
+def test_a_cohort_only_list_is_arm_specific_nct01390818():
+    text = (
+        "Inclusion Criteria:\n"
+        "* Subjects enrolled in disease specific expansion cohorts must fulfill all the "
+        "inclusion/exclusion criteria listed above with the following restriction to the "
+        "Inclusion Criterion number 1:\n"
+        "  * Relapsed or refractory Kirsten rat sarcoma viral oncogene homolog (KRAS) or "
+        "neuroblastoma RAS viral oncogene homolog (NRAS) mutated metastatic non-small cell lung "
+        "cancer (NSCLC) with no approved therapies, or\n"
+        "  * BRAF V600E/K mutated unresectable or metastatic melanoma after progression on B-Raf "
+        "proto-oncogene, serine/threonine kinase (BRAF) inhibitors\n"
+        "* Age >= 18 years"
+    )
+    crits = {c.id: c for c in parse_criteria(text)}
+    for cid in ("inc-1.1", "inc-1.2"):
+        assert crits[cid].params["arm_specific"] is True and crits[cid].confidence <= 0.7
+    assert crits["inc-2"].kind == "age" and crits["inc-2"].confidence > 0.8
+
+
+def test_breastfeeding_to_be_discontinued_is_no_requirement_to_breastfeed():
+    # NCT01306032 (TREC PM 2017), an inclusion item
+    kind, params, *_ = classify(
+        "Because there is a risk for adverse events in nursing infants secondary to treatment of "
+        "the mother with cyclophosphamide, breastfeeding should be discontinued while the patient "
+        "is on this trial",
+        "inclusion",
+    )
+    assert kind == "pregnancy" and params["negated"] is True
