@@ -226,7 +226,12 @@ def _lab(params: dict[str, Any], facts: PatientFacts) -> Finding:
         unit = _implied_unit(analyte, lab, want)
         if unit:
             facts_["want"] = describe_numeric({**dict(want), "unit": unit})
-    factor = kb.unit_factor(lab.unit, unit, analyte=analyte)
+    given = lab.unit
+    if not given and unit:
+        given = _unit_of_value(analyte, lab.value, want, unit)
+        if given:
+            facts_["patient"] = f"{lab.value:g} (read as {given})"
+    factor = kb.unit_factor(given, unit, analyte=analyte)
     if factor is None:
         return Finding(
             None,
@@ -237,6 +242,27 @@ def _lab(params: dict[str, Any], facts: PatientFacts) -> Finding:
         )
     value = lab.value * factor
     return Finding(compare(value, value, want), "lab", (field,), facts_)
+
+
+def _unit_of_value(analyte: str, value: float, want: Any, unit: str) -> str | None:
+    """The unit of a patient's value given without one ("ANC 2.1", "platelets 180"): the
+    analyte's usual unit, when the value read in it is within a factor 5 of the limit (in
+    the limit's unit); else None (a creatinine of 60 is µmol/L, not 60 mg/dL against a limit
+    of 1.5 mg/dL, and stays unknown).
+
+    >>> _unit_of_value("anc", 2.1, {"op": ">=", "value": 1.5}, "x10^9/L")
+    'x10^9/L'
+    >>> _unit_of_value("anc", 2100, {"op": ">=", "value": 1.5}, "x10^9/L") is None
+    True
+    >>> _unit_of_value("creatinine", 60, {"op": "<=", "value": 1.5}, "mg/dL") is None
+    True
+    """
+    usual = next((u for u in kb.lab_units(analyte) if "uln" not in u.lower()), None)
+    limit: Any = want.get("value") if isinstance(want, dict) else getattr(want, "value", None)
+    factor = kb.unit_factor(usual, unit, analyte=analyte) if usual else None
+    if factor is None or limit is None or float(limit) <= 0 or value <= 0:
+        return None
+    return usual if 0.2 <= value * factor / float(limit) <= 5 else None
 
 
 def _implied_unit(analyte: str, lab: Any, want: Any) -> str | None:

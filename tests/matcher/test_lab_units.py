@@ -36,3 +36,35 @@ def test_a_creatinine_in_micromoles_converts_by_creatinine_s_factor_not_bilirubi
         nct="NCT00175266",
     )
     assert fine.status == "met", fine.explanation
+
+
+def test_a_value_written_without_a_unit_is_read_in_the_analyte_s_usual_unit():
+    # ct2021-15's note says "Chronic kidney disease (SCr 2.1 in [**3-17**])": 2.1 is mg/dL;
+    # NCT00410774 requires "Creatinine ≤ 2.0 mg/dL", so it is not met (it was unknown)
+    o = _last_outcome(
+        "6. Chronic kidney disease (SCr 2.1 in [**3-17**])",
+        "Inclusion Criteria:\n- Creatinine ≤ 2.0 mg/dL",
+        nct="NCT00410774",
+    )
+    assert o.status == "not_met", o.explanation
+    assert "2.1 (read as mg/dL)" in o.explanation
+    # NCT02369484 "neutrophils count ≥1.5×109/L" against a letter's "ANC 2.1"
+    anc = _last_outcome(
+        "ECOG 1. Hemoglobin 11.2 g/dL, ANC 2.1, platelets 180.",
+        "Inclusion Criteria:\n- neutrophils count ≥1.5×109/L",
+        nct="NCT02369484",
+    )
+    assert anc.status == "met", anc.explanation
+
+
+def test_a_value_far_from_the_limit_in_the_usual_unit_stays_unknown():
+    # a creatinine of 60 is µmol/L (0.7 mg/dL), not 60 mg/dL against 2.0 mg/dL: no guess
+    o = _last_outcome(
+        "Creatinine 60.", "Inclusion Criteria:\n- Creatinine ≤ 2.0 mg/dL", nct="NCT00410774"
+    )
+    assert o.status == "unknown", o.explanation
+    # nor an ANC of 2100 (cells/µL) against 1.5 x10^9/L
+    anc = _last_outcome(
+        "ANC 2100.", "Inclusion Criteria:\n- neutrophils count ≥1.5×109/L", nct="NCT02369484"
+    )
+    assert anc.status == "unknown", anc.explanation
