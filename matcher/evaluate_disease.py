@@ -187,6 +187,8 @@ def biomarker(params: dict[str, Any], facts: PatientFacts) -> Finding:
     }
     if facts.biomarkers is None:
         return Finding(None, "missing.biomarker", (field,), facts_, question=key)
+    if name.upper().startswith("HER2") and params.get("alteration") == "mutation":
+        return _her2_mutation(name, result, facts, facts_, key)
     if (
         name.upper().startswith("HER2")
         and result in ("positive", "negative", "low", "zero")
@@ -261,6 +263,44 @@ def _equivalents(name: str, result: str | None) -> list[tuple[str, str]]:
     for pair in kb.biomarker_equivalents(name, result):
         found.append((pair[0], pair[1]))
     return found
+
+
+#: a HER2 (ERBB2) result that names a mutation, not overexpression or amplification
+_HER2_MUTATION = re.compile(
+    r"(?i)\bmut\w*|\bexon\s*(?:8|19|20)\b|\bins\w*|\b[A-Z]\d{2,4}[A-Z]\b|\d_[A-Z]\d+"
+)
+
+
+def _her2_mutation(
+    name: str, result: str | None, facts: PatientFacts, facts_: dict, key: str
+) -> Finding:
+    """A HER2 (ERBB2) *mutation* ("Locally documented HER2 mutation"): a patient's result
+    settles it only when it names a mutation ("HER2 exon 20 insertion", "ERBB2 S310F"); a
+    positive or negative HER2 test (IHC, ISH: overexpression, amplification) says nothing of
+    one, so the answer is unknown, not the HER2-positive of a breast cancer.
+
+    >>> from datetime import date
+    >>> from profiles.model import PatientProfile
+    >>> def run(marker):
+    ...     facts = PatientFacts.of(PatientProfile(biomarkers=[marker]), date(2026, 11, 20))
+    ...     return biomarker({"biomarker": "HER2", "result": "positive",
+    ...                       "alteration": "mutation"}, facts).value
+    >>> run({"name": "HER2", "result": "positive"})
+    >>> run({"name": "HER2", "result": "positive", "detail": "exon 20 insertion"})
+    True
+    """
+    field = f"biomarkers[{name}]"
+    own = _markers(facts, name)
+    facts_["alteration"] = "mutation"
+    if not own:
+        return Finding(None, "missing.biomarker", (field,), facts_, question=key)
+    facts_["patient"] = ", ".join(_show(b) for b in own)
+    mutated = [b for b in own if b.detail and _HER2_MUTATION.search(b.detail)]
+    if not mutated:
+        return Finding(None, "biomarker.her2_mutation", (field,), facts_, question=key)
+    positive = any(b.result != "negative" for b in mutated)
+    value = positive if result != "negative" else not positive
+    return Finding(value, "biomarker", (field,), facts_)
 
 
 def _her2(name: str, result: str, facts: PatientFacts, facts_: dict, key: str) -> Finding:

@@ -285,6 +285,13 @@ def _her2(f: Finding) -> str:
     return f"your HER2 result is {x.get('patient')}, which is HER2-{status}"
 
 
+def _her2_mutation(f: Finding) -> str:
+    return (
+        f"your HER2 result is {f.facts.get('patient')}; a HER2 test result (overexpression or "
+        "amplification) does not say whether there is a HER2 mutation"
+    )
+
+
 def _prior(f: Finding) -> str:
     x = f.facts
     if f.value:
@@ -371,6 +378,7 @@ _HANDLERS = {
     "biomarker.equivalent": _equivalent,
     "biomarker.scoring": _scoring,
     "biomarker.her2": _her2,
+    "biomarker.her2_mutation": _her2_mutation,
     "prior_therapy": _prior,
     "washout": _washout,
     "comorbidity": _comorbidity,
