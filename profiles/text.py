@@ -37,6 +37,12 @@ _FIELD_LINE = re.compile(
 _SENTENCE_END = re.compile(r"[.;\n]")
 #: analytes with one unit, which notes often leave out
 _ONLY_UNIT = {"bmi": "kg/m2", "body mass index": "kg/m2"}
+#: a further metastatic site listed after one a pattern found ("to liver, lungs and bone")
+_MORE_SITES = re.compile(
+    r"\s*(?:,\s*(?:and\s+)?|and\s+|&\s*)(?:the\s+)?"
+    r"(liver|lungs?|bones?|brain|lymph nodes|peritoneum|adrenal\w*|spine|pleura|skin)\b",
+    re.I,
+)
 _NONE = {"none", "n/a", "na", "-", "unknown", "no"}
 _ALTERATION = {
     "amplification": "amplification",
@@ -256,6 +262,11 @@ def _oncology(text: str) -> list[Fact]:
                 m.group(p.group).lower(),
                 _group_fact("metastatic_sites", m.group(p.group).lower(), text, p, m),
             )
+            at = m.end(p.group)  # "to liver, lungs and bone": the sites listed after it
+            while more := _MORE_SITES.match(text, at):
+                site = more.group(1).lower()
+                sites.setdefault(site, _fact("metastatic_sites", site, text, *more.span(1)))
+                at = more.end()
     for p, m in _find("metastatic_site_chest", text):  # "CXR was remarkable for metastatic
         if not negated(text, m.start(p.group)):  # lesions": distant disease in the chest
             sites.setdefault("chest", _group_fact("metastatic_sites", "chest", text, p, m))

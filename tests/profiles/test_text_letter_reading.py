@@ -22,8 +22,8 @@ NOT_GENES = json.loads((REPO / "profiles" / "data" / "text_patterns.json").read_
 
 def test_the_cancer_named_with_its_marker_is_the_diagnosis_and_the_marker_a_biomarker() -> None:
     p = extract_profile(LETTER, as_of=date(2026, 11, 20)).profile
-    assert [(d.condition, d.extent) for d in p.diagnoses] == [
-        ("HER2-positive breast cancer", "metastatic")
+    assert [(d.condition, d.extent, d.metastatic_sites) for d in p.diagnoses] == [
+        ("HER2-positive breast cancer", "metastatic", ["liver", "bone"])
     ]
     assert {(b.name, b.result) for b in p.biomarkers} == {
         ("HER2", "positive"),
@@ -52,3 +52,10 @@ def test_scans_and_infections_are_not_biomarkers(text: str) -> None:
 def test_genes_stay_biomarkers(text: str) -> None:
     markers = extract_profile(text).profile.biomarkers or []
     assert text.split()[0] in {b.name for b in markers}
+
+
+def test_every_site_of_a_list_after_metastatic_to_is_read() -> None:
+    # ct2021-11: "--Metastatic to lymph nodes and adrenal glands" (adrenal was dropped)
+    note = "A 75 yo M w/ metastatic papillary thyroid cancer.\n--Metastatic to lymph nodes and adrenal glands"
+    sites = extract_profile(note).profile.diagnoses[0].metastatic_sites
+    assert sites == ["lymph nodes", "adrenal"]
