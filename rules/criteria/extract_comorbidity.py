@@ -205,7 +205,7 @@ _SEVERITY_AFTER = re.compile(
     r"(?:hours?|days?|h)\b|during\s+(?:an?\s+)?(?:acute\s+)?(?:crisis|crises|exacerbation|attack|"
     r"episode|flare)|requiring\s+(?:\w+\s+){0,2}?(?:hospitali[sz]ation|intubation|emergency|ICU|"
     r"admission|mechanical ventilation|oxygen)|(?:exacerbation|crisis|crises|attack|subtype|variant)s?\b"
-    r"|involving\b|isolates?\b|resistan(?:t|ce)\b)"
+    r"|involving\b|isolates?\b|resistan(?:t|ce)\b|(?:origin|originating|arising)\s+(?:from|in)\b)"
 )
 #: The mention names an event of the condition, not the condition ("asthma exacerbation").
 _EPISODE_WORDS = re.compile(r"(?i)\b(?:exacerbations?|crisis|crises|attacks?)\b")

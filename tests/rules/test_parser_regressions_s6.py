@@ -195,3 +195,12 @@ def test_breastfeeding_to_be_discontinued_is_no_requirement_to_breastfeed():
         "inclusion",
     )
     assert kind == "pregnancy" and params["negated"] is True
+
+
+def test_an_infection_from_another_organ_is_qualified_nct03282006():
+    # NCT03282006 (E. coli urinary sepsis trial) excludes an infection starting elsewhere, not
+    # the patient's urinary infection
+    kind, params, confidence, _ = classify(
+        "Bacterial infection origin from another organ (e.g. pneumonia)", "exclusion"
+    )
+    assert kind == "comorbidity" and params["qualified"] and confidence < 0.8
