@@ -13,14 +13,12 @@ import re
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from functools import lru_cache
 
 import bm25s
 import numpy as np
 from rapidfuzz import fuzz
 
-from matcher.geo import NearestSite, location_point, nearest_recruiting_site
 from profiles.model import PatientProfile
 from rules import vocab
 from rules.trial import Trial
@@ -358,92 +356,6 @@ def sex_fit(profile: PatientProfile, trial: Trial) -> bool | None:
     return profile.sex == want.lower()
 
 
-@dataclass(frozen=True)
-class Candidate:
-    """A retrieved trial with the scores that brought it in."""
-
-    nct_id: str
-    condition_score: float
-    bm25: float | None = None
-    age_fit: bool | None = None
-    sex_fit: bool | None = None
-    status: str | None = None
-    nearest_site: NearestSite | None = None
-
-    @property
-    def distance_km(self) -> float | None:
-        return self.nearest_site.distance_km if self.nearest_site else None
-
-
 def patient_terms(profile: PatientProfile) -> list[str]:
     """Condition names of a profile: its diagnoses, then its other conditions."""
     return [d.condition for d in profile.diagnoses or []] + list(profile.conditions or [])
-
-
-def retrieve(
-    profile: PatientProfile,
-    trials: Iterable[Trial],
-    *,
-    statuses: Sequence[str] | None = DEFAULT_STATUSES,
-    max_distance_km: float | None = None,
-    limit: int | None = None,
-    text: str | None = None,
-    index: Bm25Index | None = None,
-    min_condition_score: float = 0.0,
-) -> list[Candidate]:
-    """Candidate trials for ``profile``, best first.
-
-    Trials are kept when their status is in ``statuses`` (None keeps all), the patient's age
-    and sex do not contradict the trial's fields, and, when the profile has a location and a
-    distance limit (argument or ``location.max_distance_km``), a recruiting site is that close.
-    They are ordered by condition match, then BM25 of ``text`` (a free-text note) when given.
-
-    >>> trials = [Trial(nct_id="NCT00000001", overall_status="RECRUITING", conditions=["Melanoma"]),
-    ...           Trial(nct_id="NCT00000002", overall_status="COMPLETED", conditions=["Melanoma"]),
-    ...           Trial(nct_id="NCT00000003", overall_status="RECRUITING", conditions=["Glioma"])]
-    >>> p = PatientProfile(age=60, diagnoses=[{"condition": "melanoma"}])
-    >>> [c.nct_id for c in retrieve(p, trials)]
-    ['NCT00000001', 'NCT00000003']
-    """
-    trials = list(trials)
-    terms = patient_terms(profile)
-    point = location_point(profile.location) if profile.location else None
-    limit_km = max_distance_km
-    if limit_km is None and profile.location is not None:
-        limit_km = profile.location.max_distance_km
-    bm25: dict[str, float] = {}
-    if text:
-        bm25 = (index or Bm25Index.build(trials)).scores(text)
-    wanted = {s.upper() for s in statuses} if statuses is not None else None
-    out: list[Candidate] = []
-    for trial in trials:
-        if wanted is not None and (trial.overall_status or "").upper() not in wanted:
-            continue
-        a, s = age_fit(profile, trial), sex_fit(profile, trial)
-        if a is False or s is False:
-            continue
-        score = condition_match(terms, trial) if terms else 0.0
-        if text:
-            score = max(score, text_condition_match(text, trial))
-        if score < min_condition_score:
-            continue
-        site = nearest_recruiting_site(trial, point) if point else None
-        if (
-            limit_km is not None
-            and point is not None
-            and (site is None or site.distance_km > limit_km)
-        ):
-            continue
-        out.append(
-            Candidate(
-                trial.nct_id,
-                score,
-                bm25.get(trial.nct_id) if text else None,
-                a,
-                s,
-                trial.overall_status,
-                site,
-            )
-        )
-    out.sort(key=lambda c: (-c.condition_score, -(c.bm25 or 0.0), c.nct_id))
-    return out[:limit] if limit is not None else out

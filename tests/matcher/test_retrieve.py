@@ -8,7 +8,8 @@ import json
 import pytest
 
 from matcher.geo import SiteIndex, haversine_km, nearest_recruiting_site, zip_point
-from matcher.retrieve import Bm25Index, condition_match, retrieve, text_condition_match
+from matcher.retrieve import Bm25Index, condition_match, text_condition_match
+from matcher.search import retrieve_trials
 from profiles.model import PatientProfile
 from rules.trial import Trial
 from tests.conftest import BUNDLED
@@ -40,14 +41,15 @@ def test_default_statuses_keep_only_recruiting(nsclc):
     p = PatientProfile(
         age=60, sex="female", diagnoses=[{"condition": "non-small cell lung cancer"}]
     )
-    found = retrieve(p, nsclc)
-    assert found and {c.status for c in found} <= {"RECRUITING", "NOT_YET_RECRUITING"}
-    assert len(retrieve(p, nsclc, statuses=None)) > len(found)
+    found, _, why = retrieve_trials(p, nsclc)
+    assert found and {t.overall_status for t in found} <= {"RECRUITING", "NOT_YET_RECRUITING"}
+    assert len(retrieve_trials(p, nsclc, statuses=None)[0]) > len(found)
+    assert why.wrong_status == len(nsclc) - len(found) - why.age - why.sex
 
 
 def test_age_outside_the_trial_fields_is_not_retrieved(nsclc):
     old = PatientProfile(age=95, diagnoses=[{"condition": "lung cancer"}])
-    kept = {c.nct_id for c in retrieve(old, nsclc, statuses=None)}
+    kept = {t.nct_id for t in retrieve_trials(old, nsclc, statuses=None)[0]}
     by_id = {t.nct_id: t for t in nsclc}
     capped = [t for t in nsclc if t.max_age_years is not None and t.max_age_years < 95]
     assert capped, "the real sample has trials with an upper age limit"
@@ -72,14 +74,16 @@ def test_distance_filter_uses_recruiting_sites(nsclc):
     p = PatientProfile(
         age=60, diagnoses=[{"condition": "lung cancer"}], location={"postal_code": "10016"}
     )
-    near = retrieve(p, nsclc, max_distance_km=50)
-    assert all(c.distance_km is not None and c.distance_km <= 50 for c in near)
-    everywhere = retrieve(p, nsclc)
-    with_site = [c for c in everywhere if c.nearest_site is not None]
-    assert len(near) < len(everywhere) and with_site
-    for c in with_site[:5]:
-        trial = next(t for t in nsclc if t.nct_id == c.nct_id)
-        assert nearest_recruiting_site(trial, zip_point("10016")) == c.nearest_site
+    near, sites, why = retrieve_trials(p, nsclc, max_distance_km=1500)
+    everywhere = retrieve_trials(p, nsclc)[0]
+    assert len(near) < len(everywhere) and why.beyond > 0
+    located = [t for t in near if sites[t.nct_id] is not None]
+    assert located, "a recruiting site within 1,500 km of 10016 (Chicago) is in the sample"
+    for trial in near:  # a trial with no located recruiting site is kept, its distance unknown
+        site = sites[trial.nct_id]
+        assert site is None or site.distance_km <= 1500
+        assert site == nearest_recruiting_site(trial, zip_point("10016"))
+    assert why.unlocated == len(near) - len(located)
 
 
 @pytest.mark.parametrize("origin", ["10016", "94305", "77030", "60611", "98109"])
@@ -137,12 +141,6 @@ def test_bm25_prefers_the_matching_trial(nsclc):
     best = max(scores, key=scores.__getitem__)
     trial = next(t for t in nsclc if t.nct_id == best)
     assert "egfr" in (trial.eligibility_criteria or "").lower() + trial.title.lower()
-
-
-def test_limit_and_text(nsclc):
-    p = PatientProfile(age=60)
-    found = retrieve(p, nsclc, text="ALK rearranged lung cancer", limit=3)
-    assert len(found) == 3 and all(c.bm25 is not None for c in found)
 
 
 @pytest.mark.parametrize(
