@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import pairwise
 from typing import Any
 
 from rules.vocab import load_data
@@ -49,6 +50,7 @@ class _Rules:
     inline_items: re.Pattern[str]
     inline_letters: re.Pattern[str]
     pdq_labels: re.Pattern[str]
+    label_line: re.Pattern[str]
     sentence_break: re.Pattern[str]
     definition_parent: re.Pattern[str]
     alternatives_parent: re.Pattern[str]
@@ -74,6 +76,7 @@ def rules() -> _Rules:
         inline_items=re.compile(d["inline_items"]),
         inline_letters=re.compile(d["inline_letters"]),
         pdq_labels=re.compile(d["pdq_labels"]),
+        label_line=re.compile(d["label_line"]),
         sentence_break=re.compile(d["sentence_break"]),
         definition_parent=re.compile(d["definition_parent"]),
         alternatives_parent=re.compile(d["alternatives_parent"]),
@@ -147,6 +150,7 @@ class _Line:
     end: int
     indent: int
     marker: str | None
+    width: int = 0  # the whole line's length, indent and bullet included
 
 
 def _lines(text: str, start: int, end: int) -> list[_Line | None]:
@@ -168,7 +172,7 @@ def _lines(text: str, start: int, end: int) -> list[_Line | None]:
                 s2, _ = _trim(text, m.end(), e)
                 s = s2 if s2 < e else e  # e: a bullet with nothing after it
             if s < e:
-                out.append(_Line(s, e, indent, marker))
+                out.append(_Line(s, e, indent, marker, e - pos))
             else:
                 out.append(None)
         pos = stop + 1
@@ -240,10 +244,15 @@ def _region_items(
     prev_blank = True
     current: int | None = None
     head: int | None = None  # a flat k-of-n header whose items follow it at the same level
-    for line in _lines(text, start, end):
+    lines = _lines(text, start, end)
+    width = _wrap_width(text, lines)
+    last: _Line | None = None
+    lead: int | None = None  # an unbulleted "...:" item the lines after it belong to
+    for line in lines:
         if line is None:
-            prev_blank = True
+            prev_blank, lead = True, None
             continue
+        before, last = last, line
         raw = text[line.start : line.end]
         sub = _subheader(raw, bulleted=line.marker is not None)
         if sub is not None:
@@ -251,9 +260,14 @@ def _region_items(
             pol = s_pol or pol
             sec = s_sec or sec
             stack.clear()
-            current, prev_blank, head = None, True, None
+            current, prev_blank, head, lead = None, True, None, None
             continue
-        if line.marker is None and not prev_blank and current is not None:
+        if (
+            line.marker is None
+            and not prev_blank
+            and current is not None
+            and not _own_line(text, before, line, width)
+        ):
             items[current].end = line.end  # a wrapped line continues the item
             whole = items[current]
             if (
@@ -280,12 +294,64 @@ def _region_items(
         head = _flat_head(text, items, parent, head, line.start, line.end, pol)
         if parent is None and head is not None and head != len(items):
             parent = head  # a plain item after a flat "At least two of the following:"
+        own_line = line.marker is None and not prev_blank and current is not None
+        if rules().label_line.match(raw) or line.marker is not None or _NEW_REQUIREMENT.match(raw):
+            lead = None  # a label, a bullet or "Subject is aged >= 18": the list has ended
+        elif parent is None and own_line and lead is not None:
+            parent = lead  # one item per line, no bullets: "Any of the following:\nA\nB"
         if parent is not None:
             _attach(text, items, parent, item, len(items))
         items.append(item)
         current = len(items) - 1
         stack.append((line.indent, cls, current))
         prev_blank = False
+        if line.marker is None and raw.rstrip().endswith(":") and not rules().label_line.match(raw):
+            lead = current
+
+
+#: no record hard-wraps its lines wider than this
+WRAP_WIDTH = 100
+#: a line that ends mid-phrase: the next line continues it ("... of the\nProtocol")
+_OPEN_END = re.compile(
+    r"(?i)(?:[,(/&\-–=<>≤≥]|\b(?:and|or|nor|of|the|a|an|to|for|in|on|at|by|with|without|"
+    r"from|than|as|per|if|who|which|that|including|such|vs|e\.g|i\.e|no|not|any|all|is|are|"
+    r"be|been|has|have|had|was|were|will|must|should|can|may|within|after|before|"
+    r"during|prior|since|between|least|greater)\.?)\s*$"
+)
+
+
+def _wrap_width(text: str, lines: list[_Line | None]) -> int | None:
+    """The width a region's lines are hard-wrapped at, None when they are not: no line is
+    longer than ``WRAP_WIDTH`` and some unbulleted line goes on in lower case after another
+    ("... evidence of vasculitis, patients\nwith the following criteria ...")."""
+    present = [ln for ln in lines if ln is not None]
+    width = max((ln.width for ln in present), default=0)
+    if width > WRAP_WIDTH:
+        return None
+    for a, b in pairwise(lines):
+        if a is not None and b is not None and b.marker is None and text[b.start].islower():
+            return width
+    return None
+
+
+def _own_line(text: str, before: _Line | None, line: _Line, width: int | None) -> bool:
+    """An unbulleted line right after another is an item of its own when it starts with a
+    capital after a line that ends a phrase (not "... of the", not a label like "Age"): a
+    record listing one item per line ("Life expectancy > 6 months\nAbility to ...").
+    In a hard-wrapped region (``width``) the line before must also have had room left for
+    this line's first word: a wrapped item's lines are full up to the wrap width."""
+    if before is None:
+        return False
+    prev = text[before.start : before.end]
+    first_char = text[line.start]
+    if not (first_char.isupper() or (first_char.isdigit() and prev.endswith((".", ";")))):
+        return False  # "... or\nlower case", "... at least\n18 years": the line goes on
+    if _OPEN_END.search(prev) or rules().label_line.match(prev):
+        return False  # "Age\n18 and over", "Life expectancy\nAt least 12 weeks"
+    if width is None:
+        return True  # the record does not wrap its lines: each ends where its author did
+    first = re.match(r"\S+", text[line.start : line.end])
+    return before.width + 1 + len(first.group() if first else "") <= width
 
 
 #: an item naming the patients or their willingness opens a new requirement ("The subject must
