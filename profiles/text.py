@@ -267,6 +267,9 @@ def _oncology(text: str) -> list[Fact]:
                 site = more.group(1).lower()
                 sites.setdefault(site, _fact("metastatic_sites", site, text, *more.span(1)))
                 at = more.end()
+    for p, m in _find("no_cns_metastases", text):  # "Brain MRI negative": none in the brain
+        facts.append(_group_fact("metastatic_sites.no_cns", [], text, p, m))
+        break
     for p, m in _find("metastatic_site_chest", text):  # "CXR was remarkable for metastatic
         if not negated(text, m.start(p.group)):  # lesions": distant disease in the chest
             sites.setdefault("chest", _group_fact("metastatic_sites", "chest", text, p, m))

@@ -113,6 +113,10 @@ def _diagnoses(facts: list[Any], text: str | None) -> list[Diagnosis]:
             if sites:
                 dx["metastatic_sites"] = sites
                 dx.setdefault("extent", "metastatic")
+            elif any(g.field == "metastatic_sites.no_cns" for g in facts):
+                # "Brain MRI negative" and no site named: the sites known are none in the brain
+                # (as the pages record a "no" to "has it spread to the brain?")
+                dx["metastatic_sites"] = []
         out.append(_valid(Diagnosis, dx) or Diagnosis(condition=f.value))
     return out
 

@@ -11,6 +11,7 @@ LABELS = {
     "stage": "Stage",
     "extent": "How far it has spread",
     "metastatic_sites": "Where it has spread",
+    "metastatic_sites.no_cns": "Spread to the brain",
     "biomarkers": "Test result",
     "ecog": "Daily activity (ECOG)",
     "karnofsky": "Daily activity (Karnofsky)",

@@ -59,3 +59,23 @@ def test_every_site_of_a_list_after_metastatic_to_is_read() -> None:
     note = "A 75 yo M w/ metastatic papillary thyroid cancer.\n--Metastatic to lymph nodes and adrenal glands"
     sites = extract_profile(note).profile.diagnoses[0].metastatic_sites
     assert sites == ["lymph nodes", "adrenal"]
+
+
+def test_a_negative_brain_scan_records_no_brain_metastases() -> None:
+    from matcher import evaluate_trial
+    from rules.trial import Trial
+
+    note = "62 yo man with metastatic NSCLC, EGFR exon 19 deletion. Brain MRI negative. ECOG 1."
+    p = extract_profile(note).profile
+    assert p.diagnoses[0].metastatic_sites == []  # known: none in the brain
+    # NCT02369484's exclusion of uncontrolled leptomeningeal disease and brain metastases
+    trial = Trial(
+        nct_id="NCT02369484",
+        eligibility_criteria="Exclusion Criteria:\n- Patients with brain or subdural metastases "
+        "are not eligible, unless they have completed local therapy",
+    )
+    o = evaluate_trial(p, trial, as_of=date(2026, 11, 20)).outcomes[-1]
+    assert o.criterion.kind == "cns_metastases" and o.status == "met", o.explanation
+    # a brain metastasis named elsewhere wins over a negative scan of something else
+    both = extract_profile("Metastatic NSCLC with brain metastases; head CT negative.").profile
+    assert both.diagnoses[0].metastatic_sites == ["brain"]
