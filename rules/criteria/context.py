@@ -73,6 +73,21 @@ def _clause_bounds(text: str, start: int, end: int, term: re.Pattern[str]) -> tu
     return left, right
 
 
+def _closed_before(text: str, pos: int, target: int) -> bool:
+    """Whether ``pos`` sits in a parenthetical that closes before ``target``: "Stage IIIB
+    (non amenable to curative-intent multimodal treatment) or IV NSCLC" - the "non" qualifies
+    the stage, it does not negate the NSCLC after the bracket."""
+    depth = 0
+    for ch in text[pos:target]:
+        if ch in "([":
+            depth += 1
+        elif ch in ")]":
+            if depth == 0:
+                return True  # a bracket opened before the trigger closes before the target
+            depth -= 1
+    return False
+
+
 def _exception_text(text: str, start: int) -> str:
     m = _EXC_END.search(text, start)
     return text[start : m.start() if m else len(text)].strip(" ,:")
@@ -107,7 +122,12 @@ def context(text: str, start: int, end: int) -> Context:
         for m in rule.regex.finditer(text, lo, hi):
             if rule.direction == "forward":
                 limit = max_dist if rule.max_distance is None else rule.max_distance
-                ok = left <= m.start() and m.end() <= start and start - m.end() <= limit
+                ok = (
+                    left <= m.start()
+                    and m.end() <= start
+                    and start - m.end() <= limit
+                    and not _closed_before(text, m.start(), start)
+                )
             elif rule.direction == "backward":
                 ok = m.start() >= end and m.end() <= right + len(m.group()) and m.start() <= right
             else:

@@ -61,6 +61,9 @@ def biomarker(m: re.Match[str], text: str, polarity: str) -> Params:
     found = [x for x in found if not _EITHER_WAY.search(text, max(0, x.start - 30), x.start)]
     if not found:
         return None  # "... pancreatic cancer with or without a KRAS mutation": no requirement
+    found = [x for x in found if not _sample_logistics(text, x)]
+    if not found:
+        return None  # "Tumour block available for central review of HER2 mutation status"
     cut = _EXCEPT.search(text, found[0].end)
     if cut:  # "Except for ..., coexisting with other EGFR mutations such as T790M": not asked
         found = [x for x in found if x.start < cut.start()] or found[:1]
@@ -93,14 +96,59 @@ _THERAPY_BEFORE = re.compile(
     r"exposure to|exposed to)\b"
 )
 
+#: a drug word right after the gene: "EGFR- tyrosine kinase inhibitor", "ALK-TKI", "EGFR-directed"
+_DRUG_RIGHT_AFTER = re.compile(
+    r"(?i)\s*-?\s*(?:(?:tyrosine[- ]kinase\s+inhibitors?|TKIs?|inhibitors?)\b"
+    r"(?!\s*-?\s*(?:sensiti|resist))|targeted\s+"
+    r"(?:therap|agent|drug|antibod|treatment)|targeting\s+(?:therap|agent|drug|antibod|treatment)|"
+    r"directed\s+(?:therap|agent|drug|antibod|treatment))"
+)
+
 
 def _names_a_drug_target(text: str, mention: vocab.Mention) -> bool:
-    """ "Prior treatment with EGFR targeting antibodies": the gene names a drug's target."""
+    """ "Prior treatment with EGFR targeting antibodies", "should be offered EGFR- tyrosine
+    kinase inhibitor treatment": the gene names a drug's target."""
+    if _DRUG_RIGHT_AFTER.match(text, mention.end):
+        return True
     return bool(
         _TARGET_AFTER.match(text, mention.end)
         and _THERAPY_BEFORE.search(text, 0, mention.start)
         and not _RESULT_WORDS.match(text[mention.end : mention.end + 40])
     )
+
+
+#: a test of the marker named before it ("central review of", "testing for", "Detection of")
+_TEST_BEFORE = re.compile(
+    r"(?i)\b(?:review|testing|tests?|analys[ie]s|assessment|determination|detection|evaluation|"
+    r"confirmation|screening|sequencing|profiling|characteri[sz]ation)\s+(?:of|for)\s+"
+    r"(?:the\s+|their\s+|a\s+)?(?:(?!(?:known|documented|confirmed|positive|negative|"
+    r"activating|sensitizing|mutant|mutated)\b)[\w-]+\s+){0,3}$"
+)
+#: words of sample handling or of where a test is done, not of what it must show
+_LOGISTICS = re.compile(
+    r"(?i)\b(?:available|availability|submi(?:t|ts|tted|tting|ssion)|provided?|send|sent|"
+    r"ship(?:ped|ping)?|(?:will|shall|must|should|can|may)\s+be\s+(?:performed|done|conducted|"
+    r"carried out|assessed|tested|determined|analy[sz]ed)|centrally|central(?:ly)?\s+"
+    r"(?:lab\w*|review|testing|confirmation|assessment|analysis))\b"
+)
+#: a result stated right after the marker (and its alteration noun): then it is asked for
+_STATED_RESULT = re.compile(
+    r"(?i)[\s:(-]*(?:(?:gene\s+)?(?:mutations?|amplifications?|fusions?|rearrangements?|"
+    r"expression|alterations?)\s+)?(?:positiv\w*|negativ\w*|wild[- ]?type|\+|-(?=\s|$|[,;)/])|"
+    r"amplified|overexpress\w*|high|low|deficient|proficient)"
+)
+
+
+def _sample_logistics(text: str, mention: vocab.Mention) -> bool:
+    """ "Tumour block available for central review of HER2 mutation status", "Detection of
+    EGFR mutations ... will be performed centrally": the marker names what a sample will be
+    tested for, not a result the patient must have (NCT02369484, NCT01742767)."""
+    if not _TEST_BEFORE.search(text, max(0, mention.start - 60), mention.start):
+        return False
+    if not _LOGISTICS.search(text):
+        return False
+    stated = _STATED_RESULT.match(text, mention.end) or _result_in_mention(mention.text)
+    return not stated
 
 
 def _list_negated(text: str, found: list[vocab.Mention]) -> bool:

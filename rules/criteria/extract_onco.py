@@ -49,10 +49,11 @@ _STAGE_TOKEN = (
 _STAGE_TOKEN_RE = re.compile("(?i)" + _STAGE_TOKEN)
 _STAGE = re.compile(
     r"(?i)\bstages?\s*(?:is|was|of|:)?\s*(?P<s>" + _STAGE_TOKEN.replace("?P<", "?P<s_") + ")"
-    r"(?P<more>(?:\s*(?:-|–|to|or|and/or|and|/|,)\s*(?:stage\s*)?"
+    r"(?P<more>(?:(?:\s*\([^()]{0,120}\))?\s*(?:-|–|to|or|and/or|and|/|,)\s*(?:stage\s*)?"
     + re.sub(r"\(\?P<\w+>", "(?:", _STAGE_TOKEN)
     + ")*)"
 )
+_BRACKET = re.compile(r"\([^()]*\)")
 _ROMAN = {"1": "I", "2": "II", "3": "III", "4": "IV"}
 _FAMILY = re.compile(
     r"(?i)\b(?:family (?:medical )?history|(?:first|second)[- ]degree relatives?|family members?|"
@@ -95,7 +96,10 @@ def _facet_stage(text: str) -> dict[str, Any]:
     params: dict[str, Any] = {}
     stages: list[str] = []
     for m in _STAGE.finditer(text):
-        for tok in _STAGE_TOKEN_RE.finditer(m.group("s") + (m.group("more") or "")):
+        # "Stage IIIB (non amenable to curative-intent ... treatment) or IV": the bracket
+        # qualifies a stage; its own words are no stages
+        more = _BRACKET.sub(" ", m.group("more") or "")
+        for tok in _STAGE_TOKEN_RE.finditer(m.group("s") + more):
             base = tok.group("base").upper()
             base = _ROMAN.get(base, base)
             stages.append(base + tok.group("sub").upper())

@@ -109,8 +109,15 @@ _STOPPED = re.compile(
 _AGE_UNIT_AFTER = re.compile(r"(?i)^\s*(?:years?|yrs?|months?|y\b|yo\b|old\b|of age)")
 _LAB_UNIT = re.compile(r"(?i)mg/dl|g/dl|µmol|umol|mmol|[ul]ln\b|/l\b|/mm")
 #: A number of months or years followed by these is a time since an event, not an age.
+#: after "N years": a span of time of something else, not an age ("subjects diagnosed at least
+#: 6 months prior to screening", "Women of childbearing potential (< 1 year without
+#: menstruation ...)", "2 years of follow-up", "5 years disease-free")
 _INTERVAL_AFTER = re.compile(
-    r"(?i)\s*(?:prior|before|after|since|ago|from|following|post|preceding)\b"
+    r"(?i)\s*(?:prior|before|after|since|ago|from|following|post|preceding|without|"
+    r"of\s+(?:follow|amenorrh|menopaus|menstrua|no\b|treatment|therapy|remission|survival|"
+    r"disease|abstinen|sobriety|smoking|use|exposure|duration)|in\s+duration|duration|"
+    r"amenorrh\w*|menstrua\w*|post[- ]?menopaus\w*|disease[- ]free|free\b|remission|"
+    r"apart|interval|between)"
 )
 _NOT_AGE_AFTER = re.compile(
     r"(?i)^\s*(?:%|x\b|×|\*|mg|g\b|g/|mmol|µ|umol|u/l|iu|[ul]ln\b|unl\b|ml|cm|mm|kg|/|"
@@ -253,7 +260,18 @@ def sex(m: re.Match[str], text: str, polarity: str) -> Params:
         text,
     ):
         return None
+    if _SEX_AS_SUBJECT.search(text):
+        # "Female patients with childbearing potential must use ... contraception", "Male
+        # patients must agree to use condoms": the sex names who a contraception or
+        # pregnancy rule is for, not a requirement on sex (NCT01742767)
+        return None
     return {"sex": "female" if word.startswith(("f", "w")) else "male"}
+
+
+_SEX_AS_SUBJECT = re.compile(
+    r"(?i)\b(?:contracept\w*|condoms?|birth control|abstinen\w*|pregnan\w*|child-?\s?bearing|"
+    r"breast-?\s?feeding|lactat\w*|sperm\w*|egg donation|ova\b)"
+)
 
 
 def performance_status(m: re.Match[str], text: str, polarity: str) -> Params:

@@ -11,7 +11,14 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from rules.criteria.segment import Item, _subheader, _trim, is_exception_parent, rules
+from rules.criteria.segment import (
+    Item,
+    _subheader,
+    _trim,
+    is_exception_parent,
+    is_list_parent,
+    rules,
+)
 
 _MIN_SENTENCE_SPLIT = 600
 # Literal clues one of which every inline numbered list holds (checked before the regex).
@@ -137,7 +144,7 @@ def _expand_one(text: str, item: Item, parent: int | None, out: list[Item]) -> i
         lead = (lead[0], lead[0])  # a heading, not a criterion
     if lead[0] < lead[1] and lead_text.rstrip().endswith(":") and not pdq:
         head = _add(out, item, lead, parent)
-        flags = _flags(lead_text)
+        flags = _flags(lead_text, item.polarity)
         for sp in rest:
             child = replace(
                 item,
@@ -154,7 +161,11 @@ def _expand_one(text: str, item: Item, parent: int | None, out: list[Item]) -> i
     return last if last is not None else _add(out, item, (s, e), parent)
 
 
-def _flags(lead_text: str) -> tuple[bool, bool, bool]:
+def _flags(lead_text: str, polarity: str) -> tuple[bool, bool, bool]:
+    if is_list_parent(
+        lead_text, polarity
+    ):  # "... meet all of the following criteria:": each required
+        return False, False, is_exception_parent(lead_text)
     return (
         bool(rules().alternatives_parent.search(lead_text)),
         bool(rules().definition_parent.search(lead_text)),
@@ -177,7 +188,7 @@ def _expand_letters(
             last = _add(out, item, sp, parent)
         return last if last is not None else _add(out, item, (s, e), parent)
     head = _add(out, item, lead, parent)
-    alt, defn, exc = _flags(text[lead[0] : lead[1]])
+    alt, defn, exc = _flags(text[lead[0] : lead[1]], item.polarity)
     for sp in rest:
         child = replace(
             item,

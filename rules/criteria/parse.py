@@ -15,7 +15,7 @@ from rules.criteria.alternatives import rival_diseases
 from rules.criteria.compound import Part, condition_before_lab
 from rules.criteria.context import context
 from rules.criteria.labs import LabThreshold, thresholds
-from rules.criteria.segment import Item, segment
+from rules.criteria.segment import Item, is_definition_item, segment
 from rules.criterion import Criterion, Polarity
 
 NEGATABLE = frozenset(
@@ -369,6 +369,11 @@ def _criteria_for(
         # is a carve-out of the parent (a treated skin cancer), never a required diagnosis
         kind, params, conf, rule = "other", {"topic": "exception"}, 0.5, f"{rule}+exception"
     conf = _adjust(conf, item, kind=kind, params=params)
+    if kind != "other" and not own.rstrip().endswith(":") and is_definition_item(own):
+        # "NOTE: *Hormone-receptor negativity is defined as ...": a definition, no requirement
+        # (a head "Locally advanced pancreatic cancer is defined as follows:" keeps its
+        # reading; its items are capped as a definition's)
+        conf = min(conf, CHILD_OF_LIST_CONFIDENCE)
     # segment() only yields the header data's inclusion/exclusion (a null sub-header keeps the
     # region's polarity); Criterion validates it again at run time
     polarity = cast(Polarity, item.polarity)

@@ -53,6 +53,9 @@ class _Rules:
     label_line: re.Pattern[str]
     sentence_break: re.Pattern[str]
     definition_parent: re.Pattern[str]
+    list_parent: re.Pattern[str]  # "Patients ... must meet all of the following criteria:"
+    definition_item: re.Pattern[str]  # "X is defined as Y", "... is considered ... unless"
+    note_item: re.Pattern[str]  # "NOTE: ..." saying no requirement
     alternatives_parent: re.Pattern[str]
     k_of_n_parent: re.Pattern[str]
     one_of_parent: re.Pattern[str]
@@ -79,6 +82,9 @@ def rules() -> _Rules:
         label_line=re.compile(d["label_line"]),
         sentence_break=re.compile(d["sentence_break"]),
         definition_parent=re.compile(d["definition_parent"]),
+        list_parent=re.compile(d["list_parent"]["regex"]),
+        definition_item=re.compile(d["definition_item"]["regex"]),
+        note_item=re.compile(d["note_item"]["regex"]),
         alternatives_parent=re.compile(d["alternatives_parent"]),
         k_of_n_parent=re.compile(d["k_of_n_parent"]),
         one_of_parent=re.compile(d["one_of_parent"]),
@@ -434,11 +440,47 @@ def _attach(text: str, items: list[Item], parent: int, child: Item, index: int) 
     p = items[parent]
     ptext = text[p.start : p.end]
     child.parent, child.depth = parent, p.depth + 1
-    child.alternatives = (
-        bool(rules().alternatives_parent.search(ptext))
-        or _k_of_n_header(ptext, child.polarity)
-        or p.alternatives
-    )
-    child.definition = bool(rules().definition_parent.search(ptext)) or p.definition
+    if is_list_parent(
+        ptext, child.polarity
+    ):  # "... must meet all of the following criteria:": each required
+        child.alternatives, child.definition = p.alternatives, p.definition
+    else:
+        child.alternatives = (
+            bool(rules().alternatives_parent.search(ptext))
+            or _k_of_n_header(ptext, child.polarity)
+            or p.alternatives
+        )
+        child.definition = bool(rules().definition_parent.search(ptext)) or p.definition
     child.exception = is_exception_parent(ptext) or p.exception
     p.children.append(index)
+
+
+def is_list_parent(text: str, polarity: str) -> bool:
+    """Whether an item heads a plain list whose items are each required (or each exclude):
+    in an inclusion list "Patients ... only if they meet all of the following criteria:", in
+    an exclusion list "Patients will be excluded ... if they meet any of the following
+    criteria:". Such items are no alternatives and no definitions.
+
+    >>> is_list_parent("Patients must meet all the following to be eligible:", "inclusion")
+    True
+    >>> is_list_parent("Patients are excluded if they have any of the following:", "inclusion")
+    False
+    >>> is_list_parent("Adequate organ function, defined by the following values:", "inclusion")
+    False
+    """
+    m = rules().list_parent.search(text.strip())
+    return bool(m and m.group("all" if polarity == "inclusion" else "excluded"))
+
+
+def is_definition_item(text: str) -> bool:
+    """Whether an item defines a term or only clarifies ("X is defined as Y", "A female
+    subject is considered to be of childbearing potential unless ...", a "NOTE:" saying no
+    requirement): it states no requirement of its own.
+
+    >>> is_definition_item("NOTE: *Hormone-receptor negativity is defined as ER <10%")
+    True
+    >>> is_definition_item("NOTE: All patients must have measurable disease")
+    False
+    """
+    r = rules()
+    return bool(r.definition_item.search(text) or r.note_item.search(text))
