@@ -260,7 +260,7 @@ def sex(m: re.Match[str], text: str, polarity: str) -> Params:
         text,
     ):
         return None
-    if _SEX_AS_SUBJECT.search(text):
+    if _SEX_AS_SUBJECT.search(text) and not _SEX_ONLY.match(text):
         # "Female patients with childbearing potential must use ... contraception", "Male
         # patients must agree to use condoms": the sex names who a contraception or
         # pregnancy rule is for, not a requirement on sex (NCT01742767)
@@ -268,6 +268,10 @@ def sex(m: re.Match[str], text: str, polarity: str) -> Params:
     return {"sex": "female" if word.startswith(("f", "w")) else "male"}
 
 
+_SEX_ONLY = re.compile(
+    r"(?i)\W*(?:\w+\s+){0,3}?(?:females?|women|woman|males?|men)\s+"
+    r"(?:(?:patients|subjects|participants)\s+)?only\b"
+)
 _SEX_AS_SUBJECT = re.compile(
     r"(?i)\b(?:contracept\w*|condoms?|birth control|abstinen\w*|pregnan\w*|child-?\s?bearing|"
     r"breast-?\s?feeding|lactat\w*|sperm\w*|egg donation|ova\b)"

@@ -196,6 +196,8 @@ def test_note_defining_her2_negativity_is_capped_nct00630032():
         "NOTE: Radiation therapy within 2 weeks of study registration is not allowed.",
         "NOTE: Patients with metastatic breast cancer identified by immunohistochemistry "
         "(IHC) are not eligible.",  # NCT00003855
+        "NOTE: A pt should be determined to be potentially surgically resectable at baseline "
+        "to be eligible for this neoadjuvant study.",  # NCT02339324
     ],
 )
 def test_note_requirements_keep_their_confidence(text):
@@ -242,3 +244,19 @@ def test_healthy_volunteer_list_stays_capped():
     )
     kids = [c for c in parse_criteria(text) if c.parent]
     assert kids and all(c.confidence <= 0.6 for c in kids)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        (
+            "Female patients of childbearing potential must have a negative pregnancy test",
+            "pregnancy",
+        ),
+        ("Female patients with childbearing potential must use contraception", "contraception"),
+        ("Female patients only. Pregnant women are excluded", "sex"),
+        ("Female patients only", "sex"),
+    ],
+)
+def test_sex_only_where_the_item_asks_for_it(text, kind):
+    assert classify(text, "inclusion")[0] == kind
