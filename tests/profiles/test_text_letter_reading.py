@@ -79,3 +79,19 @@ def test_a_negative_brain_scan_records_no_brain_metastases() -> None:
     # a brain metastasis named elsewhere wins over a negative scan of something else
     both = extract_profile("Metastatic NSCLC with brain metastases; head CT negative.").profile
     assert both.diagnoses[0].metastatic_sites == ["brain"]
+
+
+def test_the_letter_is_ruled_out_of_lung_cancer_trials_by_their_diagnosis() -> None:
+    # NCT01742767 and NCT02369484 (bundled NSCLC records) require non-small cell lung cancer;
+    # the letter's patient has breast cancer (before, its diagnosis was not read at all, and
+    # NCT01742767's items were capped under "meet all of the following criteria:")
+    from matcher import evaluate_trial
+    from rules.corpus import bundled_trials
+
+    p = extract_profile(LETTER, as_of=date(2026, 11, 20)).profile
+    trials = {t.nct_id: t for t in bundled_trials()}
+    for nct in ("NCT01742767", "NCT02369484"):
+        m = evaluate_trial(p, trials[nct], as_of=date(2026, 11, 20))
+        assert m.verdict == "ineligible", nct
+        ruling = [o for o in m.outcomes if o.status == "not_met"]
+        assert any(o.criterion.kind == "condition" for o in ruling), nct
