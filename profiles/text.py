@@ -37,6 +37,12 @@ _FIELD_LINE = re.compile(
 _SENTENCE_END = re.compile(r"[.;\n]")
 #: analytes with one unit, which notes often leave out
 _ONLY_UNIT = {"bmi": "kg/m2", "body mass index": "kg/m2"}
+#: a metastatic site listed just before one a pattern found ("bone and brain metastases")
+_SITES_BEFORE = re.compile(
+    r"\b(liver|lungs?|bones?|brain|nodal|peritoneal|adrenal|hepatic|pulmonary|osseous)"
+    r"\s*(?:,\s*(?:and\s+)?|and\s+|&\s*)$",
+    re.I,
+)
 #: a further metastatic site listed after one a pattern found ("to liver, lungs and bone")
 _MORE_SITES = re.compile(
     r"\s*(?:,\s*(?:and\s+)?|and\s+|&\s*)(?:the\s+)?"
@@ -267,6 +273,11 @@ def _oncology(text: str) -> list[Fact]:
                 site = more.group(1).lower()
                 sites.setdefault(site, _fact("metastatic_sites", site, text, *more.span(1)))
                 at = more.end()
+            at = m.start(p.group)  # "bone and brain metastases": the sites listed before it
+            while before := _SITES_BEFORE.search(text, max(0, at - 40), at):
+                site = before.group(1).lower()
+                sites.setdefault(site, _fact("metastatic_sites", site, text, *before.span(1)))
+                at = before.start()
     for p, m in _find("no_cns_metastases", text):  # "Brain MRI negative": none in the brain
         facts.append(_group_fact("metastatic_sites.no_cns", [], text, p, m))
         break

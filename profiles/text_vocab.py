@@ -31,7 +31,8 @@ _FAMILY_AFTER = re.compile(
 _PLANNED = re.compile(
     r"\b(candidate for|planned|plans? (?:to|for)|will (?:start|receive|begin|undergo)|"
     r"scheduled for|before starting|to start|referred for|consider(?:ing|ed)? for|"
-    r"(?:is|was|were|are|been) offered|will be (?:started|given|initiated|prescribed))\b",
+    r"(?:is|was|were|are|been) offered|will be (?:started|given|initiated|prescribed)|"
+    r"unfit for|ineligible for|not (?:fit|eligible|suitable) for|declined|refused)\b",
     re.I,
 )
 #: A negation that scopes over a list: "no evidence of A, B or C".
@@ -179,6 +180,8 @@ def _date_near(text: str, start: int, end: int, as_of: date | None = None) -> di
         then = _DATE.search(text, m.end(), stop)
         if then and _DATE_TO.fullmatch(text, m.end(), then.start()):
             return {"start": _calendar(m), "end": _calendar(then)}
+        if _ENDED.search(text, end, m.start()):  # "FOLFIRI until progression in June 2026"
+            return {"end": _calendar(m)}
         return {"start": _calendar(m)}
     if as_of is None:
         return {}

@@ -95,3 +95,35 @@ def test_the_letter_is_ruled_out_of_lung_cancer_trials_by_their_diagnosis() -> N
         assert m.verdict == "ineligible", nct
         ruling = [o for o in m.outcomes if o.status == "not_met"]
         assert any(o.criterion.kind == "condition" for o in ruling), nct
+
+
+@pytest.mark.parametrize(
+    ("note", "sites"),
+    [
+        ("Stage IV lung adenocarcinoma with bone and brain metastases.", {"bone", "brain"}),
+        ("Metastatic colorectal adenocarcinoma, liver-only metastases.", {"liver"}),
+        (
+            "Metastatic breast cancer with liver, lung and bone metastases.",
+            {"liver", "lung", "bone"},
+        ),
+    ],
+)
+def test_sites_listed_before_metastases_are_all_read(note: str, sites: set[str]) -> None:
+    assert set(extract_profile(note).profile.diagnoses[0].metastatic_sites) == sites
+
+
+def test_a_date_after_until_ends_the_treatment() -> None:
+    note = (
+        "She had FOLFOX plus bevacizumab first line, then FOLFIRI until progression in June 2026."
+    )
+    folfiri = extract_profile(note).profile.therapies[-1]
+    assert (folfiri.name, folfiri.start, folfiri.end) == ("FOLFIRI", None, "2026-06")
+
+
+def test_a_treatment_the_patient_is_unfit_for_or_declined_was_not_received() -> None:
+    note = (
+        "71 yo male with newly diagnosed AML, considered unfit for intensive chemotherapy. "
+        "He declined radiotherapy. Hydroxyurea started 3 days ago."
+    )
+    therapies = extract_profile(note, as_of=date(2026, 11, 20)).profile.therapies
+    assert [(t.name, t.start) for t in therapies] == [("hydroxyurea", "2026-11-17")]
