@@ -158,6 +158,40 @@ def _excludes_target(params: dict[str, Any], text: str, targets: set[str]) -> bo
     return at >= 0 and bool(_BARE_DIAGNOSIS.match(text[:at]))
 
 
+#: an item about the patients with some disease only: "Patients with GBM or anaplastic
+#: astrocytoma must be at first or second recurrence", "For patients with melanoma: ..."
+_COHORT_SUBJECT = re.compile(
+    r"(?i)^\W*(?:for\s+|in\s+)?(?:patients?|subjects?|participants?|those)\s+with\s+"
+    r"(?P<what>[^,:;()]{2,80}?)\s*(?:[,:]\s*|\s)(?:must|should|need|needs|are required|will need|"
+    r"have to|has to|may|can)\b"
+)
+
+
+#: brain metastases named as whom a rule is for, not as a requirement
+_CNS_SUBJECT = re.compile(
+    r"(?i)\b(?:patients?|subjects?|participants?|those)\s+with\s+(?:[\w-]+\s+){0,3}"
+    r"(?:brain|cns|intracranial|cerebral)\s+metasta\w*\s+(?:must|should|may|can|are|will)\b"
+)
+
+
+def _one_cohort(text: str, targets: set[str]) -> bool:
+    """The item speaks of patients with some cancers only, and the trial takes others too (a
+    basket trial's rule for one of its cancers): it cannot rule out a patient who may not be
+    in that group.
+
+    >>> t = "Patients with GBM or anaplastic astrocytoma must be at first or second recurrence"
+    >>> _one_cohort(t, {"colorectal_cancer", "glioblastoma"}), _one_cohort(t, {"glioblastoma"})
+    (True, False)
+    """
+    m = _COHORT_SUBJECT.match(text)
+    if not m or not targets:
+        return False
+    named = kb.cancer_ids(m.group("what"))
+    if not named:
+        return False
+    return any(not any(_overlaps(n, t) for n in named) for t in targets)
+
+
 def _overlaps(a: str, b: str) -> bool:
     return a == b or kb.cancer_is_a(a, b) or kb.cancer_is_a(b, a)
 
@@ -221,12 +255,16 @@ def structural_doubt(
     cns_state = (c.params.get("state") or "any") != "any" or bool(c.params.get("allowed"))
     if c.kind == "cns_metastases" and required and not composite and cns_state:
         return "required_cns_state"
+    if c.kind == "cns_metastases" and required and _CNS_SUBJECT.search(c.text):
+        return "cohort"  # "Note: Patients with resectable brain metastases must be ..."
     if c.kind == "age" and not composite and _stricter_than_registry(c.params, trial):
         return "text_age"
     if c.kind == "sex" and not composite:
         return "text_sex"
     if has_children and (c.text.rstrip().endswith((":", "：")) or "following" in c.text.lower()):
         return "header"
+    if _one_cohort(c.text, _targets(trial) if targets is None else targets):
+        return "cohort"
     if c.kind == "condition" and not required and not c.params.get("all_of"):
         wanted = [w for k, p in items if k == "condition" for w in p.get("cancers") or []]
         goal = _targets(trial) if targets is None else targets
