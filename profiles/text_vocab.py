@@ -35,6 +35,14 @@ _PLANNED = re.compile(
     r"unfit for|ineligible for|not (?:fit|eligible|suitable) for|declined|refused)\b",
     re.I,
 )
+#: Words right after a treatment that say it was not given: "docetaxel was discussed",
+#: "chemotherapy (FOLFOX) was offered", "radiotherapy is planned".
+_NOT_GIVEN_AFTER = re.compile(
+    r"\s*(?:\([^)]{0,40}\)\s*)?(?:was|were|has been|had been|is|are|will be)\s+(?:also\s+)?"
+    r"(?:discussed|offered|recommended|proposed|considered|suggested|declined|refused|deferred|"
+    r"planned|scheduled)\b",
+    re.I,
+)
 #: A negation that scopes over a list: "no evidence of A, B or C".
 _LIST_NEGATION = re.compile(
     r"\b(no (?:evidence|history|signs?|symptoms?) of|negative for|denies|denied|free of|"
@@ -147,8 +155,16 @@ def post_negated(text: str, end: int) -> bool:
 
 
 def _planned(text: str, start: int, end: int) -> bool:
+    """Whether the treatment at ``start:end`` is only planned, offered or refused, not given:
+    said before it in its sentence ("candidate for", "unfit for") or right after it
+    ("docetaxel was discussed but he preferred to wait").
+
+    >>> t = "No prior chemotherapy; docetaxel was discussed but he preferred to wait."
+    >>> _planned(t, 23, 32), _planned("He received docetaxel in 2024.", 12, 21)
+    (True, False)
+    """
     cut, _ = _sentence(text, start, end)
-    return bool(_PLANNED.search(text[cut:start]))
+    return bool(_PLANNED.search(text[cut:start]) or _NOT_GIVEN_AFTER.match(text, end))
 
 
 #: How far after a mention a relative date ("4 months ago") may stand and still date it.

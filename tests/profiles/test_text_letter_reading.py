@@ -127,3 +127,13 @@ def test_a_treatment_the_patient_is_unfit_for_or_declined_was_not_received() -> 
     )
     therapies = extract_profile(note, as_of=date(2026, 11, 20)).profile.therapies
     assert [(t.name, t.start) for t in therapies] == [("hydroxyurea", "2026-11-17")]
+
+
+def test_a_treatment_only_discussed_or_offered_was_not_received() -> None:
+    note = (
+        "78-year-old man with mCRPC. Progressed on abiraterone plus prednisone (2023-2025). "
+        "No prior chemotherapy; docetaxel was discussed but he preferred to wait. "
+        "Radiotherapy (SBRT) was offered."
+    )
+    names = [t.name for t in extract_profile(note).profile.therapies]
+    assert names == ["abiraterone + prednisone"]
