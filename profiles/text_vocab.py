@@ -38,7 +38,7 @@ _PLANNED = re.compile(
 #: Words right after a treatment that say it was not given: "docetaxel was discussed",
 #: "chemotherapy (FOLFOX) was offered", "radiotherapy is planned".
 _NOT_GIVEN_AFTER = re.compile(
-    r"\s*(?:\([^)]{0,40}\)\s*)?(?:was|were|has been|had been|is|are|will be)\s+(?:also\s+)?"
+    r"\s*\)?\s*(?:\([^)]{0,40}\)\s*)?(?:was|were|has been|had been|is|are|will be)\s+(?:also\s+)?"
     r"(?:discussed|offered|recommended|proposed|considered|suggested|declined|refused|deferred|"
     r"planned|scheduled)\b",
     re.I,
