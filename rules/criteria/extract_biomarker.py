@@ -171,7 +171,9 @@ def _one_biomarker(
     # "exon 20 insertion" is not this gene's, and "Ex19del or L858R" 90 characters on is
     sentence = _SENTENCE_END.search(text, mention.end)
     limit = min(stop, sentence.start() if sentence else len(text), mention.end + 160)
-    variant_window = text[mention.start : limit]
+    # and back to the start of its sentence: "the exon 20 T790M mutation ... EGFR mutation test"
+    before = re.split(r"[.;]\s", text[max(0, mention.start - 80) : mention.start])[-1]
+    variant_window = before + text[mention.start : limit]
     raw = _result_after(text, mention.end) or _result_in_mention(mention.text)
     pre = _PRE_RESULT.search(text[max(0, mention.start - 60) : mention.start])
     negated = negated or bool(_NEG_BEFORE.search(text[max(0, mention.start - 40) : mention.start]))

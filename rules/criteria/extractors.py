@@ -92,7 +92,8 @@ def pregnancy(m: re.Match[str], text: str, polarity: str) -> Params:
     ):  # "Should a woman become pregnant ..., she should inform ..."
         return {"_kind": "other", "topic": "pregnancy_advice", "_confidence": 0.5}
     params: dict[str, Any] = {"breastfeeding": bool(_BREAST.search(text))}
-    if re.match(r"(?i)pregnancy test", m.group()) or "test" in m.group().lower():
+    found = m.group().lower()
+    if found.startswith(("pregnancy test", "negative")) or "test" in found:
         params["negated"] = True  # "negative pregnancy test": not pregnant
         params["_confidence"] = 0.85
     elif _STOPPED.match(text, m.end()):

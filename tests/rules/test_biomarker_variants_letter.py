@@ -1,0 +1,48 @@
+"""Biomarker variants named before the gene or in capitals, from bundled NSCLC records read
+against a lung cancer letter (EGFR exon 19 deletion, after osimertinib)."""
+
+from __future__ import annotations
+
+import pytest
+
+from rules.criteria import parse_criteria
+
+
+@pytest.mark.parametrize(
+    ("nct", "text", "variants"),
+    [
+        # NCT02759614 (exclusion): before, any EGFR-positive patient was ruled out
+        (
+            "NCT02759614",
+            "Exclusion Criteria:\n- A positive result for the exon 20 T790M mutation from any "
+            "high-sensitivity EGFR mutation test such as digital PCR using tumor tissue or cells.",
+            ["T790M"],
+        ),
+        # NCT05078931: "DEL19" in capitals was not read, so exon 19 deletion did not count
+        (
+            "NCT05078931",
+            "Inclusion Criteria:\n- Have confirmation with sensitizing EGFR mutations, either "
+            "DEL19 or L858R",
+            ["exon 19 deletion", "L858R"],
+        ),
+        # PM 2018 melanoma trial NCT02178722
+        (
+            "NCT02178722",
+            "Inclusion Criteria:\n- Documentation of V600E-activating BRAF mutation status.",
+            ["V600E"],
+        ),
+    ],
+)
+def test_variants_before_the_gene_and_in_capitals(nct: str, text: str, variants: list) -> None:
+    (c,) = parse_criteria(text, nct_id=nct)
+    assert c.kind == "biomarker"
+    assert c.params["variants"] == variants
+
+
+def test_a_negative_pregnancy_without_the_word_test_is_not_a_pregnancy_requirement() -> None:
+    # NCT04204473: "Female subjects have a negative urine or serum pregnancy." ruled out men
+    (c,) = parse_criteria(
+        "Inclusion Criteria:\n- Female subjects have a negative urine or serum pregnancy.",
+        nct_id="NCT04204473",
+    )
+    assert c.kind == "pregnancy" and c.params.get("negated") is True
