@@ -129,6 +129,9 @@ _NOT_AGE_AFTER = re.compile(
 _AGE_SCOPE = re.compile(
     r"(?i)\b(?:for|in|among|if)\s+(?:the\s+)?(?:patients?|subjects?|participants?|those|"
     r"children|adults?|pts|women|men|females?|males?)\b[^.;:]{0,30}$"
+    # "Lansky Play Score of 80-100 for >=12 and < 16 years of age": a bare "for" before it
+    r"|\bfor\s*(?:≥|>=|>|≤|<=|<|\\>|\\<)?\s*"
+    r"(?:\d+\s*(?:years?\s*)?(?:and|or|to|-)\s*(?:≥|>=|>|≤|<=|<|\\>|\\<)?\s*)?$"
 )
 _TABLE_HEAD_AFTER = re.compile(r"(?i)\s*(?:years?|yrs?)?\s*(?:old|of age)?\s*:\s*$")
 # "Patients ages 50-65 must provide a negative colonoscopy report": the age band is the
@@ -228,6 +231,8 @@ def age_bounds(m: re.Match[str], text: str, polarity: str) -> Params:
     "Age < 18 years or > 80 year". A lower and an upper bound joined by "and" are a range;
     "or" (or two outer bounds joined by "and") is either."""
     g = m.groupdict()
+    if _age_scope(m, text):
+        return None  # "Karnofsky 80-100% for 16 years and older or Lansky ... for >=12 and < 16"
     v1, v2 = number(g["v1"]), number(g["v2"])
     op1, op2 = combine(cmp_before(text, m.start()), None, ""), combine(g["c2"], None, "")
     if v1 is None or v2 is None or op1 in ("", "=") or op2 in ("", "="):

@@ -46,3 +46,14 @@ def test_a_negative_pregnancy_without_the_word_test_is_not_a_pregnancy_requireme
         nct_id="NCT04204473",
     )
     assert c.kind == "pregnancy" and c.params.get("negated") is True
+
+
+def test_an_age_that_scopes_a_performance_score_is_no_age_limit() -> None:
+    # NCT04714372 (bundled AML trial): a 71-year-old was ruled out by "age 12-16 years"
+    (c,) = parse_criteria(
+        "Inclusion Criteria:\n- Karnofsky performance status of 80-100% for 16 years and older "
+        "or Lansky Play Score of 80-100 for ≥12 and \\< 16 years of age",
+        nct_id="NCT04714372",
+    )
+    assert c.kind == "performance_status"
+    assert c.params["scale"] == "Karnofsky"
