@@ -174,6 +174,22 @@ _CNS_SUBJECT = re.compile(
 )
 
 
+_PREGNANCY_TOPIC = re.compile(
+    r"(?i)pregnan|gestation|preterm|\blabou?r\b|postpartum|pre-?eclampsia|obstetric|"
+    r"delivery|caesarean|cesarean|fetal|foetal|prenatal|antenatal|placenta|miscarriage"
+)
+
+
+def _about_pregnancy(trial: Trial) -> bool:
+    """The trial studies pregnancy or birth (its title or conditions say so): there, an
+    inclusion criterion may really require a pregnancy.
+
+    >>> _about_pregnancy(Trial(nct_id="NCT00000001", conditions=["Postpartum Haemorrhage"]))
+    True
+    """
+    return any(_PREGNANCY_TOPIC.search(t) for t in [trial.title, *trial.conditions])
+
+
 def _one_cohort(text: str, targets: set[str]) -> bool:
     """The item speaks of patients with some cancers only, and the trial takes others too (a
     basket trial's rule for one of its cancers): it cannot rule out a patient who may not be
@@ -252,6 +268,14 @@ def structural_doubt(
         return "healthy_group"
     if c.kind == "washout" and required and not composite:
         return "required_washout"
+    if (
+        c.kind == "pregnancy"
+        and required
+        and not composite
+        and not c.params.get("negated")
+        and not _about_pregnancy(trial)
+    ):  # "With a pregnant female partner, men must ... use a condom": contraception advice
+        return "required_pregnancy"
     cns_state = (c.params.get("state") or "any") != "any" or bool(c.params.get("allowed"))
     if c.kind == "cns_metastases" and required and not composite and cns_state:
         return "required_cns_state"

@@ -49,3 +49,19 @@ def test_the_same_rule_counts_in_a_trial_of_that_disease_alone() -> None:
     crits = parse_criteria(text)
     assert doubts(glioma, crits) == [None]
     assert doubts(basket, crits) == ["cohort"]
+
+
+def test_contraception_advice_is_no_pregnancy_requirement() -> None:
+    # NCT05798663 (bundled NSCLC trial) lists "With a pregnant female partner, men must remain
+    # abstinent or use a condom ..." among its inclusions; it ruled out a woman recorded as
+    # not pregnant ("The trial requires pregnancy")
+    trial = next(t for t in bundled_trials() if t.nct_id == "NCT05798663")
+    p = extract_profile("52-year-old woman with type 2 diabetes. Not pregnant.").profile
+    match = evaluate_trial(p, trial, as_of=AS_OF)
+    preg = [o for o in match.outcomes if o.criterion.kind == "pregnancy" and o.required]
+    assert preg and all(o.status != "not_met" for o in preg)
+    assert any("rarely requires one" in o.explanation for o in preg)
+    # a pregnancy trial keeps its requirement
+    text = "Inclusion Criteria:\n- Pregnant women between 24 and 34 weeks of gestation"
+    obstetric = Trial(nct_id="NCT00000003", conditions=["Preterm Labor"], eligibility_criteria=text)
+    assert doubts(obstetric, parse_criteria(text)) == [None]
