@@ -193,7 +193,7 @@ def _qualified(text: str, x: vocab.Mention) -> bool:
 #: "Known symptomatic prostatic hypertrophy", "morbid obesity"): having the condition does
 #: not settle it.
 _SEVERITY_BEFORE = re.compile(
-    r"(?i)\b(?:life[- ]threatening|severe|symptomatic|morbid|poorly[- ]controlled|brittle|"
+    r"(?i)\b(?:life[- ]threatening|severe|serious|symptomatic|morbid|poorly[- ]controlled|brittle|"
     r"persistent|frequent|recurrent|refractory|steroid[- ]dependent|familial|hereditary|"
     r"exacerbations?|worsening|attacks?|episodes?|flares?|intermittent|seasonal|exercise[- ]induced|(?:moderate|mild)(?:\s*(?:-|to)\s*severe)?)"
     r"[\s,/-]+(?:[\w'-]+[\s,/-]+){0,2}$"

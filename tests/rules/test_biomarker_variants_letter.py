@@ -57,3 +57,14 @@ def test_an_age_that_scopes_a_performance_score_is_no_age_limit() -> None:
     )
     assert c.kind == "performance_status"
     assert c.params["scale"] == "Karnofsky"
+
+
+def test_serious_qualifies_a_class_of_diseases() -> None:
+    # NCT06480136 (bundled NSCLC trial) "Have serious cardiovascular and cerebrovascular
+    # diseases;" ruled out any patient with hypertension (a kind of cardiovascular disease)
+    (c,) = parse_criteria(
+        "Exclusion Criteria:\n- Have serious cardiovascular and cerebrovascular diseases;",
+        nct_id="NCT06480136",
+    )
+    assert c.kind == "comorbidity" and c.params.get("qualified") is True
+    assert c.confidence < 0.8  # read, but not sure enough to rule out on a class member
