@@ -310,21 +310,37 @@ def _oncology(text: str) -> list[Fact]:
         result = "MSS" if word in ("mss", "microsatellite stable", "pmmr") else "MSI-H"
         facts.append(_group_fact("biomarkers", {"name": "MSI", "result": result}, text, p, m))
     for _p, m in _find("her2", text):
-        word = m.group(1).lower()
-        positive = word in ("3+", "positive", "+")
-        value = {
-            "name": "HER2",
-            "result": "positive" if positive else "negative",
-            "detail": f"IHC {word}" if word[:1].isdigit() else None,
-        }
-        facts.append(_fact("biomarkers", value, text, m.start(), m.end()))
+        facts.append(_fact("biomarkers", her2_value(m.group(1)), text, m.start(), m.end()))
     for _p, m in _find("hormone_receptor", text):
         name = "ER" if m.group(1) == "ER" else "PR"
-        result = "positive" if m.group(2).lower() in ("+", "positive") else "negative"
-        facts.append(
-            _fact("biomarkers", {"name": name, "result": result}, text, m.start(), m.end())
-        )
+        said = m.group(2).lower()
+        if said.endswith("%"):  # "ER 90%": positive from 1% of stained nuclei (ASCO/CAP)
+            share = float(said.rstrip("% "))
+            receptor = {"name": name, "result": "positive" if share >= 1 else "negative"}
+            receptor["detail"] = f"{share:g}%"
+        else:
+            receptor = {
+                "name": name,
+                "result": "positive" if said in ("+", "positive") else "negative",
+            }
+        facts.append(_fact("biomarkers", receptor, text, m.start(), m.end()))
     return facts
+
+
+def her2_value(word: str) -> dict[str, Any]:
+    """A HER2 result as written: an IHC score keeps its score, so 2+ asks for the ISH result
+    and 1+ is HER2-low (before, 2+ and 1+ were both read as negative).
+
+    >>> her2_value("2+")["result"], her2_value("1+")["value"], her2_value("positive")["result"]
+    ('equivocal', 1.0, 'positive')
+    """
+    word = word.lower()
+    if word[:1].isdigit():
+        score = float(word[0])
+        result = {3.0: "positive", 2.0: "equivocal"}.get(score, "negative")
+        return {"name": "HER2", "result": result, "scoring": "IHC", "value": score,
+                "detail": f"IHC {word}"}  # fmt: skip
+    return {"name": "HER2", "result": "positive" if word in ("positive", "+") else "negative"}
 
 
 def _free_genes(text: str, taken: list[Fact]) -> list[Fact]:

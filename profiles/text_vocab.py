@@ -40,7 +40,9 @@ _PLANNED = re.compile(
 _NOT_GIVEN_AFTER = re.compile(
     r"\s*\)?\s*(?:\([^)]{0,40}\)\s*)?(?:was|were|has been|had been|is|are|will be)\s+(?:also\s+)?"
     r"(?:discussed|offered|recommended|proposed|considered|suggested|declined|refused|deferred|"
-    r"planned|scheduled)\b",
+    r"planned|scheduled)\b"
+    # "Radiation to the left breast planned", never "completed as planned"
+    r"|[^.;,]{0,40}?\b(?<!as )(?:is |are |was |were )?(?:planned|scheduled|pending)\b",
     re.I,
 )
 #: A negation that scopes over a list: "no evidence of A, B or C".

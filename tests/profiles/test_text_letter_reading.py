@@ -137,3 +137,33 @@ def test_a_treatment_only_discussed_or_offered_was_not_received() -> None:
     )
     names = [t.name for t in extract_profile(note).profile.therapies]
     assert names == ["abiraterone + prednisone"]
+
+
+def test_receptor_percentages_her2_scores_and_planned_radiation() -> None:
+    note = (
+        "46-year-old premenopausal woman with stage II invasive ductal carcinoma of the left "
+        "breast, ER 90%, PR 0%, HER2 1+ by IHC (HER2-low). Adjuvant dose-dense AC-T completed "
+        "09/2026. Now on tamoxifen since 10/2026. Radiation to the left breast planned."
+    )
+    p = extract_profile(note).profile
+    got = {(b.name, b.result, b.scoring, b.value) for b in p.biomarkers}
+    assert got == {
+        ("ER", "positive", None, None),
+        ("PR", "negative", None, None),
+        ("HER2", "negative", "IHC", 1.0),
+    }
+    assert [t.name for t in p.therapies] == ["dose-dense AC-T", "tamoxifen"]
+    # an IHC 2+ is neither positive nor negative until ISH: the matcher asks for it
+    from matcher import evaluate_trial
+    from rules.trial import Trial
+
+    two = extract_profile("Breast cancer, HER2 2+ by IHC, ISH pending.").profile
+    trial = Trial(
+        nct_id="NCT00000001", eligibility_criteria="Inclusion Criteria:\n- HER2-positive disease"
+    )
+    assert evaluate_trial(two, trial, as_of=date(2026, 11, 20)).outcomes[-1].status == "unknown"
+    low = Trial(
+        nct_id="NCT00000002", eligibility_criteria="Inclusion Criteria:\n- HER2-low breast cancer"
+    )
+    o = evaluate_trial(p, low, as_of=date(2026, 11, 20)).outcomes[-1]
+    assert o.status == "met" and "which is HER2-low" in o.explanation, o.explanation
