@@ -49,7 +49,7 @@ _STAGE_TOKEN = (
 _STAGE_TOKEN_RE = re.compile("(?i)" + _STAGE_TOKEN)
 _STAGE = re.compile(
     r"(?i)\bstages?\s*(?:is|was|of|:)?\s*(?P<s>" + _STAGE_TOKEN.replace("?P<", "?P<s_") + ")"
-    r"(?P<more>(?:(?:\s*\([^()]{0,120}\))?\s*(?:-|–|to|or|and/or|and|/|,)\s*(?:stage\s*)?"
+    r"(?P<more>(?:(?:\s*\([^()]{0,120}\))?\s*(?:-|–|to|through|thru|or|and/or|and|/|,)\s*(?:stage\s*)?"
     + re.sub(r"\(\?P<\w+>", "(?:", _STAGE_TOKEN)
     + ")*)"
 )
@@ -92,6 +92,39 @@ _TREATED = re.compile(
 )
 
 
+#: what joins the two ends of a stage range ("I-III", "I to IV", "II through IV")
+_RANGE_GAP = re.compile(r"(?i)\s*(?:-|–|to|through|thru)\s*(?:stage\s*)?")
+_MAIN_STAGES = ("0", "I", "II", "III", "IV")
+
+
+def stages_between(first: str, last: str) -> list[str]:
+    """The stages strictly between the two ends of a range: whole stages between them, the
+    sub-stages after the first end and before the last.
+
+    >>> stages_between("I", "III"), stages_between("IB", "IIIA"), stages_between("IIIA", "IIIC")
+    (['II'], ['IC', 'II'], ['IIIB'])
+    """
+    a, b = re.match(r"(IV|I{1,3}|0)(.*)", first), re.match(r"(IV|I{1,3}|0)(.*)", last)
+    if not a or not b:
+        return []
+    i, j = _MAIN_STAGES.index(a.group(1)), _MAIN_STAGES.index(b.group(1))
+    letters = "ABC"
+    if i == j:
+        lo, hi = a.group(2)[:1], b.group(2)[:1]
+        if lo in letters and hi in letters:
+            return [a.group(1) + x for x in letters[letters.index(lo) + 1 : letters.index(hi)]]
+        return []
+    if i > j:
+        return []
+    out: list[str] = []
+    if a.group(2)[:1] in letters and a.group(2):
+        out += [a.group(1) + x for x in letters[letters.index(a.group(2)[0]) + 1 :]]
+    out += list(_MAIN_STAGES[i + 1 : j])
+    if b.group(2)[:1] in letters and b.group(2):
+        out += [b.group(1) + x for x in letters[: letters.index(b.group(2)[0])]]
+    return out
+
+
 def _facet_stage(text: str) -> dict[str, Any]:
     params: dict[str, Any] = {}
     stages: list[str] = []
@@ -99,12 +132,18 @@ def _facet_stage(text: str) -> dict[str, Any]:
         # "Stage IIIB (non amenable to curative-intent ... treatment) or IV": the bracket
         # qualifies a stage; its own words are no stages
         more = _BRACKET.sub(" ", m.group("more") or "")
-        for tok in _STAGE_TOKEN_RE.finditer(m.group("s") + more):
+        seq = m.group("s") + more
+        last: tuple[str, Any] | None = None
+        for tok in _STAGE_TOKEN_RE.finditer(seq):
             base = tok.group("base").upper()
             base = _ROMAN.get(base, base)
-            stages.append(base + tok.group("sub").upper())
+            name = base + tok.group("sub").upper()
+            if last and _RANGE_GAP.fullmatch(seq, last[1].end(), tok.start()):
+                stages += stages_between(last[0], name)  # "I-III", "IB to IIIA", "II through IV"
+            stages.append(name)
             # "IIIB/C": the letters after "/" are sub-stages of the same stage
             stages += [base + a.upper() for a in re.findall(r"[A-Ca-c]", tok.group("alts"))]
+            last = (name, tok)
     if stages:
         params["stages"] = list(dict.fromkeys(stages))
     extents = [name for name, rx in _EXTENTS_RE if rx.search(text)]
