@@ -108,7 +108,8 @@ def reading(text: str, defined: dict[str, str | None]) -> str:
     out = text
     for abbr, long in defined.items():
         if long is not None and abbr in out:
-            out = re.sub(rf"(?<!\()\b{re.escape(abbr)}s?\b(?!\))", lambda _, w=long: w, out)
+            pattern = rf"(?<!\()\b{re.escape(abbr)}s?\b(?!\))"
+            out = re.sub(pattern, long.replace("\\", "\\\\"), out)  # the words, not a template
     for alias in _rules().aliases:
         if alias.abbr in out and alias.abbr not in defined:
             out = alias.regex.sub(alias.reads_as, out)
