@@ -68,3 +68,17 @@ def test_serious_qualifies_a_class_of_diseases() -> None:
     )
     assert c.kind == "comorbidity" and c.params.get("qualified") is True
     assert c.confidence < 0.8  # read, but not sure enough to rule out on a class member
+
+
+def test_including_but_not_limited_to_carves_nothing_out() -> None:
+    # NCT06097962 (bundled): "... including but not limited to myocardial infarction" read
+    # "but not" as an exception, so myocardial infarction itself was carved out
+    (c,) = parse_criteria(
+        "Exclusion Criteria:\n- History of serious cardiovascular and cerebrovascular diseases, "
+        "including but not limited to myocardial infarction",
+        nct_id="NCT06097962",
+    )
+    assert "exceptions" not in c.params
+    assert "myocardial_infarction" in c.params["conditions"]
+    (d,) = parse_criteria("Exclusion Criteria:\n- Cardiovascular disease, but not hypertension")
+    assert d.params["exceptions"] == ["hypertension"]
