@@ -78,9 +78,12 @@ def biomarker(m: re.Match[str], text: str, polarity: str) -> Params:
         return None
     if len(items) == 1:
         return items[0]
+    # "EGFR and ALK", "KRAS G12C mutation; EGFR wild type", "EGFR wild-type, ALK negative":
+    # each is required; "KRAS, NRAS or BRAF mutation", "EGFR, ALK, ROS1 alterations": any one
+    negative = any(p.get("result") == "negative" for p in items)
     conj = (
         "all_of"
-        if re.search(r"(?i)\b(?:and|both)\b", text)
+        if (re.search(r"(?i)\b(?:and|both)\b|;", text) or negative)
         and not re.search(r"(?i)\b(?:or|any of|either)\b", text)
         else "any_of"
     )

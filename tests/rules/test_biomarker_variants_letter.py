@@ -82,3 +82,18 @@ def test_including_but_not_limited_to_carves_nothing_out() -> None:
     assert "myocardial_infarction" in c.params["conditions"]
     (d,) = parse_criteria("Exclusion Criteria:\n- Cardiovascular disease, but not hypertension")
     assert d.params["exceptions"] == ["hypertension"]
+
+
+def test_negative_results_listed_together_are_all_required() -> None:
+    # NCT02613221 (PM 2018): "KRAS/NRAS wild-type" asks for both genes wild type
+    (c,) = parse_criteria(
+        "Inclusion Criteria:\n- Participants classified as KRAS/NRAS wild-type by KRAS/NRAS "
+        "testing.",
+        nct_id="NCT02613221",
+    )
+    got = [(p["params"]["biomarker"], p["params"]["result"]) for p in c.params["all_of"]]
+    assert got == [("KRAS", "negative"), ("NRAS", "negative")]
+    (d,) = parse_criteria("Inclusion Criteria:\n- KRAS G12C mutation; EGFR wild type")
+    assert [p["params"]["biomarker"] for p in d.params["all_of"]] == ["KRAS", "EGFR"]
+    (e,) = parse_criteria("Exclusion Criteria:\n- Known EGFR mutation or ALK rearrangement")
+    assert "any_of" in e.params
