@@ -167,3 +167,13 @@ def test_receptor_percentages_her2_scores_and_planned_radiation() -> None:
     )
     o = evaluate_trial(p, low, as_of=date(2026, 11, 20)).outcomes[-1]
     assert o.status == "met" and "which is HER2-low" in o.explanation, o.explanation
+
+
+def test_an_operation_given_with_its_date_was_done() -> None:
+    # letters list operations with their dates, without "underwent" or "s/p"
+    p = extract_profile(
+        "Lumpectomy and sentinel node biopsy in 03/2026, then adjuvant AC-T. "
+        "Radical prostatectomy 2019. Mastectomy is planned for 2027."
+    ).profile
+    surgeries = [(t.name, t.start) for t in p.therapies if t.kind == "surgery"]
+    assert surgeries == [("Lumpectomy", "2026-03"), ("Radical prostatectomy", "2019")]
