@@ -68,10 +68,20 @@ def biomarker(m: re.Match[str], text: str, polarity: str) -> Params:
     if cut:  # "Except for ..., coexisting with other EGFR mutations such as T790M": not asked
         found = [x for x in found if x.start < cut.start()] or found[:1]
     list_negated = _list_negated(text, found)
-    items = []
+    read: list[dict[str, Any] | None] = []
     for i, mention in enumerate(found):
         stop = found[i + 1].start if i + 1 < len(found) else len(text)
-        item = _one_biomarker(text, mention, stop=stop, negated=list_negated)
+        read.append(_one_biomarker(text, mention, stop=stop, negated=list_negated))
+    for i in range(len(found) - 2, -1, -1):  # "KRAS, NRAS or BRAF mutation": one result, shared
+        if (
+            read[i] is None
+            and read[i + 1]
+            and _LIST_GAP.fullmatch(text, found[i].end, found[i + 1].start)
+        ):
+            shared = {k: v for k, v in read[i + 1].items() if k in ("result", "alteration")}  # type: ignore[union-attr]
+            read[i] = {"biomarker": found[i].id, **shared}
+    items = []
+    for item in read:
         if item and item not in items:
             items.append(item)
     if not items:
@@ -89,6 +99,9 @@ def biomarker(m: re.Match[str], text: str, polarity: str) -> Params:
     )
     return {conj: [{"kind": "biomarker", "params": p} for p in items]}
 
+
+#: what parts the genes of one list sharing a result: "KRAS, NRAS or BRAF mutation"
+_LIST_GAP = re.compile(r"(?i)\s*(?:,\s*(?:and/or|or|and)?|/|and/or|or|and)\s*")
 
 _TARGET_AFTER = re.compile(
     r"(?i)[\w\s,/+-]{0,40}?\b(?:inhibitors?|targeting|targeted|antibod\w*|directed|TKIs?|"

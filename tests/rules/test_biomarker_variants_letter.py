@@ -97,3 +97,13 @@ def test_negative_results_listed_together_are_all_required() -> None:
     assert [p["params"]["biomarker"] for p in d.params["all_of"]] == ["KRAS", "EGFR"]
     (e,) = parse_criteria("Exclusion Criteria:\n- Known EGFR mutation or ALK rearrangement")
     assert "any_of" in e.params
+
+
+def test_genes_listed_before_one_result_share_it() -> None:
+    # "KRAS, NRAS or BRAF mutation" was read as a BRAF mutation alone, so a KRAS-mutant
+    # patient whose BRAF was wild type failed it
+    (c,) = parse_criteria("Inclusion Criteria:\n- KRAS, NRAS or BRAF mutation")
+    assert [p["params"]["biomarker"] for p in c.params["any_of"]] == ["KRAS", "NRAS", "BRAF"]
+    assert all(p["params"]["result"] == "positive" for p in c.params["any_of"])
+    (d,) = parse_criteria("Exclusion Criteria:\n- Known EGFR, ALK or ROS1 alterations")
+    assert [p["params"]["biomarker"] for p in d.params["any_of"]] == ["EGFR", "ALK", "ROS1"]
