@@ -94,10 +94,16 @@ class _Pattern:
 
 
 @cache
+def _pattern_data() -> dict[str, Any]:
+    """``profiles/data/text_patterns.json``, read once."""
+    path = Path(__file__).parent / "data" / "text_patterns.json"
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+@cache
 def patterns() -> tuple[_Pattern, ...]:
     """The text patterns, compiled once (case-insensitive unless the entry says ``case``)."""
-    path = Path(__file__).parent / "data" / "text_patterns.json"
-    data = json.loads(path.read_text(encoding="utf-8"))
+    data = _pattern_data()
     return tuple(
         _Pattern(
             p["id"], p["field"], re.compile(p["regex"], 0 if p.get("case") else re.I), p["group"]
@@ -151,8 +157,7 @@ def _split_list(value: str, offset: int) -> list[tuple[str, int, int]]:
 @cache
 def not_genes() -> frozenset[str]:
     """Upper-case words that are tests, scans or infections, never a biomarker ("MRI")."""
-    path = Path(__file__).parent / "data" / "text_patterns.json"
-    return frozenset(json.loads(path.read_text(encoding="utf-8"))["not_genes"]["words"])
+    return frozenset(_pattern_data()["not_genes"]["words"])
 
 
 def _gene_fact(text: str, item: str, start: int, end: int) -> Fact | None:
