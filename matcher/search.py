@@ -330,7 +330,8 @@ def match_corpus(
     """Judge ``profile`` against ``trials``: retrieve, judge, order by verdict group then rank.
 
     ``statuses`` (trial recruitment statuses, None for any), ``condition`` (trials about it),
-    ``intervention`` (trials testing it) and the distance limit apply only with ``retrieval``; without it every trial given is judged and reported. ``verdicts``
+    ``intervention`` (trials testing it) and the distance limit apply only with ``retrieval``;
+    without it every trial given is judged and reported. ``verdicts``
     keeps only those verdicts; ``top_k`` the best k after ordering. The model orders each
     verdict group unless ``use_model`` is off, the profile names no condition, there are
     more than ``MODEL_LIMIT`` candidates or no model is installed; then the retrieval

@@ -73,12 +73,13 @@ def biomarker(m: re.Match[str], text: str, polarity: str) -> Params:
         stop = found[i + 1].start if i + 1 < len(found) else len(text)
         read.append(_one_biomarker(text, mention, stop=stop, negated=list_negated))
     for i in range(len(found) - 2, -1, -1):  # "KRAS, NRAS or BRAF mutation": one result, shared
+        after = read[i + 1]
         if (
             read[i] is None
-            and read[i + 1]
+            and after
             and _LIST_GAP.fullmatch(text, found[i].end, found[i + 1].start)
         ):
-            shared = {k: v for k, v in read[i + 1].items() if k in ("result", "alteration")}  # type: ignore[union-attr]
+            shared = {k: v for k, v in after.items() if k in ("result", "alteration")}
             read[i] = {"biomarker": found[i].id, **shared}
     items = []
     for item in read:
