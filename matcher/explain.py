@@ -151,6 +151,7 @@ def patient_side(f: Finding) -> str:
         "cns.none_local": "your disease is recorded as {extent}, so without brain metastases",
         "cns.present": "your record lists {patient}",
         "cns.quiet": "your record lists {patient}",
+        "cns.active": "your record lists {patient}",
         "cns.state_unknown": "your record lists {patient} but not whether they are treated and stable",
         "missing.diagnosis": "no diagnosis is recorded",
         "condition.unrecognized": "we did not recognise your diagnosis, {patient}",

@@ -25,6 +25,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from profiles.model import PatientProfile
+from profiles.text_cns import CNS_SITES, cns_states, state_name
 from profiles.text_labs import a_change, mean_arterial_pressure, measurement_facts, scale_fact
 from profiles.text_regimens import group_regimens
 from profiles.text_vocab import surgery_facts, vocab_facts
@@ -290,6 +291,13 @@ def _oncology(text: str) -> list[Fact]:
         if not negated(text, m.start(p.group)):  # lesions": distant disease in the chest
             sites.setdefault("chest", _group_fact("metastatic_sites", "chest", text, p, m))
     facts.extend(sites.values())
+    if CNS_SITES & sites.keys():  # "treated with SRS ... stable on MRI"
+        words = [
+            (m.group(p.group), m.start(p.group), m.end(p.group))
+            for p, m in _find("cns_state", text)
+        ]
+        for word, start, end in cns_states(text, words):
+            facts.append(_fact("metastatic_sites.state", state_name(word), text, start, end))
     for field in ("ecog", "karnofsky"):
         found = _first(field, text)
         if found:

@@ -13,6 +13,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from profiles.model import Biomarker, Diagnosis, Lab, PatientProfile, Therapy
+from profiles.text_cns import site_with_state
 from rules import vocab
 
 _SCALARS = ("age", "sex", "ecog", "karnofsky", "pregnant", "breastfeeding")
@@ -111,7 +112,8 @@ def _diagnoses(facts: list[Any], text: str | None) -> list[Diagnosis]:
                     dx[g.field] = g.value
             sites = list(dict.fromkeys(g.value for g in facts if g.field == "metastatic_sites"))
             if sites:
-                dx["metastatic_sites"] = sites
+                states = [g.value for g in facts if g.field == "metastatic_sites.state"]
+                dx["metastatic_sites"] = [site_with_state(s, states) for s in sites]
                 dx.setdefault("extent", "metastatic")
             elif any(g.field == "metastatic_sites.no_cns" for g in facts):
                 # "Brain MRI negative" and no site named: the sites known are none in the brain

@@ -12,6 +12,7 @@ LABELS = {
     "extent": "How far it has spread",
     "metastatic_sites": "Where it has spread",
     "metastatic_sites.no_cns": "Spread to the brain",
+    "metastatic_sites.state": "Brain metastases are",
     "biomarkers": "Test result",
     "ecog": "Daily activity (ECOG)",
     "karnofsky": "Daily activity (Karnofsky)",

@@ -77,3 +77,45 @@ def test_metastatic_patient_is_ruled_out_of_a_trial_excluding_stage_iv_only():
         profile, Trial(nct_id="NCT00006110", eligibility_criteria=_STAGES), as_of=AS_OF
     )
     assert out.verdict != "ineligible"
+
+
+@pytest.mark.parametrize(
+    ("note", "sites"),
+    [
+        (
+            "Stage IV lung adenocarcinoma with bone and brain metastases. The brain metastases "
+            "were treated with stereotactic radiosurgery in 03/2025 and have been stable on MRI "
+            "since.",
+            ["bone", "brain (treated, stable)"],
+        ),
+        (
+            "Metastatic melanoma with asymptomatic brain metastases s/p SRS.",
+            ["brain (asymptomatic, treated)"],
+        ),
+        (
+            "Metastatic breast cancer: bone metastases stable, new brain metastases on MRI.",
+            ["bone", "brain (new)"],
+        ),
+        (  # treated once, now growing: active
+            "Metastatic NSCLC with previously treated brain metastases, now progressing.",
+            ["brain (progressing)"],
+        ),
+        ("Metastatic NSCLC with brain metastases.", ["brain"]),
+        (
+            "Metastatic NSCLC with brain metastases. The liver lesions are stable.",
+            ["brain", "liver"],
+        ),
+    ],
+)
+def test_the_state_of_brain_metastases_is_read_from_their_sentence(note, sites):
+    assert extract_profile(note).profile.diagnoses[0].metastatic_sites == sites
+
+
+def test_each_state_word_keeps_its_span():
+    note = "NSCLC with brain metastases treated with WBRT, now stable."
+    facts = [f for f in extract_profile(note).facts if f.field == "metastatic_sites.state"]
+    assert [(f.value, note[f.start : f.end]) for f in facts] == [
+        ("treated", "treated"),
+        ("treated", "WBRT"),
+        ("stable", "stable"),
+    ]
