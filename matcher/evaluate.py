@@ -195,6 +195,8 @@ def _screening(params: dict[str, Any], facts: PatientFacts) -> Finding:
 def _other(params: dict[str, Any], facts: PatientFacts) -> Finding:
     if params.get("topic") == "placeholder":  # "None", "-", "N/A": the registry lists nothing
         return Finding(True, "placeholder", (), assumed=True)
+    if params.get("topic") == "heading":  # "Adequate liver function:" above its lab items
+        return Finding(True, "heading", (), assumed=True)
     return Finding(None, "clinician", (), clinician=True)
 
 

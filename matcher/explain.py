@@ -27,6 +27,8 @@ def explain(o: CriterionOutcome) -> str:
     c, f = o.criterion, o.finding
     if f.code == "placeholder":
         return f'The registry lists "{c.text}" here: there is nothing to check.'
+    if f.code == "heading":
+        return f'"{c.text}" heads the items after it: each of them is checked on its own.'
     if f.assumed:
         return (
             f'The trial asks: "{c.text}". This is confirmed with the trial team at screening, '
@@ -101,6 +103,8 @@ def requirement(kind: str, params: dict[str, Any], f: Finding) -> str:
         return "a diagnosis of " + (" or ".join(names) or "the cancer studied")
     if kind == "biomarker":
         return _biomarker_words(x)
+    if kind == "prior_therapy" and x.get("current"):
+        return f"current use of {x.get('want', 'the therapy')}"
     if kind == "prior_therapy":
         return f"prior {x.get('want', 'therapy')}"
     if kind == "washout":
@@ -304,6 +308,25 @@ def _prior(f: Finding) -> str:
     return f"your record ({_w(x['patient'])}) does not say enough to tell"
 
 
+def _current(f: Finding) -> str:
+    """A therapy received now: the one ongoing, else the ones that ended (and when), else
+    the ones whose dates do not say whether they go on."""
+    x = f.facts
+    if f.value:
+        return f"your record lists {_w(x['matched'])} as current"
+    if x.get("unclear"):
+        return (
+            f"your record lists {_w(x['unclear'])} but not whether you are currently "
+            "receiving it"
+        )
+    if x.get("ended"):
+        ended = "; ".join(f"{name}, which ended in {end}" for name, end in x["ended"])
+        return f"your record lists {ended}, so not currently"
+    if not x.get("patient"):
+        return "no current treatment is recorded"
+    return f"none of your recorded therapies ({_w(x['patient'])}) is one you currently receive"
+
+
 def _washout(f: Finding) -> str:
     """The therapy that decided a washout, in words: the one inside the window, else the most
     recent one matched, else the one whose date is missing or unclear."""
@@ -381,6 +404,7 @@ _HANDLERS = {
     "biomarker.her2": _her2,
     "biomarker.her2_mutation": _her2_mutation,
     "prior_therapy": _prior,
+    "prior_therapy.current": _current,
     "washout": _washout,
     "comorbidity": _comorbidity,
 }
@@ -505,6 +529,8 @@ def describe_criterion(criterion: Any) -> str:
     if kind == "other":
         topic = _OTHER_TOPICS.get(str(params.get("topic")))
         words = re.sub(r"\\([^\w\s])", r"\1", criterion.text.strip())  # registry escapes
+        if params.get("topic") == "heading":
+            return f"{words.rstrip(':')}: the items that follow say what is checked."
         return (topic or f'The trial team checks this: "{words}"') + "."
     if kind == "performance_status" and "score" in params and required:
         return _performance_words(params) + "."
@@ -604,6 +630,8 @@ def _have(kind: str, params: dict[str, Any], *, stage: str | None = None) -> str
     if kind == "performance_status" and params.get("score"):
         scale = params.get("scale") or "ECOG"
         return f"have a {scale} performance status of {_amount(params['score'])}"
+    if kind == "prior_therapy" and params.get("current"):
+        return f"be currently receiving {_therapy_words(params)}"
     if kind == "prior_therapy":
         refractory = " and your cancer grew during it" if params.get("refractory") else ""
         return f"have had {_therapy_words(params)}{refractory}"

@@ -173,7 +173,9 @@ def value_params(params: dict[str, Any]) -> dict[str, Any]:
     """
     out: dict[str, Any] = {}
     for k, v in params.items():
-        if k in DISPLAY_ONLY and not (k == "topic" and v == "placeholder"):  # read by _other
+        if k in DISPLAY_ONLY and not (
+            k == "topic" and v in ("placeholder", "heading")
+        ):  # read by _other
             continue
         if k in ("any_of", "all_of") and isinstance(v, list):
             v = [

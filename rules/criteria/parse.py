@@ -14,6 +14,7 @@ from rules.criteria.abbreviations import reading, record_abbreviations
 from rules.criteria.alternatives import rival_diseases
 from rules.criteria.compound import Part, condition_before_lab
 from rules.criteria.context import context
+from rules.criteria.headings import headings
 from rules.criteria.labs import LabThreshold, thresholds
 from rules.criteria.segment import Item, is_definition_item, segment
 from rules.criterion import Criterion, Polarity
@@ -222,7 +223,7 @@ def parse_items(text: str) -> list[Criterion]:
             abbreviations=defined,
         )
     crits = _cohort_lists(text, items, ids, _or_lists(_disease_lists(out)))
-    return rival_diseases(crits, cap=CHILD_OF_LIST_CONFIDENCE)
+    return headings(rival_diseases(crits, cap=CHILD_OF_LIST_CONFIDENCE))
 
 
 #: a parent item scoping its list to some cohorts ("Subjects enrolled in disease specific
