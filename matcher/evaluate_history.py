@@ -10,6 +10,7 @@ from typing import Any, NamedTuple
 
 from matcher import knowledge as kb
 from matcher.dates import add_days, date_range, days_since
+from matcher.evaluate_current import anticancer, current_therapy
 from matcher.facts import (
     ONE_DAY_KINDS,
     ConditionFact,
@@ -61,6 +62,8 @@ def _matches(t: TherapyFact, params: dict[str, Any]) -> bool | None:
         if kind == "surgery" and params.get("sites") and t.kind == "surgery":
             checks[-1] = _same_site(t.name, params["sites"])
     if not checks:
+        if params.get("any_anticancer", True) and not anticancer(t):
+            return False  # apixaban, dexamethasone: no anticancer therapy
         return True if params.get("any_anticancer", True) else None
     return any_of(checks)
 
@@ -100,6 +103,8 @@ def _setting_ok(t: TherapyFact, setting: str | None) -> bool | None:
 def prior_therapy(params: dict[str, Any], facts: PatientFacts) -> Finding:
     """Patient has received the drug / class / kind of therapy (in the setting named)."""
     want = _want_words(params)
+    if params.get("current"):  # "Currently receiving corticosteroids": now, not ever
+        return current_therapy(params, facts, matches=_matches, want=want)
     if facts.therapies is None:
         return Finding(None, "missing.therapies", _THERAPIES, {"want": want}, question="therapies")
     results: list[bool | None] = []
@@ -180,7 +185,9 @@ def lines_of_therapy(params: dict[str, Any], facts: PatientFacts) -> Finding:
     if want is None:
         return Finding(None, "unparsed", _THERAPIES, clinician=True)
     window = params.get("adjuvant_within_months")
-    counted = count_lines(facts.therapies, adjuvant_within_months=window)
+    therapies = facts.therapies  # an anticoagulant or a steroid is no line of therapy
+    therapies = None if therapies is None else [t for t in therapies if anticancer(t)]
+    counted = count_lines(therapies, adjuvant_within_months=window)
     facts_: dict[str, Any] = {"want": describe_numeric(want, unit="")}
     if counted is None:
         return Finding(None, "missing.therapies", _THERAPIES, facts_, question="therapies")

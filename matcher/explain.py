@@ -316,8 +316,11 @@ def _current(f: Finding) -> str:
         return f"your record lists {_w(x['matched'])} as current"
     if x.get("unclear"):
         return (
-            f"your record lists {_w(x['unclear'])} but not whether you are currently "
-            "receiving it"
+            f"your record lists {_w(x['unclear'])} but not whether you are currently receiving it"
+        )
+    if f.value is None and x.get("unsure"):
+        return (
+            f"you currently receive {_w(x['unsure'])}; whether it is such a treatment is not clear"
         )
     if x.get("ended"):
         ended = "; ".join(f"{name}, which ended in {end}" for name, end in x["ended"])

@@ -132,6 +132,7 @@ def _therapy_params(text: str) -> dict[str, Any]:
 
 def prior_therapy(m: re.Match[str], text: str, polarity: str) -> Params:
     params = _therapy_params(text)
+    _drop_reference_drugs(params, text)
     if not (
         params["drugs"] or params["classes"] or params.get("any_anticancer") or params.get("kind")
     ):
@@ -152,6 +153,116 @@ def prior_therapy(m: re.Match[str], text: str, polarity: str) -> Params:
         return None  # "ILD ..., radiation pneumonitis requiring steroids": a comorbidity
     if re.search(r"(?i)\b(?:refractory|resistan\w+|progress\w*|failure|failed|relapsed)\b", text):
         params["refractory"] = True
+    if is_current(text, anchor, params):
+        if _SCOPE.match(text):
+            return None  # "For patients receiving anticoagulation: stable regimen": a scope
+        if _LOCAL_ROUTE.search(text, max(0, anchor - 30), anchor):
+            return None  # "only requiring low potency topical steroids": not systemic use
+        params["current"] = True
+        params.pop("refractory", None)
+        _own_sentence(params, text, anchor)
+    if _PROPHYLAXIS_ALLOWED.search(text) and _only_anticoagulants(params):
+        params["exceptions"] = ["prophylactic anticoagulation"]
+    return params
+
+
+#: words saying the therapy is being received now ("Currently receiving corticosteroids",
+#: "Concurrent use of warfarin", "Ongoing immunosuppressive therapy", "requiring steroids")
+_CURRENT = re.compile(
+    r"(?i)\b(?:currently|current|ongoing|concurrent(?:ly)?|concomitant(?:ly)?|receiving|"
+    r"on (?:treatment|therapy) with|requir(?:e|es|ing)|need(?:s|ing)?|taking|undergoing|"
+    r"(?:is|are|be|being) on|at the time of|still|chronic|long-term|maintenance)\b"
+)
+#: ... unless a past time is named: then it is a history ("prior", "history of") or a washout
+#: ("within 4 weeks")
+_PAST = re.compile(
+    r"(?i)\b(?:prior|previous(?:ly)?|history|received|had|has been|have been|past|"
+    r"recent(?:ly)?|within|last|ever|former(?:ly)?|discontinued|since|"
+    r"required|requiring an? (?:increas\w+|escalat\w+)|increas\w+|escalat\w+|"
+    r"refractory|resistan\w+|progress\w*|fail\w*|relapsed|intoleran\w+)\b"
+)
+_PROPHYLAXIS_ALLOWED = re.compile(
+    r"(?i)\b(?:prophyla\w+|preventive|low[- ]dose)\b[^.;]{0,80}?\b(?:allowed|permitted|"
+    r"acceptable|eligible|not exclu\w+)|\b(?:allow\w*|permit\w*|except(?:ing)?)\b[^.;]{0,40}?"
+    r"\b(?:prophyla\w+|preventive)"
+)
+
+
+_LOCAL_ROUTE = re.compile(r"(?i)\b(?:topical|inhaled|intranasal|nasal|ophthalmic|low[- ]potency)\b")
+#: an item scoped to the patients on a therapy, not a requirement to be on it
+_SCOPE = re.compile(
+    r"(?i)^\W*(?:for|in|if)\s+(?:the\s+)?(?:patients?|subjects?|participants?|those|people)\b"
+)
+
+
+def _own_sentence(params: dict[str, Any], text: str, anchor: int) -> None:
+    """Keep only the therapies named in the anchor's sentence: "Concurrent use of systemic
+    steroids. ... use of inhaled steroids or hydrocortisone is not exclusionary" is about
+    systemic steroids, not the allowed ones named after it."""
+    end = re.compile(r"\.(?=\s|$)").search(text, anchor)
+    if end is None:
+        return
+    own = _therapy_params(text[: end.start()])
+    if own["drugs"] or own["classes"]:
+        for key in ("drugs", "classes", "kind", "setting", "any_anticancer"):
+            if key in own:
+                params[key] = own[key]
+            elif key not in ("drugs", "classes"):
+                params.pop(key, None)
+
+
+def _anticoagulant(cls: str) -> bool:
+    return vocab.class_is_a(cls, "anticoagulant")
+
+
+def _only_anticoagulants(params: dict[str, Any]) -> bool:
+    """The criterion names anticoagulants and nothing else (drugs or classes)."""
+    classes = [
+        *params.get("classes", []),
+        *(c for d in params.get("drugs", []) for c in (vocab.drug_classes(d) or {"?"})),
+    ]
+    return bool(classes) and all(_anticoagulant(c) for c in classes)
+
+
+def is_current(text: str, anchor: int, params: dict[str, Any]) -> bool:
+    """The item asks about therapy received now, not ever: a present-tense cue
+    ("currently", "ongoing", "concurrent", "receiving", "requiring") in the therapy's clause,
+    or an anticoagulant named with no time at all (an exclusion of "Anticoagulation therapy"
+    or "Patients treated with warfarin" is about the present); never with a past time
+    ("prior", "history of", "within 4 weeks").
+
+    >>> is_current("Currently receiving corticosteroids", 19, {"classes": ["corticosteroid"]})
+    True
+    >>> is_current("Prior treatment with corticosteroids", 21, {"classes": ["corticosteroid"]})
+    False
+    >>> is_current("Anticoagulation therapy", 0, {"classes": ["anticoagulant"]})
+    True
+    """
+    if params.get("kind") == "surgery":
+        return False  # an operation is a day, not a course one is "on"
+    cut = max(text.rfind(";", 0, anchor), text.rfind(". ", 0, anchor)) + 1
+    end = _CLAUSE_END.search(text, anchor)
+    clause = text[cut : end.start() if end else len(text)]
+    if _PAST.search(clause):
+        return False
+    return bool(_CURRENT.search(clause)) or _only_anticoagulants(params)
+
+
+#: a requirement to be on a therapy now ("Current prescription of insulin or an oral
+#: hypoglycemic agent") often lists alternatives the vocabulary cannot read: not sure enough
+#: to rule a patient out on the therapies we could read
+CURRENT_INCLUSION_CONFIDENCE = 0.75
+
+
+def current_therapy(m: re.Match[str], text: str, polarity: str) -> Params:
+    """A therapy received now, said without the words of a history ("Ongoing
+    immunosuppressive therapy", "Anticoagulation therapy"): the prior-therapy reading, kept
+    only when it is about the present."""
+    params = prior_therapy(m, text, polarity)
+    if params is None or not params.get("current"):
+        return None
+    if polarity == "inclusion":
+        params["_confidence"] = CURRENT_INCLUSION_CONFIDENCE
     return params
 
 
@@ -186,6 +297,7 @@ def washout(m: re.Match[str], text: str, polarity: str) -> Params:
     if days is None:
         return None
     params = _therapy_params(text)
+    _drop_reference_drugs(params, text)
     if re.search(
         r"(?i)\b(?:investigational|research|experimental|clinical (?:trial|study|research))\b", text
     ):
@@ -208,6 +320,31 @@ def washout(m: re.Match[str], text: str, polarity: str) -> Params:
         else:
             params["_confidence"] = 0.7
     return params
+
+
+#: "within 10 days of first dose of bevacizumab": the study drug the window counts from
+_REFERENCE = re.compile(
+    r"(?i)\b(?:(?:first|initial|last) )?(?:dose|administration|start) of\s+"
+    r"(?:[\w-]+\s+(?:or|and|/)\s+)?$"
+)
+
+
+def _drop_reference_drugs(params: dict[str, Any], text: str) -> None:
+    """Drop the drugs named only as the window's reference point ("Current or recent (within
+    10 days of first dose of bevacizumab) use of full-dose anticoagulants"): the study's
+    drug, not one the patient must not have had.
+
+    >>> p = {"drugs": ["bevacizumab"], "classes": ["anticoagulant"]}
+    >>> _drop_reference_drugs(p, "(within 10 days of first dose of bevacizumab) anticoagulants")
+    >>> p["drugs"]
+    []
+    """
+    found = vocab.find_drugs(text)
+    ref = {x.id for x in found if x.type == "drug" and _REFERENCE.search(text[: x.start])}
+    if not ref:
+        return
+    named = {x.id for x in found if x.id in ref and not _REFERENCE.search(text[: x.start])}
+    params["drugs"] = [d for d in params["drugs"] if d not in ref or d in named]
 
 
 #: words saying the window is about starting or changing a treatment, not using it (the

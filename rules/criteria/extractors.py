@@ -26,6 +26,7 @@ from rules.criteria.extract_onco import (  # noqa: F401  (re-exported for the en
     treatment_naive,
     washout,
 )
+from rules.criteria.extract_therapy import current_therapy  # noqa: F401  (for the engine)
 from rules.criteria.labs import lab  # noqa: F401  (re-exported for the engine)
 from rules.criteria.numbers import combine, number, numeric, to_months
 

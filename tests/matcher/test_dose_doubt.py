@@ -34,6 +34,11 @@ def test_dose_limit_leaves_the_drug_to_a_clinician(nct, item, therapy):
     patient = PatientProfile(age=60, sex="female", therapies=[therapy])
     [o] = evaluate_trial(patient, trial, as_of=date(2026, 11, 20)).outcomes
     assert o.status != "not_met"
+    if o.criterion.params.get("current"):  # "at the time of registration": R-CVP has no dates
+        assert o.finding.value is None and o.status == "unknown"
+        patient = PatientProfile(age=60, sex="female", therapies=[{**therapy, "ongoing": True}])
+        [o] = evaluate_trial(patient, trial, as_of=date(2026, 11, 20)).outcomes
+        assert o.status != "not_met"
     assert o.doubt == "dose"
 
 
