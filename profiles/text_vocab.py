@@ -250,9 +250,15 @@ def _therapy(text: str, m: Any, as_of: date | None = None) -> dict[str, Any] | N
         value = {"name": name, "drugs": drugs, "kind": _kind(classes)}
     elif m.type == "drug":
         value = {"name": m.id, "drugs": [m.id], "kind": _kind(vocab.drug_classes(m.id))}
-    elif m.id in _CLASS_THERAPY or (
-        m.id == "corticosteroid"  # a route or a current-use cue says one was given
-        and (_ROUTE.match(m.text) or _ongoing(text, m.start, m.end))
+    elif (
+        m.id in _CLASS_THERAPY
+        or (
+            m.id == "corticosteroid"  # a route or a current-use cue says one was given
+            and (_ROUTE.match(m.text) or _ongoing(text, m.start, m.end))
+        )
+        or (  # "She is on anticoagulation for AF": only in current use (not "held")
+            vocab.class_is_a(m.id, "anticoagulant") and _ongoing(text, m.start, m.end)
+        )
     ):
         kinds = {m.id} | {c for c in _KIND if vocab.class_is_a(m.id, c)}
         value = {"name": m.text, "kind": _kind(kinds)}
@@ -283,6 +289,10 @@ _PAST = re.compile(
 )
 
 
+#: "On warfarin for a mechanical valve.": a sentence opening with "on" and the drug
+_OPENS_ON = re.compile(r"(?i)^\W*on\s+(?:[^\s,;]+\s+){0,2}$")
+
+
 def _ongoing(text: str, start: int, end: int) -> bool:
     """Whether the drug at ``start:end`` is in current use (a present-tense cue before it in its
     sentence, none putting it in the past).
@@ -296,7 +306,8 @@ def _ongoing(text: str, start: int, end: int) -> bool:
     """
     cut, _ = _sentence(text, start, end)
     before = text[cut:start]
-    return bool(_CURRENT.search(before)) and not _PAST.search(before)
+    current = _CURRENT.search(before) or _OPENS_ON.match(before)
+    return bool(current) and not _PAST.search(before)
 
 
 def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from typer.testing import CliRunner
 
 from profiles.text import extract_profile
@@ -36,3 +37,19 @@ def test_a_stopped_warfarin_is_not_ongoing():
     assert [(t.drugs, t.end, bool(t.ongoing)) for t in p.therapies] == [
         (["warfarin"], "2024", False)
     ]
+
+
+@pytest.mark.parametrize(
+    ("note", "expected"),
+    [
+        ("She is on anticoagulation for atrial fibrillation.", [("anticoagulation", True)]),
+        ("On warfarin for a mechanical valve, INR 2.5.", [("warfarin", True)]),
+        # a class named without current use is not a therapy; "on admission" is no use
+        ("Anticoagulation was held before surgery.", []),
+        ("She is not on anticoagulation.", []),
+        ("On admission, dexamethasone was given.", [("dexamethasone", None)]),
+    ],
+)
+def test_current_anticoagulation_in_a_note(note, expected):
+    p = extract_profile(note, id="n").profile
+    assert [(t.name, t.ongoing) for t in p.therapies or []] == expected
