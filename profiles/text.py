@@ -427,7 +427,9 @@ def extract_facts(text: str, *, as_of: date | None = None) -> list[Fact]:
     facts.extend(_body(text))
     # a rating scale's name ("NIH Stroke Scale", "Hamilton Depression Rating Scale") stays
     # readable for the conditions: the scale is scored for the disease it names
-    facts.extend(vocab_facts(text, [f for f in facts if not scale_fact(f)], skip=seen, as_of=as_of))
+    # and the words saying brain metastases were treated ("radiosurgery") name the treatment too
+    readable = [f for f in facts if not scale_fact(f) and f.field != "metastatic_sites.state"]
+    facts.extend(vocab_facts(text, readable, skip=seen, as_of=as_of))
     facts = group_regimens(text, facts)
     if "therapies" not in seen:
         facts.extend(surgery_facts(text, facts, as_of=as_of))

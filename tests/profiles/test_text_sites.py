@@ -119,3 +119,15 @@ def test_each_state_word_keeps_its_span():
         ("treated", "WBRT"),
         ("stable", "stable"),
     ]
+
+
+def test_the_treatment_that_settles_the_state_is_still_a_therapy():
+    note = (
+        "Stage IV lung adenocarcinoma with brain metastases, treated with stereotactic "
+        "radiosurgery in 03/2025 and stable since."
+    )
+    p = extract_profile(note).profile
+    assert p.diagnoses[0].metastatic_sites == ["brain (treated, stable)"]
+    assert [(t.name, t.kind, t.start) for t in p.therapies] == [
+        ("stereotactic radiosurgery", "radiotherapy", "2025-03")
+    ]
