@@ -158,9 +158,12 @@ def prior_therapy(m: re.Match[str], text: str, polarity: str) -> Params:
             return None  # "For patients receiving anticoagulation: stable regimen": a scope
         if _LOCAL_ROUTE.search(text, max(0, anchor - 30), anchor):
             return None  # "only requiring low potency topical steroids": not systemic use
+        if _UNLESS.search(text, max(0, anchor - 60), anchor):
+            return None  # "INR <= 1.5 ... unless currently receiving warfarin": a carve-out
         params["current"] = True
         params.pop("refractory", None)
         _own_sentence(params, text, anchor)
+        _after_label(params, text)
     if _PROPHYLAXIS_ALLOWED.search(text) and _only_anticoagulants(params):
         params["exceptions"] = ["prophylactic anticoagulation"]
     return params
@@ -182,13 +185,14 @@ _PAST = re.compile(
     r"refractory|resistan\w+|progress\w*|fail\w*|relapsed|intoleran\w+)\b"
 )
 _PROPHYLAXIS_ALLOWED = re.compile(
-    r"(?i)\b(?:prophyla\w+|preventive|low[- ]dose)\b[^.;]{0,80}?\b(?:allowed|permitted|"
+    r"(?i)\b(?:prophyla\w+|preventive|low[- ]dose|small dose|patency)\b[^.;]{0,80}?\b(?:allowed|permitted|"
     r"acceptable|eligible|not exclu\w+)|\b(?:allow\w*|permit\w*|except(?:ing)?)\b[^.;]{0,40}?"
     r"\b(?:prophyla\w+|preventive)"
 )
 
 
 _LOCAL_ROUTE = re.compile(r"(?i)\b(?:topical|inhaled|intranasal|nasal|ophthalmic|low[- ]potency)\b")
+_UNLESS = re.compile(r"(?i)\b(?:unless|other than|except(?:ing)?|excluding)\b")
 #: an item scoped to the patients on a therapy, not a requirement to be on it
 _SCOPE = re.compile(
     r"(?i)^\W*(?:for|in|if)\s+(?:the\s+)?(?:patients?|subjects?|participants?|those|people)\b"
@@ -209,6 +213,29 @@ def _own_sentence(params: dict[str, Any], text: str, anchor: int) -> None:
                 params[key] = own[key]
             elif key not in ("drugs", "classes"):
                 params.pop(key, None)
+
+
+#: "Endocrine therapy: No concurrent immunosuppressive medications": a list's label
+_LABEL = re.compile(r"^\s*[A-Z][\w /,-]{2,40}:\s*(?=\S)")
+
+
+def _after_label(params: dict[str, Any], text: str) -> None:
+    """Read the therapies after a label that names a therapy kind ("Endocrine therapy: No
+    concurrent immunosuppressive medications" is about immunosuppressants, and its "No"
+    then stands before them)."""
+    label = _LABEL.match(text)
+    if label is None:
+        return
+    own = _therapy_params(text[label.end() :])
+    if not (own["drugs"] or own["classes"]):
+        return
+    for key in ("drugs", "classes", "kind", "setting"):
+        if key in own:
+            params[key] = own[key]
+        elif key not in ("drugs", "classes"):
+            params.pop(key, None)
+    a0, a1 = own["_anchor"]
+    params["_anchor"] = (a0 + label.end(), a1 + label.end())
 
 
 def _anticoagulant(cls: str) -> bool:
@@ -254,6 +281,9 @@ def is_current(text: str, anchor: int, params: dict[str, Any]) -> bool:
 CURRENT_INCLUSION_CONFIDENCE = 0.75
 
 
+_NO = re.compile(r"(?i)^\W*(?:no|not|without)\b")
+
+
 def current_therapy(m: re.Match[str], text: str, polarity: str) -> Params:
     """A therapy received now, said without the words of a history ("Ongoing
     immunosuppressive therapy", "Anticoagulation therapy"): the prior-therapy reading, kept
@@ -261,7 +291,9 @@ def current_therapy(m: re.Match[str], text: str, polarity: str) -> Params:
     params = prior_therapy(m, text, polarity)
     if params is None or not params.get("current"):
         return None
-    if polarity == "inclusion":
+    label = _LABEL.match(text)
+    said = text[label.end() :] if label else text
+    if polarity == "inclusion" and not _NO.match(said):  # "No concurrent radiotherapy": sure
         params["_confidence"] = CURRENT_INCLUSION_CONFIDENCE
     return params
 
