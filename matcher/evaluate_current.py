@@ -10,6 +10,7 @@ nor a line of therapy (:func:`anticancer`).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -76,6 +77,8 @@ def current_therapy(
         hit = matches(t, params)
         if hit is False or (params.get("any_anticancer") and not anticancer(t)):
             continue
+        if hit and _excepted(t, params):
+            continue  # "Ongoing immunosuppressive therapy other than corticosteroids"
         if hit and _prophylaxis(t, params) == "allowed":
             continue
         if hit and _prophylaxis(t, params) == "maybe":
@@ -103,6 +106,26 @@ def current_therapy(
         if value is None
         else None,
     )
+
+
+_QUALIFIED = re.compile(r"(?i)\b(?:prophyla\w*|preventive|low[- ]dose|small|topical|inhaled)")
+
+
+def _excepted(t: TherapyFact, params: dict[str, Any]) -> bool:
+    """The therapy is one the criterion's exceptions name (a drug or a class of it).
+
+    >>> t = TherapyFact("dexamethasone", None, "", None, {"dexamethasone"},
+    ...                 vocab.drug_classes("dexamethasone"), None, None, True, False, True)
+    >>> _excepted(t, {"exceptions": ["corticosteroids"]}), _excepted(t, {"exceptions": ["x"]})
+    (True, False)
+    """
+    for text in params.get("exceptions") or ():
+        if _QUALIFIED.search(str(text)):
+            continue  # "prophylactic anticoagulation": a use of the class, not all of it
+        for m in vocab.find_drugs(str(text)):
+            if m.id in t.drugs or (m.type == "class" and m.id in t.classes):
+                return True
+    return False
 
 
 def _current(t: TherapyFact, facts: PatientFacts) -> bool | None:

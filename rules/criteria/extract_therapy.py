@@ -202,8 +202,12 @@ _SCOPE = re.compile(
 def _own_sentence(params: dict[str, Any], text: str, anchor: int) -> None:
     """Keep only the therapies named in the anchor's sentence: "Concurrent use of systemic
     steroids. ... use of inhaled steroids or hydrocortisone is not exclusionary" is about
-    systemic steroids, not the allowed ones named after it."""
+    systemic steroids, not the allowed ones named after it; so is a clause after a ";" that
+    allows some ("Warfarin is not permitted; ... use of LMWH ... is permitted")."""
     end = re.compile(r"\.(?=\s|$)").search(text, anchor)
+    semi = text.find(";", anchor)
+    if semi >= 0 and (end is None or semi < end.start()) and _ALLOWS.search(text, semi):
+        end = re.compile(";").search(text, semi)
     if end is None:
         return
     own = _therapy_params(text[: end.start()])
@@ -215,6 +219,7 @@ def _own_sentence(params: dict[str, Any], text: str, anchor: int) -> None:
                 params.pop(key, None)
 
 
+_ALLOWS = re.compile(r"(?i)\b(?:allowed|permitted|permissible|acceptable|not exclu\w+)\b")
 #: "Endocrine therapy: No concurrent immunosuppressive medications": a list's label
 _LABEL = re.compile(r"^\s*[A-Z][\w /,-]{2,40}:\s*(?=\S)")
 

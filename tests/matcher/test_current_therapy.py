@@ -164,3 +164,22 @@ def test_the_letter_with_apixaban_is_read_as_an_ongoing_non_cancer_therapy():
     facts = PatientFacts.of(p, AS_OF)
     lines = lines_of_therapy({"lines": {"op": ">=", "value": 2}}, facts)
     assert lines.facts["patient"] == "1"  # the chemotherapy only
+
+
+def test_an_exception_named_in_the_item_is_not_counted():
+    # NCT01980875 (ClinicalTrials.gov), exclusion item as written
+    from rules.trial import Trial
+
+    trial = Trial(
+        nct_id="NCT01980875",
+        eligibility_criteria="Exclusion Criteria:\n\n- Ongoing immunosuppressive therapy other "
+        "than corticosteroids\n",
+    )
+    steroid = PatientProfile(therapies=[{"name": "dexamethasone", "ongoing": True}])
+    tacrolimus = PatientProfile(
+        therapies=[{"name": "tacrolimus", "kind": "other", "ongoing": True}]
+    )
+    [o] = evaluate_trial(steroid, trial, as_of=AS_OF).outcomes
+    assert o.criterion.params.get("current") and o.status == "met", o.explanation
+    [o] = evaluate_trial(tacrolimus, trial, as_of=AS_OF).outcomes
+    assert o.status != "met"  # an unknown drug may be an immunosuppressant
