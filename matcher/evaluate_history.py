@@ -23,6 +23,15 @@ from matcher.outcome import Finding
 from rules import vocab
 
 _THERAPIES = ("therapies",)
+#: kinds of treatment that are no drug: a therapy recorded by its drugs is none of them
+_NOT_A_DRUG = frozenset({"radiotherapy", "surgery"})
+#: the drug class of a kind of treatment, for drugs recorded without their kind
+_KIND_CLASS = {
+    "chemotherapy": "chemotherapy",
+    "immunotherapy": "immunotherapy",
+    "targeted therapy": "targeted_therapy",
+    "hormone therapy": "endocrine_therapy",
+}
 _KIND_ALIASES = {
     "chemotherapy": ("chemotherapy", "chemoradiotherapy"),
     "radiotherapy": ("radiotherapy", "chemoradiotherapy"),
@@ -53,7 +62,13 @@ def _matches(t: TherapyFact, params: dict[str, Any]) -> bool | None:
         )
     if kind:
         kinds = _KIND_ALIASES.get(str(kind).lower(), (str(kind).lower(),))
-        if t.kind is None:
+        if t.kind is None and t.drugs and str(kind).lower() in _NOT_A_DRUG:
+            checks.append(False)  # apixaban is no radiotherapy and no operation
+        elif t.kind is None and t.drugs and t.classes and str(kind).lower() in _KIND_CLASS:
+            # a drug the vocabulary knows: its classes say its kind (apixaban: no chemotherapy)
+            want = _KIND_CLASS[str(kind).lower()]
+            checks.append(any(kb.class_is_a(have, want) for have in t.classes))
+        elif t.kind is None:
             checks.append(None)
         else:
             checks.append(

@@ -265,8 +265,8 @@ def _therapy(text: str, m: Any, as_of: date | None = None) -> dict[str, Any] | N
     else:
         return None
     value.update(when)
-    if not when and _ongoing(text, m.start, m.end):
-        value["ongoing"] = True
+    if "end" not in when and _ongoing(text, m.start, m.end):
+        value["ongoing"] = True  # "She takes apixaban ... since 06/2026": started, and goes on
     return value
 
 

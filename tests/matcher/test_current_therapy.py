@@ -183,3 +183,22 @@ def test_an_exception_named_in_the_item_is_not_counted():
     assert o.criterion.params.get("current") and o.status == "met", o.explanation
     [o] = evaluate_trial(tacrolimus, trial, as_of=AS_OF).outcomes
     assert o.status != "met"  # an unknown drug may be an immunosuppressant
+
+
+def test_a_drug_the_vocabulary_knows_is_not_another_kind_of_treatment():
+    """apixaban (recorded without a kind) is no chemotherapy and no radiotherapy: it is not
+    listed as "maybe current" against "Concomitant radiotherapy or chemotherapy"."""
+    from datetime import date
+
+    from matcher.evaluate_history import _matches
+    from matcher.facts import PatientFacts
+    from profiles.model import PatientProfile
+
+    facts = PatientFacts.of(
+        PatientProfile(therapies=[{"name": "apixaban", "drugs": ["apixaban"], "ongoing": True}]),
+        date(2026, 11, 20),
+    )
+    (apixaban,) = facts.therapies
+    assert _matches(apixaban, {"classes": ["chemotherapy"], "kind": "chemotherapy"}) is False
+    assert _matches(apixaban, {"kind": "radiotherapy"}) is False
+    assert _matches(apixaban, {"classes": ["anticoagulant"]}) is True

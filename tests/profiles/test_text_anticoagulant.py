@@ -53,3 +53,11 @@ def test_a_stopped_warfarin_is_not_ongoing():
 def test_current_anticoagulation_in_a_note(note, expected):
     p = extract_profile(note, id="n").profile
     assert [(t.name, t.ongoing) for t in p.therapies or []] == expected
+
+
+def test_a_drug_taken_now_with_a_date_in_its_sentence_is_ongoing():
+    from profiles.text import extract_profile
+
+    p = extract_profile("She takes apixaban for a DVT diagnosed in 06/2026.").profile
+    (t,) = p.therapies
+    assert (t.name, t.ongoing) == ("apixaban", True)
