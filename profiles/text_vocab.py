@@ -32,7 +32,10 @@ _PLANNED = re.compile(
     r"\b(candidate for|planned|plans? (?:to|for)|will (?:start|receive|begin|undergo)|"
     r"scheduled for|before starting|to start|referred for|consider(?:ing|ed)? for|"
     r"(?:is|was|were|are|been) offered|will be (?:started|given|initiated|prescribed)|"
-    r"unfit for|ineligible for|not (?:fit|eligible|suitable) for|declined|refused)\b",
+    r"unfit for|ineligible for|not (?:fit|eligible|suitable) for|declined|refused|"
+    # "We discussed second-line ramucirumab and paclitaxel", "options include docetaxel"
+    r"discuss(?:ed|ing)?|recommend(?:ed|s|ing)?|propos(?:e|ed|ing)|"
+    r"options? (?:include|includes|are|were|would be))\b",
     re.I,
 )
 #: Words right after a treatment that say it was not given: "docetaxel was discussed",
@@ -164,6 +167,8 @@ def _planned(text: str, start: int, end: int) -> bool:
     >>> t = "No prior chemotherapy; docetaxel was discussed but he preferred to wait."
     >>> _planned(t, 23, 32), _planned("He received docetaxel in 2024.", 12, 21)
     (True, False)
+    >>> _planned("We discussed second-line ramucirumab and paclitaxel.", 26, 37)
+    True
     """
     cut, _ = _sentence(text, start, end)
     return bool(_PLANNED.search(text[cut:start]) or _NOT_GIVEN_AFTER.match(text, end))
