@@ -219,9 +219,18 @@ def biomarker(params: dict[str, Any], facts: PatientFacts) -> Finding:
 
 
 def _show(b: Any) -> str:
+    """A biomarker result as the explanation shows it, each fact once.
+
+    >>> from profiles.model import Biomarker
+    >>> _show(Biomarker(name="HER2", result="positive", value=3, scoring="IHC", detail="IHC 3+"))
+    'positive, IHC 3+'
+    >>> _show(Biomarker(name="PD-L1", result="positive", value=8, scoring="CPS"))
+    'positive, CPS 8'
+    """
     parts = [b.result or ""]
-    if b.value is not None:
-        parts.append(f"{b.scoring or ''} {b.value:g}".strip())
+    value = f"{b.scoring or ''} {b.value:g}".strip() if b.value is not None else ""
+    if value and not (b.detail and b.detail.startswith(value)):  # "IHC 3" inside "IHC 3+"
+        parts.append(value)
     if b.detail:
         parts.append(b.detail)
     return ", ".join(p for p in parts if p)
