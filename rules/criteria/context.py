@@ -88,6 +88,19 @@ def _closed_before(text: str, pos: int, target: int) -> bool:
     return False
 
 
+def _opened_after(text: str, end: int, pos: int) -> bool:
+    """Whether ``pos`` sits in a parenthetical opened after the target: "At least one
+    measurable lesion by RECIST 1.1 (The part of radiation treatment in the palliative setting
+    is excluded.)" - the bracket's "excluded" is about its own words, not the lesion."""
+    depth = 0
+    for ch in text[end:pos]:
+        if ch in "([":
+            depth += 1
+        elif ch in ")]" and depth:
+            depth -= 1
+    return depth > 0
+
+
 def _exception_text(text: str, start: int) -> str:
     m = _EXC_END.search(text, start)
     return text[start : m.start() if m else len(text)].strip(" ,:")
@@ -129,7 +142,12 @@ def context(text: str, start: int, end: int) -> Context:
                     and not _closed_before(text, m.start(), start)
                 )
             elif rule.direction == "backward":
-                ok = m.start() >= end and m.end() <= right + len(m.group()) and m.start() <= right
+                ok = (
+                    m.start() >= end
+                    and m.end() <= right + len(m.group())
+                    and m.start() <= right
+                    and (rule.category == "EXCEPTION" or not _opened_after(text, end, m.start()))
+                )
             else:
                 ok = not (start <= m.start() < end)
             if not ok:

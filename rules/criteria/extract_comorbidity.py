@@ -76,7 +76,8 @@ def comorbidity(m: re.Match[str], text: str, polarity: str) -> Params:
         "_anchor": (mentions[0].start, mentions[0].end),
     }
     if re.search(
-        r"(?i)\b(?:active|uncontrolled|current(?:ly)?|ongoing|untreated|unstable|"
+        r"(?i)\b(?:active|uncontroll(?:ed|able)|uncontroled|current(?:ly)?|ongoing|untreated|unstable|"
+        r"decompensated|poorly[- ]controlled|not (?:well[- ]|adequately )?controlled|"
         r"requiring (?:systemic )?(?:treatment|therapy)|clinically significant)\b",
         text,
     ):
@@ -90,6 +91,12 @@ def comorbidity(m: re.Match[str], text: str, polarity: str) -> Params:
         any(_qualified(text, x) or _severity(text, x) for x in mentions)
         or _DIAGNOSIS_DATE.search(text)
         or _DEFINITION.search(text)
+        or (
+            polarity == "exclusion"  # "Confirmed HCV RNA positive" required: none is sure
+            and not params.get("active")  # "active hepatitis B": unknown for a resolved one
+            and _VIRAL_LOAD.search(text)
+            and any(_HEPATITIS.match(x.id) for x in mentions)
+        )
     ):
         # "nonatherosclerotic stroke", "non-typable HCV genotype", "date of COPD diagnosis
         # is before 1997": a subtype or a date the profile does not record
@@ -99,6 +106,16 @@ def comorbidity(m: re.Match[str], text: str, polarity: str) -> Params:
 
 
 QUALIFIED_CONFIDENCE = 0.7
+#: Hepatitis defined by a core antibody or a viral-load threshold ("positive HBcAb and HBV DNA
+#: above the detection limit"): a patient with a resolved infection (core antibody,
+#: undetectable DNA) does not have it, and a diagnosis alone does not tell ("Confirmed HCV RNA
+#: positive" is not such a definition: chronic hepatitis C has it)
+_VIRAL_LOAD = re.compile(
+    r"(?i)\b(?:core antibod\w*|HBcAb|anti-?HBc|HBc)\b|\b(?:un)?detectable\b|"
+    r"\b(?:above|higher than|exceed\w*|greater than|more than)\b[^.;]{0,50}?"
+    r"\b(?:limit|detection|copies|IU|ULN)\b|(?:≥|>=|>)\s*\d[\d,.]*\s*(?:copies|IU)\b"
+)
+_HEPATITIS = re.compile(r"hepatitis_[bc]$")
 #: An exception word right before a condition ("other than COPD", "(other than asthma)",
 #: "except hypothyroidism"): the condition is carved out of the criterion, not named by it.
 _OTHER_THAN = re.compile(
@@ -201,7 +218,8 @@ _SEVERITY_BEFORE = re.compile(
 #: ... or after it: "sickle cell anemia during acute crisis", "asthma requiring hospitalization",
 #: "mechanical ventilation for > 48 hours" (matched at the mention's end).
 _SEVERITY_AFTER = re.compile(
-    r"(?i)[^.;:]{0,40}?\b(?:for\s+(?:more than|over|at least|longer than|>|≥|>=)?\s*\d+\s*"
+    r"(?i)[^.;:]{0,40}?\b(?:(?:III|IV|[34])(?:rd|th)?\s+degree|(?:grade|stage)\s*(?:≥|>=|>)?\s*(?:III|IV|[2-4])\b|"
+    r"for\s+(?:more than|over|at least|longer than|>|≥|>=)?\s*\d+\s*"
     r"(?:hours?|days?|h)\b|during\s+(?:an?\s+)?(?:acute\s+)?(?:crisis|crises|exacerbation|attack|"
     r"episode|flare)|requiring\s+(?:\w+\s+){0,2}?(?:hospitali[sz]ation|intubation|emergency|ICU|"
     r"admission|mechanical ventilation|oxygen)|(?:exacerbation|crisis|crises|attack|subtype|variant)s?\b"

@@ -29,7 +29,7 @@ _HISTO = re.compile(
 _EXTENTS = (
     ("locally advanced", r"locally[- ]advanced|locoregionally advanced"),
     ("metastatic", r"metasta(?:tic|ses|sis|sized)|stage\s*iv\b|distant"),
-    ("recurrent", r"recurren(?:t|ce)|relaps(?:ed|e)"),
+    ("recurrent", r"recurren(?:t|ce)|recurred|relaps(?:ed|e)"),
     ("advanced", r"(?<!locally )(?<!locally-)advanced"),
     (
         "unresectable",
@@ -125,10 +125,57 @@ def stages_between(first: str, last: str) -> list[str]:
     return out
 
 
+#: What an extent or stage word may qualify besides the cancer: a procedure or an event of
+#: another illness ("ascites requiring recurrent drainage procedures")
+_OTHER_NOUN = re.compile(
+    r"(?i)(?:drainage|paracentes[ie]s|thoracentes[ie]s|transfusions?|hospitali[sz]ations?|falls?|"
+    r"miscarriages?|abortions?)\b"
+)
+#: at most five words (commas, "or", "and") between the qualifier and the illness it qualifies
+_GAP = re.compile(r"(?i)[\s,/-]*(?:[a-z][\w'-]*[\s,/-]+){0,5}")
+_REGARDLESS = re.compile(
+    r"(?i)\b(?:regardless of|irrespective of|independent(?:ly)? of)\b[^.;()]{0,70}\w+$"
+)
+_NEW_OR = re.compile(
+    r"(?i)\b(?:newly[- ]diagnosed|de novo|untreated|treatment[- ]na[iï]ve)\s*(?:,|/|or|and/or)\s*"
+    r"(?:\w+\s+){0,2}?(?:recurren(?:t|ce)|recurred|relaps(?:ed|e))$"
+)
+_NYHA_BEFORE = re.compile(r"(?i)\b(?:NYHA|New York Heart Association)\b[^.;]{0,25}$")
+
+
+def _of_other_illness(text: str, end: int, others: list[tuple[int, int]]) -> bool:
+    """The word ending at ``end`` qualifies another illness or a procedure named within five
+    words after it ("recurrent bacterial, fungal, or viral infections", "refractory
+    hypertension", "Stage II to IV congestive heart failure"), not the cancer."""
+    if _REGARDLESS.search(text, max(0, end - 90), end) or _NEW_OR.search(
+        text, max(0, end - 60), end
+    ):
+        # "(regardless of whether the disease is first or recurrent)", "newly diagnosed or
+        # relapsed AML": either state is allowed, so the word is no requirement
+        return True
+    gap = _GAP.match(text, end)
+    stop = gap.end() if gap else end
+    if _OTHER_NOUN.search(text[end : stop + 20].split(";")[0].split(".")[0]):
+        return True
+    return any(end <= s <= stop and _GAP.fullmatch(text, end, s) for s, _ in others)
+
+
+def _other_illnesses(text: str) -> list[tuple[int, int]]:
+    cancers = [(x.start, x.end) for x in vocab.find_cancers(text)]
+    return [
+        (x.start, x.end)
+        for x in vocab.find_comorbidities(text)
+        if not any(s <= x.start < e for s, e in cancers)
+    ]
+
+
 def _facet_stage(text: str) -> dict[str, Any]:
     params: dict[str, Any] = {}
     stages: list[str] = []
+    others = _other_illnesses(text)
     for m in _STAGE.finditer(text):
+        if _of_other_illness(text, m.end(), others) or _NYHA_BEFORE.search(text, 0, m.start()):
+            continue  # "Stage II to IV congestive heart failure", "NYHA stage III"
         # "Stage IIIB (non amenable to curative-intent ... treatment) or IV": the bracket
         # qualifies a stage; its own words are no stages
         more = _BRACKET.sub(" ", m.group("more") or "")
@@ -146,7 +193,11 @@ def _facet_stage(text: str) -> dict[str, Any]:
             last = (name, tok)
     if stages:
         params["stages"] = list(dict.fromkeys(stages))
-    extents = [name for name, rx in _EXTENTS_RE if rx.search(text)]
+    extents = [
+        name
+        for name, rx in _EXTENTS_RE
+        if any(not _of_other_illness(text, x.end(), others) for x in rx.finditer(text))
+    ]
     if "borderline resectable" in extents and "resectable" in extents:
         extents.remove("resectable")
     if extents:
@@ -159,7 +210,10 @@ def _facet_stage(text: str) -> dict[str, Any]:
             params["resectable"] = False
         elif "resectable" in extents:
             params["resectable"] = True
-        if re.search(r"(?i)relapsed|refractory", text):
+        if any(
+            not _of_other_illness(text, x.end(), others)
+            for x in re.finditer(r"(?i)relapsed|refractory", text)
+        ) and not re.search(r"(?i)newly[- ]diagnosed\s*(?:,|/|or)\s*(?:relaps|recurr)", text):
             params["relapsed_refractory"] = True
         if not params["extent"]:
             del params["extent"]

@@ -34,12 +34,12 @@ _PLANNED = re.compile(
     r"intend\w* to (?:receive|start|treat)|about to (?:receive|start)|indicated for|considered for)"
 )
 _NOT_THERAPY = re.compile(
-    r"(?i)\b(?:toxic\w*|adverse (?:events?|effects?|reactions?)|side[- ]effects?|recover\w*|"
+    r"(?i)\b(?:toxic\w*|adverse (?:events?|effects?|reactions?)|(?:ir|tr)?AEs?|side[- ]effects?|recover\w*|"
     r"hypersensitiv\w*|allerg\w*|intoleran\w*|contraindicat\w*|due to|caused by|effects? of|"
     r"induced by|secondary to|related to|attributed to)\b"
 )
 _CUE_TOPICS = (
-    (("toxic", "adverse", "side", "recover"), "toxicity_recovery"),
+    (("toxic", "adverse", "side", "recover", "ae", "irae", "trae"), "toxicity_recovery"),
     (("hypersens", "allerg", "intoler"), "allergy"),
     (("contraind",), "contraindication"),
 )
@@ -91,6 +91,60 @@ def surgery_sites_named(text: str) -> list[str]:
     return sorted(found)
 
 
+#: the target named right before "targeted therapy" ("TROP2-targeted", "anti-KRAS targeted")
+_TARGET_BEFORE = re.compile(
+    r"(?:\banti-?)?\b((?=[A-Za-z0-9]*[A-Z0-9]{2})(?=[A-Za-z0-9]*\d|[A-Z0-9]{3,})[A-Za-z0-9]{2,10})"
+    r"(?:[- ]|\s*-\s*)$"
+)
+#: drugs or classes named after these words are carved out of the criterion ("antileukemic
+#: therapy other than SNDX-5613 except for short-term ... corticosteroids and/or hydroxyurea")
+_CARVE = re.compile(
+    r"(?i)\b(?:other than|except(?:\s+for)?|excluding|with the exceptions? of|apart from|"
+    r"aside from|besides)\b"
+)
+
+
+_FOR_ILLNESS_RX = re.compile(
+    r"(?i)\s+(?:to (?:prevent|treat|control|manage)|for (?:the )?(?:prevention|treatment|"
+    r"prophylaxis|management|control) of)\s+(?:\w+\s+){0,2}?(?P<ill>\w[\w-]*)"
+)
+
+
+class _ForIllness:
+    """A generic "systemic treatment" said to be for another illness ("to prevent GVHD")."""
+
+    @staticmethod
+    def match(text: str, end: int) -> bool:
+        m = _FOR_ILLNESS_RX.match(text, end)
+        if not m:
+            return False
+        tail = text[m.start("ill") : m.start("ill") + 60]
+        return bool(vocab.find_comorbidities(tail)) and not vocab.find_cancers(tail)
+
+
+_FOR_ILLNESS = _ForIllness()
+
+
+def _carve_out(params: dict[str, Any], text: str, found: list[vocab.Mention]) -> None:
+    carve = _CARVE.search(text)
+    if not carve:
+        return
+    kept = [x for x in found if x.start < carve.start()]
+    if not kept:
+        return  # the carve-out words open the item: nothing stands before them
+    out = [x for x in found if x.start >= carve.start()]
+    if not out:
+        return
+    own = {x.id for x in kept}
+    params["drugs"] = [d for d in params["drugs"] if d in own or not any(x.id == d for x in out)]
+    params["classes"] = [
+        c for c in params["classes"] if c in own or not any(x.id == c for x in out)
+    ]
+    end = _CLAUSE_END.search(text, carve.end())
+    params["exceptions"] = [text[carve.end() : end.start() if end else len(text)].strip(" ,:")]
+    params["_carved"] = True
+
+
 def _therapy_params(text: str) -> dict[str, Any]:
     params: dict[str, Any] = {"drugs": [], "classes": []}
     regimens: list[str] = []
@@ -107,11 +161,24 @@ def _therapy_params(text: str) -> dict[str, Any]:
             params["drugs"] += vocab.regimen_drugs(x.id) or []
     params["drugs"] = list(dict.fromkeys(params["drugs"]))
     params["classes"] = list(dict.fromkeys(params["classes"]))
+    _carve_out(params, text, found)
+    for x in found:
+        if x.id == "targeted_therapy" and (t := _TARGET_BEFORE.search(text, 0, x.start)):
+            # "TROP2-targeted therapy", "anti-KRAS targeted agent": a therapy against that
+            # target, not any targeted therapy
+            if "targeted_therapy" in params["classes"]:
+                params["classes"].remove("targeted_therapy")
+            params.setdefault("targets", []).append(t.group(1))
     if regimens:
         params["regimens"] = regimens
     if "anticancer_therapy" in params["classes"]:
         params["classes"].remove("anticancer_therapy")
-        params["any_anticancer"] = True
+        generic = [x for x in found if x.id == "anticancer_therapy"]
+        if not all(_FOR_ILLNESS.match(text, x.end) for x in generic):
+            params["any_anticancer"] = True
+        else:
+            params["_for_illness"] = True
+        # else "systemic treatment to prevent GVHD": the illness's treatment, not an anticancer one
     if "radiotherapy" in params["classes"]:
         params["kind"] = "radiotherapy"
     elif surgery := _SURGERY.search(text):
@@ -133,10 +200,18 @@ def _therapy_params(text: str) -> dict[str, Any]:
 def prior_therapy(m: re.Match[str], text: str, polarity: str) -> Params:
     params = _therapy_params(text)
     _drop_reference_drugs(params, text)
+    for_illness = params.pop("_for_illness", False)
+    carved = params.pop("_carved", False)
     if not (
         params["drugs"] or params["classes"] or params.get("any_anticancer") or params.get("kind")
     ):
+        if for_illness:  # "Any concurrent systemic treatment to prevent GVHD"
+            return {"_kind": "other", "topic": "medication", "_confidence": 0.5}
         return None
+    if carved and params.get("any_anticancer"):
+        # "any antileukemic therapy other than SNDX-5613 except for ... hydroxyurea": the
+        # carve-outs are named, but a treatment history cannot be checked against them
+        params["_confidence"] = SETTING_CONFIDENCE
     anchor = params.get("_anchor", (0, 0))[0]
     if _PLANNED.search(text[:anchor] or text):  # "to be treated with", "candidate for"
         return {"_kind": "other", "topic": "planned_treatment", "planned": True, "_confidence": 0.5}
@@ -294,6 +369,8 @@ def current_therapy(m: re.Match[str], text: str, polarity: str) -> Params:
     immunosuppressive therapy", "Anticoagulation therapy"): the prior-therapy reading, kept
     only when it is about the present."""
     params = prior_therapy(m, text, polarity)
+    if params is not None and params.get("topic") == "medication":
+        return params  # "Any concurrent systemic treatment to prevent GVHD"
     if params is None or not params.get("current"):
         return None
     label = _LABEL.match(text)
@@ -326,6 +403,9 @@ def treatment_naive(m: re.Match[str], text: str, polarity: str) -> Params:
     return params
 
 
+_REQUIRING = re.compile(r"(?i)\b(?:requir\w*|needing|needed|treated with|managed with)\b")
+
+
 def washout(m: re.Match[str], text: str, polarity: str) -> Params:
     g = m.groupdict()
     v = number(g.get("v") or "")
@@ -335,6 +415,15 @@ def washout(m: re.Match[str], text: str, polarity: str) -> Params:
         return None
     params = _therapy_params(text)
     _drop_reference_drugs(params, text)
+    params.pop("_for_illness", None)
+    if params.pop("_carved", False) and params.get("any_anticancer"):
+        params["_confidence"] = SETTING_CONFIDENCE
+    anchor = params.get("_anchor", (0, 0))[0]
+    ill = vocab.find_comorbidities(text[:anchor])
+    if ill and _REQUIRING.search(text, ill[-1].end, anchor):
+        # "infections requiring systemic treatment within 14 days", "GVHD requiring systemic
+        # treatment within 4 weeks": the illness's treatment, not the patient's anticancer one
+        return None
     if re.search(
         r"(?i)\b(?:investigational|research|experimental|clinical (?:trial|study|research))\b", text
     ):

@@ -285,6 +285,12 @@ _SEX_AS_SUBJECT = re.compile(
 )
 
 
+#: The number after a scale's name is an age, an edition or a count, not a score
+_NOT_A_SCORE = re.compile(
+    r"(?i)(?:st|nd|rd|th)\b|\s*(?:years?|yrs?|months?|edition|ed\.|revision|classification)\b"
+)
+
+
 def performance_status(m: re.Match[str], text: str, polarity: str) -> Params:
     g = m.groupdict()
     if (g.get("scale") or "").lower() == "who" and (
@@ -301,6 +307,8 @@ def performance_status(m: re.Match[str], text: str, polarity: str) -> Params:
         if scale_word.startswith(("who", "world"))
         else "ECOG"
     )
+    if any(g.get(k) and _NOT_A_SCORE.match(m.string, m.end(k)) for k in ("lo", "hi", "hi2", "hi3")):
+        return None  # "(for participants < 16 years of age)", "WHO 4th edition (2017) criteria"
     found = [number(g[k]) for k in ("lo", "hi", "hi2", "hi3") if g.get(k)]
     values = [v for v in found if v is not None]
     if not values:
@@ -340,7 +348,36 @@ def measurable_disease(m: re.Match[str], text: str, polarity: str) -> Params:
     return params
 
 
+#: CNS lesions named only to say how lesions are measured ("Metastatic lesions in CNS or in
+#: brain cannot be used for target lesions") or as an example of a lesion or an organ
+#: ("evaluable lesion (e.g. brain lesion ...)", "in no more than 3 organs (including brain)")
+_CNS_NOT_TARGET = re.compile(
+    r"(?i)\b(?:cannot|can not|may not|must not|should not|will not|are not|is not)\s+(?:be\s+)?"
+    r"(?:used|considered|selected|chosen|counted|assessed)\b[^.;]{0,30}\btarget"
+)
+#: the metastases the match ends on are another organ's ("brain MRI (and liver MRI in case of
+#: liver metastases)")
+_CNS_OTHER_ORGAN = re.compile(
+    r"(?i)\b(?:MRI|CT|scans?|imaging)\b[^.;]*\b(?:liver|hepatic|bone|lung|adrenal|nodal|lymph node|"
+    r"skin|peritoneal|pleural)\s+(?:metasta\w*|lesions?|disease|mets)\b"
+)
+_CNS_EXAMPLE = re.compile(r"(?i)(?:\(|\b)(?:e\.?\s?g\.?|for example|such as|including)\s*[,:]?\s*$")
+
+
+def _cns_only_mentioned(m: re.Match[str], text: str) -> bool:
+    start = max(text.rfind(". ", 0, m.start()), text.rfind(";", 0, m.start())) + 1
+    stops = [i for i in (text.find(". ", m.end()), text.find(";", m.end())) if i >= 0]
+    sentence = text[start : min(stops) if stops else len(text)]
+    return bool(
+        _CNS_NOT_TARGET.search(sentence)
+        or _CNS_EXAMPLE.search(text, max(0, m.start() - 25), m.start())
+        or _CNS_OTHER_ORGAN.search(m.group())
+    )
+
+
 def cns_metastases(m: re.Match[str], text: str, polarity: str) -> Params:
+    if _cns_only_mentioned(m, text):
+        return None
     allow_at = _CNS_ALLOWED.search(text, m.end())
     paren = text.find("(", m.end())
     cut = min(

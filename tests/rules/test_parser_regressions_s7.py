@@ -1,0 +1,249 @@
+"""Criteria-reading mistakes found by a user audit on blood cancers (session 7, 2026-11-21).
+
+Two referral letters (relapsed DLBCL after R-CHOP and R-GemOx; relapsed/refractory myeloma
+after VRd, ASCT, lenalidomide and DPd) were matched over the bundled corpus and every
+rule-out was read against the trial's own words. Each test below is one of those trials'
+sentences (real records from ``rules/data/bundled``) with what it says and what it does not.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import pytest
+
+from rules.corpus import bundled_trials
+from rules.criteria import parse_criteria, parse_trial
+
+
+@cache
+def _trials():
+    return {t.nct_id: t for t in bundled_trials()}
+
+
+def _crit(nct: str, starts: str):
+    return next(c for c in parse_trial(_trials()[nct]) if c.text.startswith(starts))
+
+
+def _one(text: str, header: str = "Exclusion Criteria:"):
+    return parse_criteria(f"{header}\n* {text}")[0]
+
+
+def _sure_ruleout(c) -> bool:
+    return c.confidence >= 0.8
+
+
+# -- 1. "recurrent"/"refractory"/"stage" qualifying another illness are no disease extent -----
+
+
+@pytest.mark.parametrize(
+    ("nct", "starts"),
+    [
+        ("NCT05814159", "Known presence or suspicion of active, chronic, or recurrent"),
+        ("NCT05907980", "Uncontrolled pleural effusion, pericardial effusion, or ascites"),
+        ("NCT05925803", "Known active current or history of recurrent infections"),
+        ("NCT03895671", "Stage II to IV congestive heart failure"),
+        ("NCT03058094", "Any unstable system disease including refractory hypertension"),
+        ("NCT03801200", ". Current clinically relevant cardiovascular disease"),
+    ],
+)
+def test_extent_words_of_another_illness_are_no_stage(nct, starts):
+    c = _crit(nct, starts)
+    assert c.kind != "stage"
+    assert "stage" not in str(c.params)
+
+
+def test_progressed_or_recurred_is_a_recurrent_extent_nct02576665():
+    c = _crit("NCT02576665", "Patient has an advanced malignancy that has progressed or recurred")
+    assert c.kind == "stage"
+    assert "recurrent" in c.params["extent"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Patients with newly diagnosed or relapsed AML",
+        "Newly diagnosed, relapsed or refractory AML",
+    ],
+)
+def test_newly_diagnosed_or_relapsed_requires_neither(text):
+    c = _one(text, "Inclusion Criteria:")
+    assert "recurrent" not in str(c.params) and "relapsed_refractory" not in str(c.params)
+
+
+def test_regardless_of_whether_recurrent_is_no_requirement_nct05863234():
+    c = _crit("NCT05863234", "Patients diagnosed with ANKL")
+    assert c.kind not in ("stage", "performance_status")
+
+
+def test_relapsed_refractory_myeloma_still_reads_as_relapsed():
+    c = _one("Relapsed or refractory multiple myeloma", "Inclusion Criteria:")
+    stage = next(p["params"] for p in c.params["all_of"] if p["kind"] == "stage")
+    assert stage["extent"] == ["recurrent"] and stage["relapsed_refractory"] is True
+
+
+# -- 2. a number after a performance scale that is an age or an edition ------------------------
+
+
+def test_lansky_for_participants_under_16_years_is_no_score_nct05521087():
+    c = _crit("NCT05521087", "Performance status greater than or equal to")
+    assert not (c.kind == "performance_status" and c.params["score"]["value"] == 16)
+
+
+def test_who_4th_edition_is_no_who_performance_status_nct05863234():
+    c = _crit("NCT05863234", "Patients diagnosed with ANKL")
+    assert c.kind != "performance_status"
+
+
+def test_lansky_score_still_read():
+    c = _one("Lansky score of 50 or more", "Inclusion Criteria:")
+    assert c.params == {"scale": "Lansky", "score": {"op": ">=", "value": 50.0, "unit": None}}
+
+
+# -- 3. CNS lesions named only to say how disease is measured ----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("nct", "starts"),
+    [
+        ("NCT04044170", "Patient has measurable disease, as per the Response"),
+        ("NCT04402008", "Patient has measurable NSCLC disease"),
+        ("NCT04318938", "At least 1 measurable (i.e., target) lesion"),
+        ("NCT03955198", "Patients with 1 to 5 metastases in total"),
+    ],
+)
+def test_cns_lesions_as_measurement_rules_are_no_cns_requirement(nct, starts):
+    assert _crit(nct, starts).kind != "cns_metastases"
+
+
+def test_intracranial_target_lesion_is_still_required_nct04870190():
+    c = _crit("NCT04870190", "According to RECIST1.1, the patient has at least 1 intracranial")
+    assert c.kind == "cns_metastases"
+
+
+def test_an_excluded_inside_a_bracket_after_the_target_does_not_negate_it_nct05277701():
+    c = _crit("NCT05277701", "At least one measurable lesion by RECIST 1.1")
+    assert c.kind == "measurable_disease"
+    assert not c.params.get("negated")
+
+
+# -- 4. an illness's own treatment is no anticancer therapy ------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("nct", "starts"),
+    [
+        ("NCT05309213", "Within 14 days before enrollment, there were active or uncontrollable"),
+        ("NCT06576635", "Active infection requiring systemic therapy within 7 days"),
+        ("NCT05993949", "Acute or chronic GVHD requiring systemic treatment within 4 weeks"),
+        ("NCT04646330", "Has an active autoimmune disease that has required systemic treatment"),
+    ],
+)
+def test_illness_requiring_systemic_treatment_is_no_washout(nct, starts):
+    c = _crit(nct, starts)
+    assert c.kind != "washout"
+    assert not c.params.get("any_anticancer")
+
+
+def test_systemic_treatment_to_prevent_gvhd_is_no_anticancer_therapy_nct05406817():
+    c = _crit("NCT05406817", "Any concurrent systemic treatment to prevent GVHD")
+    assert c.kind not in ("prior_therapy", "comorbidity")
+
+
+def test_washout_of_anticancer_therapy_still_read():
+    c = _one("Has received prior systemic anti-cancer therapy within 4 weeks prior to allocation")
+    assert c.kind == "washout" and c.params["any_anticancer"] is True
+
+
+# -- 5. prior-therapy readings --------------------------------------------------------------
+
+
+def test_adverse_events_of_prior_therapy_are_toxicity_recovery_nct05466149():
+    c = _crit("NCT05466149", "AEs from prior anticancer therapy that have not resolved")
+    assert c.kind == "other" and c.params["topic"] == "toxicity_recovery"
+
+
+def test_trop2_targeted_therapy_is_not_any_targeted_therapy_nct06480136():
+    c = _crit("NCT06480136", "Previous receipt of TROP2-targeted therapy")
+    assert "targeted_therapy" not in str(c.params)
+
+
+def test_anti_kras_targeted_agent_keeps_the_named_drugs_nct05651269():
+    c = _crit("NCT05651269", "Previous treatment with sotorasib")
+    assert c.kind == "prior_therapy"
+    assert c.params["drugs"] == ["sotorasib", "gemcitabine"]
+    assert c.params["classes"] == [] and c.params["targets"] == ["KRAS"]
+
+
+def test_drugs_after_other_than_and_except_are_carve_outs_nct05406817():
+    c = _crit("NCT05406817", "Any commercially available or investigational antileukemic")
+    assert c.params["drugs"] == [] and c.params["classes"] == []
+    assert c.params["any_anticancer"] is True
+    assert "hydroxyurea" in " ".join(c.params["exceptions"])
+    assert not _sure_ruleout(c)  # a history cannot be checked against the carve-outs
+
+
+def test_prior_targeted_therapy_still_read():
+    c = _one("Prior targeted therapy")
+    assert c.kind == "prior_therapy" and c.params["classes"] == ["targeted_therapy"]
+
+
+# -- 6. comorbidities with a control or severity qualifier ----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("nct", "starts"),
+    [
+        ("NCT06097962", "Clinically uncontrollable hypertension"),
+        ("NCT06382129", "Hypertension poorly controlled by two antihypertensive drugs"),
+        ("NCT05682924", "the presence of hypertension III degree"),
+        ("NCT04835519", "Patients with uncontrollable diabetes"),
+        ("NCT04007835", "Decompensated diabetes mellitus"),
+    ],
+)
+def test_qualified_hypertension_or_diabetes_is_not_any(nct, starts):
+    c = _crit(nct, starts)
+    assert c.kind == "comorbidity"
+    assert c.params.get("active") or not _sure_ruleout(c)
+
+
+def test_intracranial_hypertension_is_not_hypertension_nct04835519():
+    c = _crit("NCT04835519", "Intracranial hypertension or disorder of consciousness")
+    assert c.params["conditions"] == ["intracranial_hypertension"]
+
+
+@pytest.mark.parametrize(
+    ("nct", "starts"),
+    [
+        ("NCT04272125", "Subjects with positive HBsAg or HBcAb positive"),
+        ("NCT05739409", "Subjects with positive hepatitis B surface antigen"),
+        ("NCT05879978", "Presence of hepatitis B core (HBc) antibody together with"),
+    ],
+)
+def test_hepatitis_defined_by_viral_load_is_not_a_sure_ruleout(nct, starts):
+    c = _crit(nct, starts)
+    assert c.kind == "comorbidity" and c.params.get("qualified") is True
+    assert not _sure_ruleout(c)
+
+
+def test_plain_hepatitis_b_and_hypertension_still_sure():
+    assert _sure_ruleout(_one("Hepatitis B")) and _one("Hepatitis B").kind == "comorbidity"
+    c = _one("Uncontrolled hypertension")
+    assert c.params["conditions"] == ["hypertension"] and c.params["active"] is True
+
+
+def test_hcv_rna_positive_alone_stays_a_sure_ruleout():
+    # TREC 2021 NCT03939013 exc-1: a patient with chronic hepatitis C has it
+    c = _one("Confirmed HCV RNA positive result (chronic HCV infection) prior to study recruitment")
+    assert c.params["conditions"] == ["hepatitis_c"] and _sure_ruleout(c)
+    assert not c.params.get("qualified")
+
+
+def test_recurrent_arrhythmia_in_a_no_item_is_no_stage():
+    # TREC 2021 NCT00006021 inc-26 ruled out a myeloma patient "with recurrent disease"
+    c = _one(
+        "No cardiac arrhythmias including recurrent supraventricular arrhythmia, any type of "
+        "sustained ventricular arrhythmia",
+        "Inclusion Criteria:",
+    )
+    assert c.kind == "comorbidity" and "extent" not in str(c.params)
