@@ -78,7 +78,7 @@ def comorbidity(m: re.Match[str], text: str, polarity: str) -> Params:
     if re.search(
         r"(?i)\b(?:active|uncontroll(?:ed|able)|uncontroled|current(?:ly)?|ongoing|untreated|unstable|"
         r"decompensated|poorly[- ]controlled|not (?:well[- ]|adequately )?controlled|"
-        r"requiring (?:systemic )?(?:treatment|therapy)|clinically significant)\b",
+        r"requir\w*\s+(?:(?!replacement\b)[\w-]+\s+){0,5}?(?:treatment|therapy)|clinically significant)\b",
         text,
     ):
         params["active"] = True

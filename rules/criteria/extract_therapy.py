@@ -197,6 +197,12 @@ def _therapy_params(text: str) -> dict[str, Any]:
     return params
 
 
+_INVESTIGATIONAL_BEFORE = re.compile(
+    r"(?i)\b(?:investigational|experimental|non-?registered|unapproved|unlicensed)\s+"
+    r"(?:(?:and|or|/|,)\s*(?:[\w-]+\s+)?)?$"
+)
+
+
 def prior_therapy(m: re.Match[str], text: str, polarity: str) -> Params:
     params = _therapy_params(text)
     _drop_reference_drugs(params, text)
@@ -208,6 +214,11 @@ def prior_therapy(m: re.Match[str], text: str, polarity: str) -> Params:
         if for_illness:  # "Any concurrent systemic treatment to prevent GVHD"
             return {"_kind": "other", "topic": "medication", "_confidence": 0.5}
         return None
+    at = params.get("_anchor", (0, 0))[0]
+    if _INVESTIGATIONAL_BEFORE.search(text, max(0, at - 60), at):
+        # "Use of investigational and non-registered immunosuppressants": only such drugs, which
+        # a treatment history does not tell apart from the approved ones
+        params["_confidence"] = SETTING_CONFIDENCE
     if carved and params.get("any_anticancer"):
         # "any antileukemic therapy other than SNDX-5613 except for ... hydroxyurea": the
         # carve-outs are named, but a treatment history cannot be checked against them
@@ -224,8 +235,13 @@ def prior_therapy(m: re.Match[str], text: str, polarity: str) -> Params:
     if _NON_RESPONSE.search(text):
         params["refractory"] = True
     ill = vocab.find_comorbidities(text[:anchor])
-    if ill and not _THERAPY_CUE.search(text[max(0, anchor - 35) : anchor]):
-        return None  # "ILD ..., radiation pneumonitis requiring steroids": a comorbidity
+    if ill and (
+        not _THERAPY_CUE.search(text[max(0, anchor - 35) : anchor])
+        or _REQUIRING.search(text, ill[-1].end, anchor)
+    ):
+        # "ILD ..., radiation pneumonitis requiring steroids", "autoimmune disease requiring
+        # the use of systemic immunosuppressive therapy": a comorbidity
+        return None
     if re.search(r"(?i)\b(?:refractory|resistan\w+|progress\w*|failure|failed|relapsed)\b", text):
         params["refractory"] = True
     if is_current(text, anchor, params):
@@ -403,7 +419,12 @@ def treatment_naive(m: re.Match[str], text: str, polarity: str) -> Params:
     return params
 
 
-_REQUIRING = re.compile(r"(?i)\b(?:requir\w*|needing|needed|treated with|managed with)\b")
+#: an illness's own treatment ("infections requiring systemic treatment", "ailments treated
+#: with high doses of glucocorticoids"); "X and are currently treated with Y" also names Y
+_REQUIRING = re.compile(
+    r"(?i)\b(?:requir\w*|needing|needed|(?<!currently )(?<!are )(?<!is )(?<!being )"
+    r"(?:treated|managed) with)\b"
+)
 
 
 def washout(m: re.Match[str], text: str, polarity: str) -> Params:

@@ -247,3 +247,39 @@ def test_recurrent_arrhythmia_in_a_no_item_is_no_stage():
         "Inclusion Criteria:",
     )
     assert c.kind == "comorbidity" and "extent" not in str(c.params)
+
+
+def test_autoimmune_disease_requiring_immunosuppressants_is_a_comorbidity_nct05507827():
+    # it ruled out a lymphoma patient for the prednisone of R-CHOP
+    c = _crit("NCT05507827", "Patients with known autoimmune disease requiring the use")
+    assert c.kind == "comorbidity" and c.params["classes"] == ["autoimmune_disease"]
+    assert c.params["active"] is True
+
+
+def test_ailments_treated_with_glucocorticoids_is_no_steroid_history_nct03799601():
+    c = _crit("NCT03799601", "Decompensated diabetes or other ailments treated with high doses")
+    assert c.kind == "comorbidity" and c.params["active"] is True
+
+
+def test_investigational_immunosuppressants_are_not_any_nct05921903():
+    c = _crit("NCT05921903", "Use of investigational and non-registered immunosuppressants")
+    assert not _sure_ruleout(c)
+    assert _sure_ruleout(_one("Prior anti-PD-1 therapy"))
+
+
+def test_currently_treated_with_an_antidepressant_stays_current_therapy():
+    # TREC 2021 NCT00844194 exc-1: the item names the medication the patient takes
+    c = _one(
+        "Have already a diagnosis of Depression and are currently treated with an "
+        "antidepressant medication for depression"
+    )
+    assert c.kind == "prior_therapy" and c.params["current"] is True
+
+
+def test_hypothyroidism_requiring_replacement_is_not_active_disease():
+    # TREC 2021 NCT01862510 inc-1: a patient with treated hypothyroidism has it
+    c = _one(
+        "Patients with the diagnosis of hypothyroidism that require thyroid replacement therapy.",
+        "Inclusion Criteria:",
+    )
+    assert c.params["conditions"] == ["hypothyroidism"] and not c.params.get("active")
