@@ -218,7 +218,7 @@ _SEVERITY_BEFORE = re.compile(
 #: ... or after it: "sickle cell anemia during acute crisis", "asthma requiring hospitalization",
 #: "mechanical ventilation for > 48 hours" (matched at the mention's end).
 _SEVERITY_AFTER = re.compile(
-    r"(?i)[^.;:]{0,40}?\b(?:(?:III|IV|[34])(?:rd|th)?\s+degree|(?:grade|stage)\s*(?:≥|>=|>)?\s*(?:III|IV|[2-4])\b|"
+    r"(?i)[^.;:]{0,40}?\b(?:limiting\b|(?:III|IV|[34])(?:rd|th)?\s+degree|(?:grade|stage)\s*(?:≥|>=|>|of)?\s*(?:I{1,3}V?|IV|[0-5])\b|"
     r"for\s+(?:more than|over|at least|longer than|>|≥|>=)?\s*\d+\s*"
     r"(?:hours?|days?|h)\b|during\s+(?:an?\s+)?(?:acute\s+)?(?:crisis|crises|exacerbation|attack|"
     r"episode|flare)|requiring\s+(?:\w+\s+){0,2}?(?:hospitali[sz]ation|intubation|emergency|ICU|"
@@ -248,12 +248,20 @@ def _severity(text: str, x: vocab.Mention) -> bool:
     settle it ("sickle cell anemia during acute crisis" for a patient with sickle cell)."""
     return bool(
         _SEVERITY_BEFORE.search(text, max(0, x.start - 40), x.start)
+        or (x.id != "heart_failure" and _STAGE_BEFORE.search(text, max(0, x.start - 40), x.start))
         or _SEVERITY_AFTER.match(text, x.end)
         or _EPISODE_WORDS.search(x.text)
         or _SEVERITY_IN.match(x.text)
     )
 
 
+#: A stage or grade of the illness before it ("Stage 3 chronic kidney disease"): having the
+#: illness does not settle it (a heart failure's NYHA stage or class is read as heart failure,
+#: as tests/rules/test_parser_regressions_rank.py asks)
+_STAGE_BEFORE = re.compile(
+    r"(?i)\b(?:stage|grade)\s*(?:I{1,3}V?|IV|[0-5])[a-c]?(?:\s*(?:-|–|to|or|and)\s*"
+    r"(?:I{1,3}V?|IV|[0-5]))?\s+(?:[\w-]+\s+){0,2}$"
+)
 #: The qualifier is part of the vocabulary's name ("poorly controlled diabetes", "severe angina").
 _SEVERITY_IN = re.compile(r"(?i)(?:poorly[- ]controlled|severe|symptomatic|life[- ]threatening)\b")
 

@@ -128,8 +128,26 @@ def stages_between(first: str, last: str) -> list[str]:
 #: What an extent or stage word may qualify besides the cancer: a procedure or an event of
 #: another illness ("ascites requiring recurrent drainage procedures")
 _OTHER_NOUN = re.compile(
-    r"(?i)(?:drainage|paracentes[ie]s|thoracentes[ie]s|transfusions?|hospitali[sz]ations?|falls?|"
-    r"miscarriages?|abortions?)\b"
+    r"(?i)\b(?:drainage|paracentes[ie]s|thoracentes[ie]s|transfusions?|hospitali[sz]ations?|falls?|"
+    r"miscarriages?|abortions?|nausea|vomiting|emesis|diarrh(?:o)?ea|constipation|pain|cough|"
+    r"headaches?|seizures?|pruritus|hypotension|an(?:a)?emia|hypo\w+emia|hyper\w+emia|"
+    r"thrombocytopenia|neutropenia|ascites|effusions?)\b"
+)
+_DISEASE_WORD = re.compile(
+    r"(?i)\b(?:disease|cancers?|tumou?rs?|carcinomas?|malignan\w*|neoplas\w*|lymphomas?|"
+    r"leuka?emias?|myelomas?|sarcomas?|melanomas?|and|with|who|that)\b"
+)
+#: ... or an illness named right before a stage ("Macular hole of stage 2", "CKD stage 3")
+_OTHER_BEFORE_STAGE = re.compile(
+    r"(?i)\b(?:hole|ulcers?|sores?|injur(?:y|ies)|CKD|kidney disease|renal (?:disease|failure)|"
+    r"hypertension|heart failure|lymph(?:o)?edema|fibrosis|retinopathy|nephropathy|"
+    r"neuropathy|sarcoidosis|decubitus)\s+(?:of\s+|at\s+)?(?:the\s+)?$"
+)
+#: a tissue source, not the disease's extent ("samples of primary or metastatic lesions")
+_TISSUE_SOURCE = re.compile(
+    r"(?i)\bprimary (?:or|and/or|and|/) metastatic (?:lesions?|tumou?rs?|sites?|tissues?|"
+    r"biops(?:y|ies))\b|\b(?:tissue|samples?|biops(?:y|ies)|specimens?)\b[^.;]{0,40}\bmetastatic "
+    r"(?:lesions?|sites?|tissue)\b"
 )
 #: at most five words (commas, "or", "and") between the qualifier and the illness it qualifies
 _GAP = re.compile(r"(?i)[\s,/-]*(?:[a-z][\w'-]*[\s,/-]+){0,5}")
@@ -155,9 +173,14 @@ def _of_other_illness(text: str, end: int, others: list[tuple[int, int]]) -> boo
         return True
     gap = _GAP.match(text, end)
     stop = gap.end() if gap else end
-    if _OTHER_NOUN.search(text[end : stop + 20].split(";")[0].split(".")[0]):
+    window = _DISEASE_WORD.split(text[end : stop + 20].split(";")[0].split(".")[0])[0]
+    if _OTHER_NOUN.search(window):  # "stage II-IV disease and pain" names the disease first
         return True
     return any(end <= s <= stop and _GAP.fullmatch(text, end, s) for s, _ in others)
+
+
+def _in_tissue_source(text: str, pos: int) -> bool:
+    return any(t.start() <= pos < t.end() for t in _TISSUE_SOURCE.finditer(text))
 
 
 def _other_illnesses(text: str) -> list[tuple[int, int]]:
@@ -174,7 +197,12 @@ def _facet_stage(text: str) -> dict[str, Any]:
     stages: list[str] = []
     others = _other_illnesses(text)
     for m in _STAGE.finditer(text):
-        if _of_other_illness(text, m.end(), others) or _NYHA_BEFORE.search(text, 0, m.start()):
+        if (
+            _of_other_illness(text, m.end(), others)
+            or _NYHA_BEFORE.search(text, 0, m.start())
+            or _OTHER_BEFORE_STAGE.search(text, max(0, m.start() - 40), m.start())
+            or any(0 <= m.start() - e <= 12 for _, e in others)  # "hypertension stage 2"
+        ):
             continue  # "Stage II to IV congestive heart failure", "NYHA stage III"
         # "Stage IIIB (non amenable to curative-intent ... treatment) or IV": the bracket
         # qualifies a stage; its own words are no stages
@@ -196,7 +224,11 @@ def _facet_stage(text: str) -> dict[str, Any]:
     extents = [
         name
         for name, rx in _EXTENTS_RE
-        if any(not _of_other_illness(text, x.end(), others) for x in rx.finditer(text))
+        if any(
+            not _of_other_illness(text, x.end(), others)
+            and not (name == "metastatic" and _in_tissue_source(text, x.start()))
+            for x in rx.finditer(text)
+        )
     ]
     if "borderline resectable" in extents and "resectable" in extents:
         extents.remove("resectable")

@@ -197,6 +197,10 @@ def _therapy_params(text: str) -> dict[str, Any]:
     return params
 
 
+_LIST_HEADER = re.compile(
+    r"(?i)\b(?:any|one|all|either|each) of the following\W*$|\bwithin the (?:stated|specified|"
+    r"listed|following) time ?frames?\b|^\W*(?:inclusion|exclusion) criteria for\b"
+)
 _INVESTIGATIONAL_BEFORE = re.compile(
     r"(?i)\b(?:investigational|experimental|non-?registered|unapproved|unlicensed)\s+"
     r"(?:(?:and|or|/|,)\s*(?:[\w-]+\s+)?)?$"
@@ -208,6 +212,10 @@ def prior_therapy(m: re.Match[str], text: str, polarity: str) -> Params:
     _drop_reference_drugs(params, text)
     for_illness = params.pop("_for_illness", False)
     carved = params.pop("_carved", False)
+    if _LIST_HEADER.search(text):
+        # "Treatment with any of the following anti-cancer therapies prior to the first dose
+        # within the stated timeframes.": its sub-items say what and when
+        return {"_kind": "other", "topic": "list_header", "_confidence": 0.5}
     if not (
         params["drugs"] or params["classes"] or params.get("any_anticancer") or params.get("kind")
     ):

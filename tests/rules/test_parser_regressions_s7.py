@@ -283,3 +283,59 @@ def test_hypothyroidism_requiring_replacement_is_not_active_disease():
         "Inclusion Criteria:",
     )
     assert c.params["conditions"] == ["hypothyroidism"] and not c.params.get("active")
+
+
+# -- 7. third pass: tissue sources, other illnesses' stages, list headers ----------------------
+
+
+@pytest.mark.parametrize(
+    ("nct", "starts"),
+    [
+        ("NCT06382129", "Consent to provide archival tumor tissue samples"),  # "metastatic lesions"
+        ("NCT05850520", "Macular hole of stage 2 and above"),  # ruled out a stage II myeloma
+        ("NCT06480136", "Refractory nausea, vomiting"),
+    ],
+)
+def test_no_disease_stage_or_extent(nct, starts):
+    c = _crit(nct, starts)
+    assert c.kind != "stage" and "stages" not in str(c.params) and "extent" not in str(c.params)
+
+
+def test_stage_of_the_disease_before_another_word_still_read():
+    c = _one("Patients with stage II-IV disease and pain", "Inclusion Criteria:")
+    assert c.kind == "stage" and c.params["stages"] == ["II", "III", "IV"]
+
+
+@pytest.mark.parametrize(
+    ("nct", "starts"),
+    [
+        ("NCT06032936", "Treatment with any of the following anti-cancer therapies"),
+        ("NCT02724163", "Inclusion criteria for treatment with gemtuzumab ozogamicin"),
+    ],
+)
+def test_a_therapy_list_header_is_no_therapy_history(nct, starts):
+    c = _crit(nct, starts)
+    assert c.kind == "other" and c.params["topic"] == "list_header"
+
+
+def test_a_list_with_its_drug_named_is_still_read():
+    c = _one("Prior chemotherapy with any of the following: cisplatin")
+    assert c.kind == "prior_therapy" and c.params["drugs"] == ["cisplatin"]
+
+
+def test_neuropathy_limiting_balance_is_not_any_neuropathy_nct05835856():
+    c = _crit("NCT05835856", "Painful arthritis, spinal stenosis")
+    assert c.params.get("qualified") is True and not _sure_ruleout(c)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "COPD gold stage I or IV.",  # TREC 2021 NCT00981851 x ct2021-28 (COPD, stage unknown)
+        "Stage 3 or 4 chronic kidney disease",
+    ],
+)
+def test_an_illness_of_a_stated_stage_or_class_is_not_any(text):
+    c = _one(text)
+    assert c.kind == "comorbidity" and c.params.get("qualified") is True
+    assert not _sure_ruleout(c)
