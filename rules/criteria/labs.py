@@ -298,7 +298,17 @@ def _not_a_requirement(text: str) -> bool:
     >>> _not_a_requirement("Pulse <50 or >100 bpm"), _not_a_requirement("FEV1 < 80% OR x")
     (False, True)
     """
-    return bool(_ARM.search(text) or _ONLY_IF_TREATED.search(text))
+    return bool(_ARM.search(text) or _ONLY_IF_TREATED.search(text) or _EXPECTED.search(text))
+
+
+#: a state the planned treatment will cause, defined by a limit ("Patient going on intensive
+#: induction chemotherapy (causing a 'high risk' situation of severe infection defined as
+#: profound neutropenia (PMN < 500/mm3) ...)"): no value the patient has now
+_EXPECTED = re.compile(
+    r"(?i)\b(?:going on|about to (?:receive|start|undergo)|scheduled (?:for|to)|expected to|"
+    r"anticipated|causing|will (?:cause|induce|result in|develop|experience))\b[^;]{0,150}?"
+    r"\b(?:neutropeni\w*|aplasi\w*|cytopeni\w*|defined as)\b"
+)
 
 
 #: "FEV1/FVC", "FEV1)/forced vital capacity (FVC) ratio", "FEV1 ... 55% of FVC": the ratio

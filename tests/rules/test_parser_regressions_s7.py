@@ -339,3 +339,10 @@ def test_an_illness_of_a_stated_stage_or_class_is_not_any(text):
     c = _one(text)
     assert c.kind == "comorbidity" and c.params.get("qualified") is True
     assert not _sure_ruleout(c)
+
+
+def test_a_neutropenia_the_planned_chemotherapy_will_cause_is_no_lab_now_nct05793801():
+    # it ruled out both letters (ANC 1.9 and 1.6) for "PMN < 500/mm3"
+    c = _crit("NCT05793801", "Patient going on intensive induction chemotherapy")
+    assert c.kind != "lab"
+    assert _one("ANC < 500/mm3").kind == "lab"
