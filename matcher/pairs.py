@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
+from matcher.centrality import TrialVectors, centrality
 from matcher.concepts import concept_hits, gene_hits, patient_concepts
 from matcher.facade import TrialMatch
 from matcher.retrieve import (
@@ -218,6 +219,7 @@ def pair_columns(
         rows.append(row)
     if not rows:
         return {}
+    _add_centrality(pairs, rows, idx, TrialVectors.build([trials[n] for n in ordered]), cache)
     names = list(rows[0])
     numeric = [n for n in names if n != "verdict"]  # every feature is a float
     matrix = np.array([[row[n] for n in numeric] for row in rows], dtype=np.float64).T.copy()
@@ -225,3 +227,25 @@ def pair_columns(
     if "verdict" in names:
         out["verdict"] = [row["verdict"] for row in rows]
     return {n: out[n] for n in names}
+
+
+def _add_centrality(
+    pairs: Sequence[tuple[str, str]],
+    rows: list[dict[str, Any]],
+    idx: TrialIndexes,
+    vectors: TrialVectors,
+    scores: dict[str, dict[str, np.ndarray]],
+) -> None:
+    """Each row's :mod:`matcher.centrality` among its patient's candidates (the pairs given
+    for that patient): ``centrality`` (topic and inclusion, weighted by whole-record BM25)
+    and ``centrality_topic`` (topic, weighted by topic BM25)."""
+    by_patient: dict[str, list[int]] = {}
+    for k, (qid, _) in enumerate(pairs):
+        by_patient.setdefault(qid, []).append(k)
+    for qid, ks in by_patient.items():
+        at = [idx.ids[pairs[k][1]] for k in ks]
+        both = centrality(vectors.topic_inclusion, at, scores[qid]["bm25"][at])
+        topic = centrality(vectors.topic, at, scores[qid]["bm25_topic"][at])
+        for k, a, b in zip(ks, both, topic, strict=True):
+            rows[k]["centrality"] = float(a)
+            rows[k]["centrality_topic"] = float(b)
