@@ -146,7 +146,10 @@ def context(text: str, start: int, end: int) -> Context:
                     m.start() >= end
                     and m.end() <= right + len(m.group())
                     and m.start() <= right
-                    and (rule.category == "EXCEPTION" or not _opened_after(text, end, m.start()))
+                    and (
+                        rule.category not in ("NEGATED", "EXCLUSIONARY")
+                        or not _opened_after(text, end, m.start())
+                    )
                 )
             else:
                 ok = not (start <= m.start() < end)

@@ -212,16 +212,16 @@ def prior_therapy(m: re.Match[str], text: str, polarity: str) -> Params:
     _drop_reference_drugs(params, text)
     for_illness = params.pop("_for_illness", False)
     carved = params.pop("_carved", False)
-    if _LIST_HEADER.search(text):
-        # "Treatment with any of the following anti-cancer therapies prior to the first dose
-        # within the stated timeframes.": its sub-items say what and when
-        return {"_kind": "other", "topic": "list_header", "_confidence": 0.5}
     if not (
         params["drugs"] or params["classes"] or params.get("any_anticancer") or params.get("kind")
     ):
         if for_illness:  # "Any concurrent systemic treatment to prevent GVHD"
             return {"_kind": "other", "topic": "medication", "_confidence": 0.5}
         return None
+    if _LIST_HEADER.search(text):
+        # "Treatment with any of the following anti-cancer therapies prior to the first dose
+        # within the stated timeframes.": its sub-items say what and when
+        return {"_kind": "other", "topic": "list_header", "_confidence": 0.5}
     at = params.get("_anchor", (0, 0))[0]
     if _INVESTIGATIONAL_BEFORE.search(text, max(0, at - 60), at):
         # "Use of investigational and non-registered immunosuppressants": only such drugs, which
@@ -243,13 +243,12 @@ def prior_therapy(m: re.Match[str], text: str, polarity: str) -> Params:
     if _NON_RESPONSE.search(text):
         params["refractory"] = True
     ill = vocab.find_comorbidities(text[:anchor])
-    if ill and (
-        not _THERAPY_CUE.search(text[max(0, anchor - 35) : anchor])
-        or _REQUIRING.search(text, ill[-1].end, anchor)
-    ):
-        # "ILD ..., radiation pneumonitis requiring steroids", "autoimmune disease requiring
-        # the use of systemic immunosuppressive therapy": a comorbidity
-        return None
+    if ill and _REQUIRING.search(text, ill[-1].end, anchor):
+        # "autoimmune disease requiring the use of systemic immunosuppressive therapy": the
+        # illness and its treatment
+        return illness_and_treatment(text, polarity, "prior_therapy", params)
+    if ill and not _THERAPY_CUE.search(text[max(0, anchor - 35) : anchor]):
+        return None  # "ILD ..., radiation pneumonitis requiring steroids": a comorbidity
     if re.search(r"(?i)\b(?:refractory|resistan\w+|progress\w*|failure|failed|relapsed)\b", text):
         params["refractory"] = True
     if is_current(text, anchor, params):
@@ -435,6 +434,29 @@ _REQUIRING = re.compile(
 )
 
 
+def illness_and_treatment(text: str, polarity: str, kind: str, params: dict[str, Any]) -> Params:
+    """An illness named with the treatment it requires ("Asthma or COPD requiring systemic
+    steroids in the previous 3 years"): in an exclusion both must hold, so the criterion is
+    ``all_of`` [comorbidity, therapy]; a generic "systemic treatment" of an illness ("active
+    infections requiring systemic treatment") is no anticancer therapy, so only the illness
+    is read (the comorbidity pattern, which sets ``active``). Inclusion items (often "No ...")
+    keep the comorbidity reading."""
+    from rules.criteria.extract_comorbidity import comorbidity  # a cycle at import time
+
+    generic = params.get("any_anticancer") and not (params["drugs"] or params["classes"])
+    if generic or polarity != "exclusion":
+        return None
+    ill = comorbidity(None, text, polarity)  # type: ignore[arg-type]
+    if not ill or "_kind" in ill:
+        return None
+    confidence = min(float(ill.get("_confidence", 0.9)), float(params.get("_confidence", 0.9)))
+    items = [
+        {"kind": "comorbidity", "params": {k: v for k, v in ill.items() if k[0] != "_"}},
+        {"kind": kind, "params": {k: v for k, v in params.items() if k[0] != "_"}},
+    ]
+    return {"_kind": "comorbidity", "all_of": items, "_confidence": confidence}
+
+
 def washout(m: re.Match[str], text: str, polarity: str) -> Params:
     g = m.groupdict()
     v = number(g.get("v") or "")
@@ -452,7 +474,8 @@ def washout(m: re.Match[str], text: str, polarity: str) -> Params:
     if ill and _REQUIRING.search(text, ill[-1].end, anchor):
         # "infections requiring systemic treatment within 14 days", "GVHD requiring systemic
         # treatment within 4 weeks": the illness's treatment, not the patient's anticancer one
-        return None
+        params["within"] = numeric("<=", days, "days")
+        return illness_and_treatment(text, polarity, "washout", params)
     if re.search(
         r"(?i)\b(?:investigational|research|experimental|clinical (?:trial|study|research))\b", text
     ):

@@ -249,16 +249,62 @@ def test_recurrent_arrhythmia_in_a_no_item_is_no_stage():
     assert c.kind == "comorbidity" and "extent" not in str(c.params)
 
 
-def test_autoimmune_disease_requiring_immunosuppressants_is_a_comorbidity_nct05507827():
+def test_autoimmune_disease_requiring_immunosuppressants_needs_both_nct05507827():
     # it ruled out a lymphoma patient for the prednisone of R-CHOP
     c = _crit("NCT05507827", "Patients with known autoimmune disease requiring the use")
-    assert c.kind == "comorbidity" and c.params["classes"] == ["autoimmune_disease"]
-    assert c.params["active"] is True
+    assert c.kind == "comorbidity"
+    ill, therapy = c.params["all_of"]
+    assert ill["params"]["classes"] == ["autoimmune_disease"]
+    assert therapy == {
+        "kind": "prior_therapy",
+        "params": {"drugs": [], "classes": ["immunosuppressant"]},
+    }
 
 
-def test_ailments_treated_with_glucocorticoids_is_no_steroid_history_nct03799601():
+def test_illness_requiring_a_drug_within_a_window_needs_both():
+    # NCT00276406 (18k corpus): a COPD patient never on systemic steroids is not excluded
+    c = _one(
+        "Asthma or chronic obstructive pulmonary disease requiring systemic steroids in the "
+        "previous 3 years (inhaled steroids acceptable)"
+    )
+    ill, therapy = c.params["all_of"]
+    assert ill["params"]["conditions"] == ["asthma", "copd"]
+    assert therapy["kind"] == "washout" and "corticosteroid" in therapy["params"]["classes"]
+
+
+def test_ailments_treated_with_glucocorticoids_is_no_steroid_history_alone_nct03799601():
     c = _crit("NCT03799601", "Decompensated diabetes or other ailments treated with high doses")
-    assert c.kind == "comorbidity" and c.params["active"] is True
+    assert c.kind == "comorbidity"
+    assert [x["kind"] for x in c.params["all_of"]] == ["comorbidity", "prior_therapy"]
+
+
+def test_a_lymphoma_patient_after_r_chop_is_not_excluded_for_autoimmune_treatment():
+    from datetime import date
+
+    from matcher import evaluate_trial
+    from profiles.model import PatientProfile
+
+    profile = PatientProfile(
+        conditions=["hypertension"],
+        therapies=[
+            {
+                "name": "R-CHOP",
+                "drugs": [
+                    "rituximab",
+                    "cyclophosphamide",
+                    "doxorubicin",
+                    "vincristine",
+                    "prednisone",
+                ],
+                "kind": "chemotherapy",
+                "start": "2024-03",
+                "end": "2024-07",
+            }
+        ],
+    )
+    m = evaluate_trial(profile, _trials()["NCT05507827"], as_of=date(2026, 11, 20))
+    out = next(o for o in m.outcomes if o.criterion.id == "exc-14")
+    assert out.status == "met"
 
 
 def test_investigational_immunosuppressants_are_not_any_nct05921903():
