@@ -125,6 +125,9 @@ class _ForIllness:
 _FOR_ILLNESS = _ForIllness()
 
 
+_CARVE_END = re.compile(r"[);]|\.(?=\s|$)")
+
+
 def _carve_out(params: dict[str, Any], text: str, found: list[vocab.Mention]) -> None:
     carve = _CARVE.search(text)
     if not carve:
@@ -132,7 +135,9 @@ def _carve_out(params: dict[str, Any], text: str, found: list[vocab.Mention]) ->
     kept = [x for x in found if x.start < carve.start()]
     if not kept:
         return  # the carve-out words open the item: nothing stands before them
-    out = [x for x in found if x.start >= carve.start()]
+    stop = _CARVE_END.search(text, carve.end())
+    end_at = stop.start() if stop else len(text)
+    out = [x for x in found if carve.start() <= x.start < end_at]
     if not out:
         return
     own = {x.id for x in kept}
@@ -140,8 +145,7 @@ def _carve_out(params: dict[str, Any], text: str, found: list[vocab.Mention]) ->
     params["classes"] = [
         c for c in params["classes"] if c in own or not any(x.id == c for x in out)
     ]
-    end = _CLAUSE_END.search(text, carve.end())
-    params["exceptions"] = [text[carve.end() : end.start() if end else len(text)].strip(" ,:")]
+    params["exceptions"] = [text[carve.end() : end_at].strip(" ,:")]
     params["_carved"] = True
 
 
@@ -198,12 +202,12 @@ def _therapy_params(text: str) -> dict[str, Any]:
 
 
 _LIST_HEADER = re.compile(
-    r"(?i)\b(?:any|one|all|either|each) of the following\W*$|\bwithin the (?:stated|specified|"
+    r"(?i)\bwithin the (?:stated|specified|"
     r"listed|following) time ?frames?\b|^\W*(?:inclusion|exclusion) criteria for\b"
 )
 _INVESTIGATIONAL_BEFORE = re.compile(
     r"(?i)\b(?:investigational|experimental|non-?registered|unapproved|unlicensed)\s+"
-    r"(?:(?:and|or|/|,)\s*(?:[\w-]+\s+)?)?$"
+    r"(?:and\s+(?:[\w-]+\s+)?)?$"
 )
 
 
@@ -227,9 +231,10 @@ def prior_therapy(m: re.Match[str], text: str, polarity: str) -> Params:
         # "Use of investigational and non-registered immunosuppressants": only such drugs, which
         # a treatment history does not tell apart from the approved ones
         params["_confidence"] = SETTING_CONFIDENCE
-    if carved and params.get("any_anticancer"):
+    if carved and params.get("any_anticancer") and not is_current(text, at, params):
         # "any antileukemic therapy other than SNDX-5613 except for ... hydroxyurea": the
-        # carve-outs are named, but a treatment history cannot be checked against them
+        # carve-outs are named, but a treatment history is not checked against them (current
+        # therapies are)
         params["_confidence"] = SETTING_CONFIDENCE
     anchor = params.get("_anchor", (0, 0))[0]
     if _PLANNED.search(text[:anchor] or text):  # "to be treated with", "candidate for"
@@ -246,7 +251,9 @@ def prior_therapy(m: re.Match[str], text: str, polarity: str) -> Params:
     if ill and _REQUIRING.search(text, ill[-1].end, anchor):
         # "autoimmune disease requiring the use of systemic immunosuppressive therapy": the
         # illness and its treatment
-        return illness_and_treatment(text, polarity, "prior_therapy", params)
+        both = illness_and_treatment(text, polarity, "prior_therapy", params)
+        if both is not params:
+            return both
     if ill and not _THERAPY_CUE.search(text[max(0, anchor - 35) : anchor]):
         return None  # "ILD ..., radiation pneumonitis requiring steroids": a comorbidity
     if re.search(r"(?i)\b(?:refractory|resistan\w+|progress\w*|failure|failed|relapsed)\b", text):
@@ -444,11 +451,13 @@ def illness_and_treatment(text: str, polarity: str, kind: str, params: dict[str,
     from rules.criteria.extract_comorbidity import comorbidity  # a cycle at import time
 
     generic = params.get("any_anticancer") and not (params["drugs"] or params["classes"])
-    if generic or polarity != "exclusion":
+    if generic:
         return None
+    if polarity != "exclusion":
+        return params  # read as before: the therapy
     ill = comorbidity(None, text, polarity)  # type: ignore[arg-type]
     if not ill or "_kind" in ill:
-        return None
+        return params  # "upper respiratory tract infection requiring antibiotics": the therapy
     confidence = min(float(ill.get("_confidence", 0.9)), float(params.get("_confidence", 0.9)))
     items = [
         {"kind": "comorbidity", "params": {k: v for k, v in ill.items() if k[0] != "_"}},
@@ -475,7 +484,9 @@ def washout(m: re.Match[str], text: str, polarity: str) -> Params:
         # "infections requiring systemic treatment within 14 days", "GVHD requiring systemic
         # treatment within 4 weeks": the illness's treatment, not the patient's anticancer one
         params["within"] = numeric("<=", days, "days")
-        return illness_and_treatment(text, polarity, "washout", params)
+        both = illness_and_treatment(text, polarity, "washout", params)
+        if both is not params:
+            return both
     if re.search(
         r"(?i)\b(?:investigational|research|experimental|clinical (?:trial|study|research))\b", text
     ):

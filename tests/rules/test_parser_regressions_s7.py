@@ -392,3 +392,34 @@ def test_a_neutropenia_the_planned_chemotherapy_will_cause_is_no_lab_now_nct0579
     c = _crit("NCT05793801", "Patient going on intensive induction chemotherapy")
     assert c.kind != "lab"
     assert _one("ANC < 500/mm3").kind == "lab"
+
+
+def test_an_infection_requiring_a_named_drug_keeps_the_drug_window_when_unlisted():
+    # 18k corpus NCT02059434: the infection is no vocabulary condition, so the antibiotic
+    # window is what can be checked
+    c = _one(
+        "Upper respiratory tract infection requiring antibiotics within 4 weeks prior to screening"
+    )
+    assert c.kind == "washout" and c.params["classes"] == ["antibiotic"]
+
+
+def test_investigational_or_licensed_is_any_and_stays_sure():
+    c = _one(
+        "Prior use of any investigational or licensed anti-angiogenic agent, including thalidomide"
+    )
+    assert c.kind == "prior_therapy" and _sure_ruleout(c)
+
+
+def test_a_carve_out_ends_with_its_bracket():
+    c = _one(
+        "Any anti cancer treatment within 4 weeks; including radiotherapy (except for single dose "
+        "of palliative radiotherapy), chemotherapy, targeted therapy"
+    )
+    assert "chemotherapy" in c.params["classes"] and "targeted_therapy" in c.params["classes"]
+    assert c.params["exceptions"] == ["single dose of palliative radiotherapy"]
+
+
+def test_a_current_therapy_carve_out_stays_sure():
+    # the matcher checks current therapies against the exceptions
+    c = _one("Receiving any concurrent anticancer therapies (except continued hormonal treatment).")
+    assert c.params["current"] is True and _sure_ruleout(c)
