@@ -21,10 +21,11 @@ from matcher.outcome import Finding
 from rules import vocab
 
 _THERAPIES = ("therapies",)
-#: drug classes that are never the treatment of the disease a trial studies. Steroids and
-#: somatostatin analogues are not here: they treat myeloma, lymphoma, acromegaly (a
-#: "previously untreated" acromegaly trial means them).
-SUPPORTIVE = ("anticoagulant",)
+#: drug classes that are never anticancer therapy nor a line of it (an anticoagulant, the
+#: entecavir given to prevent hepatitis B reactivation). Steroids and somatostatin analogues
+#: are not here: they treat myeloma, lymphoma, acromegaly (a "previously untreated"
+#: acromegaly trial means them).
+SUPPORTIVE = ("anticoagulant", "antiviral")
 Matches = Callable[[TherapyFact, dict[str, Any]], bool | None]
 
 

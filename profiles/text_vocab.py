@@ -21,7 +21,10 @@ _FAMILY = re.compile(
     r"|son|daughter|sibling|cousin|parents?|husband|wife|spouse|partner)\b",
     re.I,
 )
-_AFTER_NEGATIVE = re.compile(r"^\s*(?:\w+\s+){0,3}(negative|neg\b|ruled out|was excluded)", re.I)
+#: "HIV negative", "HIV and hepatitis C serology negative" (never across a "positive")
+_AFTER_NEGATIVE = re.compile(
+    r"^\s*(?:(?!positive\b|pos\b)[\w/-]+\s+){0,5}(negative|neg\b|ruled out|was excluded)", re.I
+)
 _FAMILY_AFTER = re.compile(
     r"^[^.;\n]{0,12}\b(?:in|of)\s+(?:his|her|the)\s+(?:mother|father|sister|brother|parents?|"
     r"aunt|uncle|son|daughter|grand\w+)",
@@ -44,6 +47,8 @@ _NOT_GIVEN_AFTER = re.compile(
     r"\s*\)?\s*(?:\([^)]{0,40}\)\s*)?(?:was|were|has been|had been|is|are|will be)\s+(?:also\s+)?"
     r"(?:discussed|offered|recommended|proposed|considered|suggested|declined|refused|deferred|"
     r"planned|scheduled)\b"
+    # "any suitable trial, in particular CAR-T or bispecific antibody studies"
+    r"|[^.;,]{0,40}?\b(?:studies|trials)\b"
     # "Radiation to the left breast planned", never "completed as planned"
     r"|[^.;,]{0,40}?\b(?<!as )(?:is |are |was |were )?(?:planned|scheduled|pending)\b",
     re.I,
@@ -155,8 +160,12 @@ def post_negated(text: str, end: int) -> bool:
     >>> t = "Her pregnancy test is negative."
     >>> post_negated(t, t.index("pregnancy") + 9), post_negated("HIV positive", 3)
     (True, False)
+    >>> post_negated("HIV and hepatitis C serology negative.", 3)
+    True
+    >>> post_negated("HBV core antibody positive, HBsAg negative", 3)
+    False
     """
-    return bool(_AFTER_NEGATIVE.match(text[end : end + 30]))
+    return bool(_AFTER_NEGATIVE.match(text[end : end + 50]))
 
 
 def _planned(text: str, start: int, end: int) -> bool:
@@ -284,8 +293,9 @@ _CURRENT = re.compile(
     r"(?i)\b(?:currently|is (?:now |still )?(?:on|taking|using|receiving|treated with)|"
     r"are (?:on|taking)|has been (?:on|using|taking|receiving|treated with)|"
     r"(?:he|she) (?:uses|takes|receives)|continues? (?:on|to take|to use)|"
+    r"remains? on|(?:current )?medications?\s*:|meds\s*:|"
     r"(?:his|her) (?:current )?(?:medications?|meds|regimen) (?:include|includes|are|is)|"
-    r"(?:doubled|increased|tapering) (?:his|her))\b"
+    r"(?:doubled|increased|tapering) (?:his|her))(?:\b|(?<=:))"
 )
 #: ... unless the words put it in the past or stop it.
 _PAST = re.compile(
@@ -367,8 +377,36 @@ def vocab_facts(
             if _room_air(text, m) or _overlaps(m.start, m.end, spans):
                 continue
             if about_patient(text, m.start, m.end):
-                add("conditions", m.text, m)
+                add("conditions", _resolved_hbv(text, m) or m.text, m)
     return facts
+
+
+#: hepatitis B serology of a past, cleared infection: core antibody with a negative HBsAg
+_HBC = re.compile(r"(?i)\b(?:core antibod\w*|anti-?HBc|HBcAb|HBc antibod\w*)")
+_HBSAG_NEGATIVE = re.compile(
+    r"(?i)\bHBsAg[\s:(-]*(?:negative|neg\b|-(?!\w)|\(-\))|\bnegative for HBsAg\b"
+)
+
+
+def _resolved_hbv(text: str, m: Any) -> str | None:
+    """ "hepatitis B core antibody positive (HBsAg negative ...)": a resolved infection, so
+    written "resolved hepatitis B (...)" (the matcher reads "resolved" as not active).
+
+    >>> from rules import vocab
+    >>> t = "He is hepatitis B core antibody positive (HBsAg negative, HBV DNA undetectable)."
+    >>> _resolved_hbv(t, vocab.find_comorbidities(t)[0])
+    'resolved hepatitis B (hepatitis B core antibody)'
+    >>> t = "Chronic hepatitis B, HBsAg positive."
+    >>> print(_resolved_hbv(t, vocab.find_comorbidities(t)[0]))
+    None
+    """
+    if m.id != "hepatitis_b":
+        return None
+    cut, stop = _sentence(text, m.start, m.end)
+    sentence = text[cut:stop]
+    if _HBC.search(sentence) and _HBSAG_NEGATIVE.search(sentence):
+        return f"resolved hepatitis B ({m.text})"
+    return None
 
 
 #: "SpO2 98% on RA": room air, not rheumatoid arthritis.

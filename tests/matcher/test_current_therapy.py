@@ -202,3 +202,30 @@ def test_a_drug_the_vocabulary_knows_is_not_another_kind_of_treatment():
     assert _matches(apixaban, {"classes": ["chemotherapy"], "kind": "chemotherapy"}) is False
     assert _matches(apixaban, {"kind": "radiotherapy"}) is False
     assert _matches(apixaban, {"classes": ["anticoagulant"]}) is True
+
+
+def test_an_antiviral_is_no_anticancer_therapy():
+    """entecavir, given against hepatitis B reactivation, is neither 'concurrent anticancer
+    therapy' nor a line of treatment."""
+    from datetime import date
+
+    from matcher.evaluate_current import anticancer
+    from matcher.evaluate_history import lines_of_therapy
+    from matcher.facts import PatientFacts, count_lines
+    from profiles.model import PatientProfile
+
+    facts = PatientFacts.of(
+        PatientProfile(
+            therapies=[
+                {"name": "R-CHOP", "drugs": ["rituximab"], "kind": "chemotherapy",
+                 "start": "2024-03", "end": "2024-07"},
+                {"name": "entecavir", "drugs": ["entecavir"], "ongoing": True},
+            ]
+        ),
+        date(2026, 11, 20),
+    )  # fmt: skip
+    rchop, entecavir = facts.therapies
+    assert anticancer(rchop) and not anticancer(entecavir)
+    assert count_lines([t for t in facts.therapies if anticancer(t)]) == (1, 1)
+    found = lines_of_therapy({"lines": {"op": "<=", "value": 1.0}}, facts)
+    assert found.value is True, found
