@@ -205,6 +205,8 @@ def _date_near(text: str, start: int, end: int, as_of: date | None = None) -> di
     {'end': '2026-09'}
     >>> _date_near("FOLFIRINOX from 11/2025 to 08/2026, then", 0, 10)
     {'start': '2025-11', 'end': '2026-08'}
+    >>> _date_near("Lenalidomide maintenance from 2023 until progression in 08/2026.", 0, 12)
+    {'start': '2023', 'end': '2026-08'}
     """
     cut, stop = _sentence(text, start, end)
     m = _DATE.search(text, end, stop)
@@ -212,6 +214,8 @@ def _date_near(text: str, start: int, end: int, as_of: date | None = None) -> di
         then = _DATE.search(text, m.end(), stop)
         if then and _DATE_TO.fullmatch(text, m.end(), then.start()):
             return {"start": _calendar(m), "end": _calendar(then)}
+        if then and _ENDED.search(text, m.end(), then.start()):  # "from 2023 until
+            return {"start": _calendar(m), "end": _calendar(then)}  # progression in 08/2026"
         if _ENDED.search(text, end, m.start()):  # "FOLFIRI until progression in June 2026"
             return {"end": _calendar(m)}
         return {"start": _calendar(m)}
@@ -359,14 +363,20 @@ def vocab_facts(
         markers = {(f.start, f.end) for f in taken if f.field == "biomarkers"}
         for m in vocab.find_cancers(text):
             others = [s for s in spans if s not in markers]
+            if _SERVICE.match(text, m.end):
+                continue  # "Department of Haematology - Myeloma Service": a unit, no diagnosis
             if about_patient(text, m.start, m.end) and not _overlaps(m.start, m.end, others):
                 add("diagnoses.condition", m.text, m)
     if "therapies" not in skip:
-        for m in vocab.find_drugs(text):
+        found = list(vocab.find_drugs(text))
+        for m in found:
+            if _spelled_out(text, m, found):
+                continue  # "VRd (bortezomib, lenalidomide, dexamethasone)": VRd's own drugs
             if (
                 not about_patient(text, m.start, m.end)
                 or _planned(text, m.start, m.end)
                 or _overlaps(m.start, m.end, spans)
+                or _named_as_refractory(text, m)
             ):
                 continue
             value = _therapy(text, m, as_of)
@@ -379,6 +389,55 @@ def vocab_facts(
             if about_patient(text, m.start, m.end):
                 add("conditions", _resolved_hbv(text, m) or m.text, m)
     return facts
+
+
+#: a cancer word naming a hospital unit ("Myeloma Service", "Lymphoma Clinic")
+_SERVICE = re.compile(
+    r"(?i)\s+(?:service|clinic|unit|department|team|program(?:me)?|centre|center|institute|"
+    r"multidisciplinary|MDT|tumou?r board)\b"
+)
+#: "now refractory to daratumumab, pomalidomide and lenalidomide": the drugs' history
+_REFRACTORY_TO = re.compile(
+    r"(?i)\b(?:refractory|resistant|exposed|intolerant|intolerance)\s+(?:to|of)\b[^.;:]*$"
+)
+
+
+def _spelled_out(text: str, m: Any, found: list[Any]) -> bool:
+    """A drug inside the brackets right after a regimen that contains it: the regimen
+    spelled out, not another therapy.
+
+    >>> from rules import vocab
+    >>> t = "VRd (bortezomib, lenalidomide, dexamethasone) x4, then lenalidomide."
+    >>> fs = list(vocab.find_drugs(t))
+    >>> [(d.text, _spelled_out(t, d, fs)) for d in fs]  # doctest: +NORMALIZE_WHITESPACE
+    [('VRd', False), ('bortezomib', True), ('lenalidomide', True), ('dexamethasone', True),
+     ('lenalidomide', False)]
+    """
+    if m.type != "drug":
+        return False
+    for r in found:
+        if r.type != "regimen" or r.end > m.start or m.id not in (vocab.regimen_drugs(r.id) or []):
+            continue
+        between = text[r.end : m.start]
+        if re.fullmatch(r"\s*(?:regimen\s*)?\([^()]*", between):
+            return True
+    return False
+
+
+def _named_as_refractory(text: str, m: Any) -> bool:
+    """A drug named only as what the disease is refractory (or the patient intolerant) to,
+    which the note names elsewhere as given: not a new therapy ("refractory to daratumumab,
+    pomalidomide and lenalidomide" after each was listed with its dates).
+
+    >>> from rules import vocab
+    >>> t = "Lenalidomide from 2023. Now refractory to lenalidomide."
+    >>> [_named_as_refractory(t, d) for d in vocab.find_drugs(t)]
+    [False, True]
+    """
+    cut, _ = _sentence(text, m.start, m.end)
+    if not _REFRACTORY_TO.search(text[cut : m.start]):
+        return False
+    return any(o.id == m.id and o.start != m.start for o in vocab.find_drugs(text))
 
 
 #: hepatitis B serology of a past, cleared infection: core antibody with a negative HBsAg
