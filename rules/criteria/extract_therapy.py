@@ -31,7 +31,10 @@ _SETTINGS = tuple((name, re.compile(rf"(?i)\b(?:{rx})\b")) for name, rx in _SETT
 _PLANNED = re.compile(
     r"(?i)\b(?:to be treated|to receive|will (?:be )?(?:receive|treated|undergo)|scheduled (?:to|for)|"
     r"planned (?:to|for)|plans? to (?:receive|undergo|start)|candidates?\b|eligible for (?:treatment|therapy)|"
-    r"intend\w* to (?:receive|start|treat)|about to (?:receive|start)|indicated for|considered for)"
+    r"intend\w* to (?:receive|start|treat)|about to (?:receive|start)|indicated for|considered for|"
+    # "Doctors evaluate the benefits of receiving Anlotinib treatment" (NCT04871997)
+    r"benefit\w* (?:from|of) (?:receiving|being treated)|suitable (?:for|to receive)|"
+    r"appropriate (?:for|to receive))"
 )
 _NOT_THERAPY = re.compile(
     r"(?i)\b(?:toxic\w*|adverse (?:events?|effects?|reactions?)|(?:ir|tr)?AEs?|side[- ]effects?|recover\w*|"

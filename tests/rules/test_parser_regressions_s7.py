@@ -423,3 +423,11 @@ def test_a_current_therapy_carve_out_stays_sure():
     # the matcher checks current therapies against the exceptions
     c = _one("Receiving any concurrent anticancer therapies (except continued hormonal treatment).")
     assert c.params["current"] is True and _sure_ruleout(c)
+
+
+def test_the_benefit_of_receiving_the_study_drug_is_no_therapy_history():
+    """NCT04871997 inclusion "Doctors evaluate the benefits of receiving Anlotinib
+    treatment." was read as a required (current) anlotinib, so every patient was ruled out."""
+    c = _crit("NCT04871997", "Doctors evaluate the benefits")
+    assert c.kind == "other" and c.params.get("topic") == "planned_treatment"
+    assert _one("Prior treatment with pembrolizumab", "Inclusion Criteria:").kind == "prior_therapy"
