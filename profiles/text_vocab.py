@@ -14,6 +14,15 @@ from datetime import date
 from typing import Any
 
 from profiles.text_dates import fronted_date, opens_clause, relative_date
+from profiles.text_mentions import (
+    named_as_refractory,
+    resolved_hbv,
+    service_name,
+    spelled_out,
+)
+from profiles.text_mentions import (
+    sentence_span as _sentence,
+)
 from rules import vocab
 
 _FAMILY = re.compile(
@@ -66,7 +75,6 @@ _PIVOT = re.compile(
     r"diagnosed|s/p|status post)\b",
     re.I,
 )
-_SENTENCE_END = re.compile(r"[.;\n]")
 _MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
 #: "March 2025", "2025", "2025-03", "03/2025", "3/15/2025" (month first, as US notes write)
 _DATE = re.compile(
@@ -122,12 +130,6 @@ _CLASS_THERAPY = {
     "antibiotic",
     "oxygen_therapy",
 }
-
-
-def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
-    cut = max((m.end() for m in _SENTENCE_END.finditer(text, 0, start)), default=0)
-    stop = _SENTENCE_END.search(text, end)
-    return cut, stop.start() if stop else len(text)
 
 
 def about_patient(text: str, start: int, end: int) -> bool:
@@ -363,20 +365,20 @@ def vocab_facts(
         markers = {(f.start, f.end) for f in taken if f.field == "biomarkers"}
         for m in vocab.find_cancers(text):
             others = [s for s in spans if s not in markers]
-            if _SERVICE.match(text, m.end):
+            if service_name(text, m.end):
                 continue  # "Department of Haematology - Myeloma Service": a unit, no diagnosis
             if about_patient(text, m.start, m.end) and not _overlaps(m.start, m.end, others):
                 add("diagnoses.condition", m.text, m)
     if "therapies" not in skip:
         found = list(vocab.find_drugs(text))
         for m in found:
-            if _spelled_out(text, m, found):
+            if spelled_out(text, m, found):
                 continue  # "VRd (bortezomib, lenalidomide, dexamethasone)": VRd's own drugs
             if (
                 not about_patient(text, m.start, m.end)
                 or _planned(text, m.start, m.end)
                 or _overlaps(m.start, m.end, spans)
-                or _named_as_refractory(text, m)
+                or named_as_refractory(text, m)
             ):
                 continue
             value = _therapy(text, m, as_of)
@@ -387,85 +389,8 @@ def vocab_facts(
             if _room_air(text, m) or _overlaps(m.start, m.end, spans):
                 continue
             if about_patient(text, m.start, m.end):
-                add("conditions", _resolved_hbv(text, m) or m.text, m)
+                add("conditions", resolved_hbv(text, m) or m.text, m)
     return facts
-
-
-#: a cancer word naming a hospital unit ("Myeloma Service", "Lymphoma Clinic")
-_SERVICE = re.compile(
-    r"(?i)\s+(?:service|clinic|unit|department|team|program(?:me)?|centre|center|institute|"
-    r"multidisciplinary|MDT|tumou?r board)\b"
-)
-#: "now refractory to daratumumab, pomalidomide and lenalidomide": the drugs' history
-_REFRACTORY_TO = re.compile(
-    r"(?i)\b(?:refractory|resistant|exposed|intolerant|intolerance)\s+(?:to|of)\b[^.;:]*$"
-)
-
-
-def _spelled_out(text: str, m: Any, found: list[Any]) -> bool:
-    """A drug inside the brackets right after a regimen that contains it: the regimen
-    spelled out, not another therapy.
-
-    >>> from rules import vocab
-    >>> t = "VRd (bortezomib, lenalidomide, dexamethasone) x4, then lenalidomide."
-    >>> fs = list(vocab.find_drugs(t))
-    >>> [(d.text, _spelled_out(t, d, fs)) for d in fs]  # doctest: +NORMALIZE_WHITESPACE
-    [('VRd', False), ('bortezomib', True), ('lenalidomide', True), ('dexamethasone', True),
-     ('lenalidomide', False)]
-    """
-    if m.type != "drug":
-        return False
-    for r in found:
-        if r.type != "regimen" or r.end > m.start or m.id not in (vocab.regimen_drugs(r.id) or []):
-            continue
-        between = text[r.end : m.start]
-        if re.fullmatch(r"\s*(?:regimen\s*)?\([^()]*", between):
-            return True
-    return False
-
-
-def _named_as_refractory(text: str, m: Any) -> bool:
-    """A drug named only as what the disease is refractory (or the patient intolerant) to,
-    which the note names elsewhere as given: not a new therapy ("refractory to daratumumab,
-    pomalidomide and lenalidomide" after each was listed with its dates).
-
-    >>> from rules import vocab
-    >>> t = "Lenalidomide from 2023. Now refractory to lenalidomide."
-    >>> [_named_as_refractory(t, d) for d in vocab.find_drugs(t)]
-    [False, True]
-    """
-    cut, _ = _sentence(text, m.start, m.end)
-    if not _REFRACTORY_TO.search(text[cut : m.start]):
-        return False
-    return any(o.id == m.id and o.start != m.start for o in vocab.find_drugs(text))
-
-
-#: hepatitis B serology of a past, cleared infection: core antibody with a negative HBsAg
-_HBC = re.compile(r"(?i)\b(?:core antibod\w*|anti-?HBc|HBcAb|HBc antibod\w*)")
-_HBSAG_NEGATIVE = re.compile(
-    r"(?i)\bHBsAg[\s:(-]*(?:negative|neg\b|-(?!\w)|\(-\))|\bnegative for HBsAg\b"
-)
-
-
-def _resolved_hbv(text: str, m: Any) -> str | None:
-    """ "hepatitis B core antibody positive (HBsAg negative ...)": a resolved infection, so
-    written "resolved hepatitis B (...)" (the matcher reads "resolved" as not active).
-
-    >>> from rules import vocab
-    >>> t = "He is hepatitis B core antibody positive (HBsAg negative, HBV DNA undetectable)."
-    >>> _resolved_hbv(t, vocab.find_comorbidities(t)[0])
-    'resolved hepatitis B (hepatitis B core antibody)'
-    >>> t = "Chronic hepatitis B, HBsAg positive."
-    >>> print(_resolved_hbv(t, vocab.find_comorbidities(t)[0]))
-    None
-    """
-    if m.id != "hepatitis_b":
-        return None
-    cut, stop = _sentence(text, m.start, m.end)
-    sentence = text[cut:stop]
-    if _HBC.search(sentence) and _HBSAG_NEGATIVE.search(sentence):
-        return f"resolved hepatitis B ({m.text})"
-    return None
 
 
 #: "SpO2 98% on RA": room air, not rheumatoid arthritis.
