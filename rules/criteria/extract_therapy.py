@@ -272,6 +272,12 @@ def prior_therapy(m: re.Match[str], text: str, polarity: str) -> Params:
         params.pop("refractory", None)
         _own_sentence(params, text, anchor)
         _after_label(params, text)
+    elif (stop := re.compile(r"\.(?=\s|$)").search(text, anchor)) and _ALLOWS.search(
+        text, stop.end()
+    ):
+        # "Patient has had previous treatment with poziotinib. The currently approved TKIs
+        # ... are permissible" (NCT04402008): the allowed ones are not the criterion's
+        _own_sentence(params, text, anchor)
     if _PROPHYLAXIS_ALLOWED.search(text) and _only_anticoagulants(params):
         params["exceptions"] = ["prophylactic anticoagulation"]
     return params

@@ -431,3 +431,39 @@ def test_the_benefit_of_receiving_the_study_drug_is_no_therapy_history():
     c = _crit("NCT04871997", "Doctors evaluate the benefits")
     assert c.kind == "other" and c.params.get("topic") == "planned_treatment"
     assert _one("Prior treatment with pembrolizumab", "Inclusion Criteria:").kind == "prior_therapy"
+
+
+@pytest.mark.parametrize(
+    ("text", "drugs", "classes", "setting"),
+    [
+        # NCT04402008 exc (bundled): an EGFR patient on osimertinib was excluded as "any TKI"
+        (
+            "Phase 2 : Patient has had previous treatment with poziotinib. The currently "
+            "approved tyrosine kinase inhibitors (TKIs) that are not considered to be exon 20 "
+            "insertion-selective are permissible",
+            ["poziotinib"],
+            [],
+            None,
+        ),
+        # NCT00364611 inc-6 and NCT00721630 inc-6 (18k corpus): the sentence after allows
+        (
+            "No prior chemotherapy for metastatic breast cancer. (Prior endocrine therapy is "
+            "permitted).",
+            [],
+            ["chemotherapy"],
+            "metastatic",
+        ),
+        (
+            "No prior fluoropyrimidine in the metastatic setting. Adjuvant fluoropyrimidine is "
+            "permitted if >6 months prior to treatment on study",
+            [],
+            ["fluoropyrimidine"],
+            "metastatic",
+        ),
+    ],
+)
+def test_therapies_a_later_sentence_allows_are_not_the_criterions(text, drugs, classes, setting):
+    c = _one(text, "Exclusion Criteria:" if "poziotinib" in text else "Inclusion Criteria:")
+    assert c.kind == "prior_therapy"
+    assert (c.params["drugs"], c.params["classes"]) == (drugs, classes)
+    assert c.params.get("setting") == setting
