@@ -158,6 +158,13 @@ _NEW_OR = re.compile(
     r"(?i)\b(?:newly[- ]diagnosed|de novo|untreated|treatment[- ]na[iï]ve)\s*(?:,|/|or|and/or)\s*"
     r"(?:\w+\s+){0,2}?(?:recurren(?:t|ce)|recurred|relaps(?:ed|e))$"
 )
+#: "relapsed, refractory or previously untreated CLL", "relapsed/refractory or newly
+#: diagnosed AML": the other state is allowed too
+_OR_NEW = re.compile(
+    r"(?i)(?:\s*(?:,|/|or|and/or)\s*(?:relapsed|refractory|recurrent))*"
+    r"\s*(?:,|/|or|and/or)\s*(?:previously\s+)?(?:untreated|newly[- ]diagnosed|de novo|"
+    r"treatment[- ]na[iï]ve)\b"
+)
 _NYHA_BEFORE = re.compile(r"(?i)\b(?:NYHA|New York Heart Association)\b[^.;]{0,25}$")
 
 
@@ -165,8 +172,10 @@ def _of_other_illness(text: str, end: int, others: list[tuple[int, int]]) -> boo
     """The word ending at ``end`` qualifies another illness or a procedure named within five
     words after it ("recurrent bacterial, fungal, or viral infections", "refractory
     hypertension", "Stage II to IV congestive heart failure"), not the cancer."""
-    if _REGARDLESS.search(text, max(0, end - 90), end) or _NEW_OR.search(
-        text, max(0, end - 60), end
+    if (
+        _REGARDLESS.search(text, max(0, end - 90), end)
+        or _NEW_OR.search(text, max(0, end - 60), end)
+        or _OR_NEW.match(text, end)
     ):
         # "(regardless of whether the disease is first or recurrent)", "newly diagnosed or
         # relapsed AML": either state is allowed, so the word is no requirement

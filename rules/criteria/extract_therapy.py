@@ -419,6 +419,15 @@ def current_therapy(m: re.Match[str], text: str, polarity: str) -> Params:
     return params
 
 
+#: "untreated or relapsed/refractory", "relapsed, refractory or previously untreated": the
+#: untreated patients are one of the choices
+_TREATED = r"(?:relaps\w*|refractory|recurr\w*|previously treated|pre-?treated|progressive)"
+_OR_TREATED_AFTER = re.compile(rf"(?i)\s*(?:,|/|or|and/or)\s*(?:\w+\s+){{0,2}}?{_TREATED}\b")
+_OR_TREATED_BEFORE = re.compile(
+    rf"(?i)\b{_TREATED}\s*(?:,\s*(?:\w+\s*)?|/|\s+or\s+|\s+and/or\s+)(?:previously\s+)?$"
+)
+
+
 def treatment_naive(m: re.Match[str], text: str, polarity: str) -> Params:
     if m.group().lower() == "untreated" and not re.match(
         r"(?i)\s+(?:\w+\s+){0,3}?(?:patients?|subjects?|participants?|disease|cancer|carcinoma|"
@@ -426,6 +435,8 @@ def treatment_naive(m: re.Match[str], text: str, polarity: str) -> Params:
         text[m.end() : m.end() + 60],
     ):
         return None  # "untreated spinal cord compression": a state of something else
+    if _OR_TREATED_AFTER.match(text, m.end()) or _OR_TREATED_BEFORE.search(text, 0, m.start()):
+        return None  # "untreated or relapsed CLL": either, so no requirement on therapy
     # the drugs and kind named in the phrase's own clause: in "Previously untreated, ...
     # stage II-IIIB NSCLC; resectable includes ... surgical resection" the surgery is not
     # a therapy the patient must not have had

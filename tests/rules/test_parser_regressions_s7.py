@@ -467,3 +467,26 @@ def test_therapies_a_later_sentence_allows_are_not_the_criterions(text, drugs, c
     assert c.kind == "prior_therapy"
     assert (c.params["drugs"], c.params["classes"]) == (drugs, classes)
     assert c.params.get("setting") == setting
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Untreated or relapsed CLL",
+        "Relapsed, refractory or previously untreated CLL",
+        "relapsed/refractory or newly diagnosed AML",
+    ],
+)
+def test_untreated_or_relapsed_requires_neither(text):
+    """A relapsed CLL patient failed "Untreated or relapsed CLL" (read as no prior therapy)."""
+    c = _one(text, "Inclusion Criteria:")
+    assert c.kind == "condition" and "all_of" not in c.params, c.params
+
+
+def test_previously_untreated_alone_still_requires_no_prior_therapy():
+    kinds = [
+        i["kind"] for i in _one("Previously untreated CLL", "Inclusion Criteria:").params["all_of"]
+    ]
+    assert kinds == ["condition", "prior_therapy"]
+    stage = _one("Relapsed or refractory AML", "Inclusion Criteria:").params["all_of"][1]
+    assert stage["params"].get("relapsed_refractory") is True
