@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from profiles.text_mentions import sentence_span
+
 #: metastatic sites in the central nervous system, as the note reader names them
 CNS_SITES = frozenset({"brain", "cns", "cerebral", "intracranial", "leptomeningeal"})
 #: states that make metastases active: the others (treated, stable, asymptomatic) are quiet
@@ -27,7 +29,6 @@ _OTHER_SITE = re.compile(
     r"|adrenal\w*|pleura\w*|skin|spine|spinal)\b",
     re.I,
 )
-_SENTENCE = re.compile(r"[^.;\n]+")
 _WORDS = {
     "stable": "stable",
     "controlled": "stable",
@@ -76,15 +77,13 @@ def cns_states(text: str, found: Iterable[tuple[str, int, int]]) -> list[tuple[s
     for word, start, end in spans:
         if any(a <= start and end <= b for _, a, b in kept):
             continue
-        sentence = next((s for s in _SENTENCE.finditer(text) if s.start() <= start < s.end()), None)
-        if sentence is None:
-            continue
-        cns = [m.span() for m in _MENTION.finditer(text, sentence.start(), sentence.end())]
+        cut, stop = sentence_span(text, start, end)
+        cns = [m.span() for m in _MENTION.finditer(text, cut, stop)]
         if not cns:
             continue
         others = [
             m.span()
-            for m in _OTHER_SITE.finditer(text, sentence.start(), sentence.end())
+            for m in _OTHER_SITE.finditer(text, cut, stop)
             if not any(a <= m.start() < b for a, b in cns)
         ]
         near_cns = min(_gap(start, end, span) for span in cns)

@@ -67,20 +67,22 @@ def spelled_out(text: str, m: Any, found: list[Any]) -> bool:
     return False
 
 
-def named_as_refractory(text: str, m: Any) -> bool:
+def named_as_refractory(text: str, m: Any, found: list[Any]) -> bool:
     """A drug named only as what the disease is refractory (or the patient intolerant) to,
     which the note names elsewhere as given: not a new therapy ("refractory to daratumumab,
-    pomalidomide and lenalidomide" after each was listed with its dates).
+    pomalidomide and lenalidomide" after each was listed with its dates). ``found``: the drug
+    mentions of the whole note.
 
     >>> from rules import vocab
     >>> t = "Lenalidomide from 2023. Now refractory to lenalidomide."
-    >>> [named_as_refractory(t, d) for d in vocab.find_drugs(t)]
+    >>> fs = list(vocab.find_drugs(t))
+    >>> [named_as_refractory(t, d, fs) for d in fs]
     [False, True]
     """
     cut, _ = sentence_span(text, m.start, m.end)
     if not _REFRACTORY_TO.search(text[cut : m.start]):
         return False
-    return any(o.id == m.id and o.start != m.start for o in vocab.find_drugs(text))
+    return any(o.id == m.id and o.start != m.start for o in found)
 
 
 #: hepatitis B serology of a past, cleared infection: core antibody with a negative HBsAg

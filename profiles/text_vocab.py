@@ -17,11 +17,9 @@ from profiles.text_dates import fronted_date, opens_clause, relative_date
 from profiles.text_mentions import (
     named_as_refractory,
     resolved_hbv,
+    sentence_span,
     service_name,
     spelled_out,
-)
-from profiles.text_mentions import (
-    sentence_span as _sentence,
 )
 from rules import vocab
 
@@ -147,7 +145,7 @@ def about_patient(text: str, start: int, end: int) -> bool:
 
     if negated(text, start):
         return False
-    cut, _ = _sentence(text, start, end)
+    cut, _ = sentence_span(text, start, end)
     scoped = _LIST_NEGATION.search(text[cut:start])
     if scoped and not _PIVOT.search(scoped.group("rest")):
         return False
@@ -181,7 +179,7 @@ def _planned(text: str, start: int, end: int) -> bool:
     >>> _planned("We discussed second-line ramucirumab and paclitaxel.", 26, 37)
     True
     """
-    cut, _ = _sentence(text, start, end)
+    cut, _ = sentence_span(text, start, end)
     return bool(_PLANNED.search(text[cut:start]) or _NOT_GIVEN_AFTER.match(text, end))
 
 
@@ -210,7 +208,7 @@ def _date_near(text: str, start: int, end: int, as_of: date | None = None) -> di
     >>> _date_near("Lenalidomide maintenance from 2023 until progression in 08/2026.", 0, 12)
     {'start': '2023', 'end': '2026-08'}
     """
-    cut, stop = _sentence(text, start, end)
+    cut, stop = sentence_span(text, start, end)
     m = _DATE.search(text, end, stop)
     if m:
         then = _DATE.search(text, m.end(), stop)
@@ -325,7 +323,7 @@ def _ongoing(text: str, start: int, end: int) -> bool:
     >>> _ongoing(t, t.index("inhaled"), t.index("inhaled") + 7)
     False
     """
-    cut, _ = _sentence(text, start, end)
+    cut, _ = sentence_span(text, start, end)
     before = text[cut:start]
     current = _CURRENT.search(before) or _OPENS_ON.match(before)
     return bool(current) and not _PAST.search(before)
@@ -378,7 +376,7 @@ def vocab_facts(
                 not about_patient(text, m.start, m.end)
                 or _planned(text, m.start, m.end)
                 or _overlaps(m.start, m.end, spans)
-                or named_as_refractory(text, m)
+                or named_as_refractory(text, m, found)
             ):
                 continue
             value = _therapy(text, m, as_of)
