@@ -113,19 +113,14 @@ _FOR_ILLNESS_RX = re.compile(
 )
 
 
-class _ForIllness:
-    """A generic "systemic treatment" said to be for another illness ("to prevent GVHD")."""
-
-    @staticmethod
-    def match(text: str, end: int) -> bool:
-        m = _FOR_ILLNESS_RX.match(text, end)
-        if not m:
-            return False
-        tail = text[m.start("ill") : m.start("ill") + 60]
-        return bool(vocab.find_comorbidities(tail)) and not vocab.find_cancers(tail)
-
-
-_FOR_ILLNESS = _ForIllness()
+def _for_illness(text: str, end: int) -> bool:
+    """A generic "systemic treatment" ending at ``end`` is said to be for another illness
+    ("to prevent GVHD")."""
+    m = _FOR_ILLNESS_RX.match(text, end)
+    if not m:
+        return False
+    tail = text[m.start("ill") : m.start("ill") + 60]
+    return bool(vocab.find_comorbidities(tail)) and not vocab.find_cancers(tail)
 
 
 _CARVE_END = re.compile(r"[);]|\.(?=\s|$)")
@@ -181,7 +176,7 @@ def _therapy_params(text: str) -> dict[str, Any]:
     if "anticancer_therapy" in params["classes"]:
         params["classes"].remove("anticancer_therapy")
         generic = [x for x in found if x.id == "anticancer_therapy"]
-        if not all(_FOR_ILLNESS.match(text, x.end) for x in generic):
+        if not all(_for_illness(text, x.end) for x in generic):
             params["any_anticancer"] = True
         else:
             params["_for_illness"] = True
@@ -272,9 +267,7 @@ def prior_therapy(m: re.Match[str], text: str, polarity: str) -> Params:
         params.pop("refractory", None)
         _own_sentence(params, text, anchor)
         _after_label(params, text)
-    elif (stop := re.compile(r"\.(?=\s|$)").search(text, anchor)) and _ALLOWS.search(
-        text, stop.end()
-    ):
+    elif (stop := _SENTENCE_STOP.search(text, anchor)) and _ALLOWS.search(text, stop.end()):
         # "Patient has had previous treatment with poziotinib. The currently approved TKIs
         # ... are permissible" (NCT04402008): the allowed ones are not the criterion's
         _own_sentence(params, text, anchor)
@@ -318,10 +311,10 @@ def _own_sentence(params: dict[str, Any], text: str, anchor: int) -> None:
     steroids. ... use of inhaled steroids or hydrocortisone is not exclusionary" is about
     systemic steroids, not the allowed ones named after it; so is a clause after a ";" that
     allows some ("Warfarin is not permitted; ... use of LMWH ... is permitted")."""
-    end = re.compile(r"\.(?=\s|$)").search(text, anchor)
+    end = _SENTENCE_STOP.search(text, anchor)
     semi = text.find(";", anchor)
     if semi >= 0 and (end is None or semi < end.start()) and _ALLOWS.search(text, semi):
-        end = re.compile(";").search(text, semi)
+        end = _SEMICOLON.search(text, semi)
     if end is None:
         return
     own = _therapy_params(text[: end.start()])
@@ -334,6 +327,9 @@ def _own_sentence(params: dict[str, Any], text: str, anchor: int) -> None:
 
 
 _ALLOWS = re.compile(r"(?i)\b(?:allowed|permitted|permissible|acceptable|not exclu\w+)\b")
+#: the full stop that ends a sentence (not one inside "e.g." or "2.5"), and a ";"
+_SENTENCE_STOP = re.compile(r"\.(?=\s|$)")
+_SEMICOLON = re.compile(";")
 #: "Endocrine therapy: No concurrent immunosuppressive medications": a list's label
 _LABEL = re.compile(r"^\s*[A-Z][\w /,-]{2,40}:\s*(?=\S)")
 
