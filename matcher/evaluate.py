@@ -304,7 +304,8 @@ def _cns(params: dict[str, Any], facts: PatientFacts) -> Finding:
     facts_["patient"] = "; ".join(cns)
     if state == "any" and not allowed:
         return Finding(True, "cns.present", fields, facts_)
-    active = kb.table("cns_active_words").get(state, [])
+    # state "any" reaches here only with allowed states: the active words are outside them
+    active = kb.table("cns_active_words").get("active" if state == "any" else state, [])
     if active and any(kb.words_in(s, active) for s in cns):  # "brain (untreated, symptomatic)"
         return Finding(True, "cns.active", fields, facts_)
     quiet = [kb.words_in(s, kb.table("cns_inactive_words")) for s in cns]
