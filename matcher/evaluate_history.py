@@ -11,6 +11,7 @@ from typing import Any, NamedTuple
 from matcher import knowledge as kb
 from matcher.dates import add_days, date_range, days_since
 from matcher.evaluate_current import anticancer, current_therapy
+from matcher.evaluate_grade import grade_hit, grade_words, patient_grade
 from matcher.facts import (
     ONE_DAY_KINDS,
     ConditionFact,
@@ -347,6 +348,8 @@ def comorbidity(params: dict[str, Any], facts: PatientFacts) -> Finding:
     classes = list(params.get("classes") or [])
     want = _condition_words(tuple(ids), tuple(classes), tuple(params.get("mentions") or ()))
     facts_: dict[str, Any] = {"want": want, "active": params.get("active")}
+    if params.get("grade"):
+        facts_["grade"] = grade_words(params["grade"])
     fields = ("conditions",)
     if params.get("significant"):
         return _significant(params, facts, facts_)
@@ -362,14 +365,23 @@ def comorbidity(params: dict[str, Any], facts: PatientFacts) -> Finding:
         hit = _condition_hit(c, ids, classes, exceptions)
         if hit is False:
             continue
+        grade = params.get("grade")
         if hit and params.get("active"):
             hit = c.active if c.active is not None else None
+            if hit is None and grade and patient_grade(c.text) is not None:
+                hit = True  # a grade with no word of resolution: a current side effect
             if hit is None:
                 question = f"condition_active:{c.id or c.text}"
         if hit and params.get("within"):
             hit = _within_years(c, params["within"], facts.as_of)
             if hit is None:
                 question = f"condition_when:{c.id or c.text}"
+        if hit and grade:  # "Grade >= 2 peripheral neuropathy": the condition from a grade on
+            hit = grade_hit(c.text, c.active, grade)
+            if hit is None:
+                question = f"condition_grade:{c.id or c.text}"
+            elif not hit:
+                facts_.setdefault("below", []).append(c.text)
         results.append(hit)
         if hit is not False:
             matched.append(c.text)

@@ -380,6 +380,10 @@ def _started(f: Finding) -> str:
 
 def _comorbidity(f: Finding) -> str:
     x = f.facts
+    if x.get("grade"):  # "Grade >= 2 peripheral neuropathy" (matcher.evaluate_grade)
+        graded = _graded(f)
+        if graded:
+            return graded
     if f.value:
         return f"your recorded conditions include {_w(x['matched'])}"
     if f.value is None and x.get("matched"):
@@ -388,6 +392,21 @@ def _comorbidity(f: Finding) -> str:
     if not x.get("patient"):
         return "no other medical conditions are recorded"
     return f"none of your recorded conditions ({_w(x['patient'])}) is one"
+
+
+def _graded(f: Finding) -> str | None:
+    """Both grades named: "your record says peripheral neuropathy (grade 1); the trial counts
+    grade 2 or higher"."""
+    x = f.facts
+    if f.value:
+        return f"your record says {_w(x['matched'])}; the trial counts {x['grade']}"
+    if f.value is None and x.get("matched"):
+        return (
+            f"your record lists {_w(x['matched'])} without its grade; the trial counts {x['grade']}"
+        )
+    if f.value is False and x.get("below"):
+        return f"your record says {_w(x['below'])}; the trial counts only {x['grade']}"
+    return None
 
 
 _HANDLERS = {
@@ -468,6 +487,8 @@ def question_text(key: str) -> str:
         return f"Do you have {kb.entry_name('comorbidities', rest) or rest_words}?"
     if head == "condition_active":
         return f"Is your {rest_words} currently active?"
+    if head == "condition_grade":
+        return f"What CTCAE grade (0-4) is your {rest_words} now, and what was its worst grade?"
     if head == "condition_when":
         return f"When was your {rest_words} diagnosed or last treated?"
     return f"Can you tell us about: {rest_words or head}?"

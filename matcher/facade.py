@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from matcher.evaluate import evaluate
+from matcher.evaluate_grade import graded
 from matcher.explain import question_text
 from matcher.facts import PatientFacts
 from matcher.guards import contrary_on_record, doubts, settled_by_patient
@@ -159,11 +160,14 @@ def evaluate_trial(
 
     as_of = as_of or date.today()
     facts = PatientFacts.of(profile, as_of)
-    crits = (
-        (structured_criteria(trial) + list(criteria))
-        if criteria is not None
-        else criteria_for(trial)
-    )
+    crits = [
+        graded(c)  # a CTCAE grade bound read from the criterion's words (evaluate_grade)
+        for c in (
+            (structured_criteria(trial) + list(criteria))
+            if criteria is not None
+            else criteria_for(trial)
+        )
+    ]
     outcomes = _outcomes(trial, crits, None, None, facts)
     return TrialMatch(trial, outcomes, decide(outcomes))
 

@@ -16,6 +16,7 @@ import numpy as np
 
 from matcher import guards
 from matcher import knowledge as kb
+from matcher.evaluate_grade import graded
 from matcher.verdict import required_of
 from rules.criterion import Criterion, Polarity
 from rules.trial import Trial
@@ -258,7 +259,7 @@ def from_criteria(trials: Sequence[Trial], crits: Sequence[list[Criterion]]) -> 
     """
     temporary_kinds = set(kb.table("temporary_kinds")["kinds"])
     crits = [
-        list(cs) if _has_structured(cs) else structured_criteria(t) + list(cs)
+        [graded(c) for c in (cs if _has_structured(cs) else structured_criteria(t) + list(cs))]
         for t, cs in zip(trials, crits, strict=True)
     ]
     trial_of, key, full, required, confident, temporary = [], [], [], [], [], []

@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any
 
 from profiles.text_dates import fronted_date, opens_clause, relative_date
+from profiles.text_grades import graded_condition
 from profiles.text_mentions import (
     named_as_refractory,
     resolved_hbv,
@@ -386,7 +387,22 @@ def vocab_facts(
         for m in vocab.find_comorbidities(text):
             if _room_air(text, m) or _overlaps(m.start, m.end, spans):
                 continue
-            if about_patient(text, m.start, m.end):
+            if not about_patient(text, m.start, m.end):
+                continue
+            graded = graded_condition(text, m)
+            if graded is not None:  # "grade 2 peripheral neuropathy": its grade is its state
+                words = text[graded.start : graded.end]
+                facts.append(
+                    Fact(
+                        field="conditions",
+                        value=graded.value,
+                        text=words,
+                        start=graded.start,
+                        end=graded.end,
+                    )
+                )
+                spans.append((graded.start, graded.end))
+            else:
                 add("conditions", resolved_hbv(text, m) or m.text, m)
     return facts
 
