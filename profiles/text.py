@@ -26,6 +26,7 @@ from pydantic import BaseModel, ConfigDict
 
 from profiles.model import PatientProfile
 from profiles.text_cns import CNS_SITES, cns_states, state_name
+from profiles.text_disease import with_disease_facts
 from profiles.text_labs import a_change, mean_arterial_pressure, measurement_facts, scale_fact
 from profiles.text_regimens import group_regimens
 from profiles.text_vocab import surgery_facts, vocab_facts
@@ -425,6 +426,7 @@ def extract_facts(text: str, *, as_of: date | None = None) -> list[Fact]:
     if "biomarkers" not in seen:
         facts.extend(_free_genes(text, facts))
     facts.extend(_body(text))
+    facts = with_disease_facts(text, facts)  # measurable disease, myeloma, progression
     # a rating scale's name ("NIH Stroke Scale", "Hamilton Depression Rating Scale") stays
     # readable for the conditions: the scale is scored for the disease it names
     # and the words saying brain metastases were treated ("radiosurgery") name the treatment too

@@ -48,6 +48,9 @@ def build_profile(
     if data.get("sex") == "male":
         data.pop("pregnant", None)
         data.pop("breastfeeding", None)
+    measurable = [f.value for f in facts if f.field == "measurable_disease"]
+    if measurable:  # one statement of measurable disease outweighs "no measurable disease"
+        data["measurable_disease"] = any(measurable)
     diagnoses = _diagnoses(facts, text)
     if diagnoses:
         data["diagnoses"] = diagnoses
@@ -106,6 +109,9 @@ def _diagnoses(facts: list[Any], text: str | None) -> list[Diagnosis]:
         if histology:
             dx["histology"] = histology.group(1).lower()
         if n == 0:
+            status = list(dict.fromkeys(g.value for g in facts if g.field == "diagnoses.status"))
+            if status:  # "relapsed/refractory, biochemical progression"
+                dx["status"] = ", ".join(status)
             near = [g for d, _ in kept for g in facts if _same_sentence(text, d, g)]
             for g in near:
                 if g.field in ("stage", "extent") and g.field not in dx:
