@@ -51,6 +51,11 @@ _NONMEASURABLE = re.compile(
 #: a later relapse or progression: a no-disease statement before it is history
 _LATER = re.compile(r"(?i)\b(?:relaps\w*|recurr\w*|progress\w*|refractory)\b")
 _NED_CASE = re.compile(r"NED\b")
+#: a question, a plan or a trial's requirement, not the patient's state
+_UNSETTLED = re.compile(
+    r"(?i)\b(?:whether|if|assess\w*|confirm\w*|determine|evaluate|evaluated|pending|await\w*|"
+    r"requires?|required|requirement|needs?|eligible|eligibility|unclear|query)\b"
+)
 
 _PROGRESSION = re.compile(
     r"(?i)\b(?P<w>progressing(?=\s*(?:[.,;:)\n]|$|\s+(?:on|after|despite|through|in|with|"
@@ -127,6 +132,9 @@ def measurable_facts(text: str) -> list[Any]:
     for m in _POSITIVE.finditer(text):
         if any(s <= m.start() < e for s, e in taken):
             continue
+        cut, _ = sentence_span(text, m.start(), m.end())
+        if _UNSETTLED.search(" ".join(text[cut : m.start()].split()[-5:])):
+            continue  # "to confirm whether she has measurable disease"
         said = not _negated_before(text, m.start())
         out.append(_fact("measurable_disease", said, text, m.start(), m.end()))
     return sorted(out, key=lambda f: f.start)

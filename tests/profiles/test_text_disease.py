@@ -79,6 +79,9 @@ def test_the_colorectal_letter():
         ("NED after surgery in 2019; relapsed in the liver in 2025.", None),  # history
         ("No evidence of disease progression on CT.", None),  # stable, not NED
         ("Had a complete response to FOLFOX.", None),  # a past response
+        ("CT next week to confirm whether she has measurable disease.", None),  # a question
+        ("Most of these trials require measurable disease.", None),  # a requirement
+        ("Measurable disease and non-target lesions in bone.", True),
     ],
 )
 def test_measurable_disease_sentences(text, said):
