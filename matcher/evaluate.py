@@ -52,7 +52,18 @@ def evaluate(kind: str, params: dict[str, Any], facts: PatientFacts) -> Finding:
                 assumed=all(p.assumed for p in parts),
             )
     evaluator = EVALUATORS.get(kind, _other)
+    if params.get("if_present"):
+        return _if_present(evaluator(params, facts))
     return evaluator(params, facts)
+
+
+def _if_present(finding: Finding) -> Finding:
+    """A requirement on the patients who have a condition ("Patients with a history of
+    congestive heart failure must have a normal ejection fraction"): it does not apply to a
+    patient without it, and only a clinician can check it for one with it."""
+    if finding.value:
+        return Finding(None, "if_present", finding.fields, finding.facts, clinician=True)
+    return Finding(True, "if_absent", finding.fields, finding.facts, assumed=True)
 
 
 def _item(item: dict[str, Any], default_kind: str, facts: PatientFacts) -> Finding:

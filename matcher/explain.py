@@ -29,6 +29,8 @@ def explain(o: CriterionOutcome) -> str:
         return f'The registry lists "{c.text}" here: there is nothing to check.'
     if f.code == "heading":
         return f'"{c.text}" heads the items after it: each of them is checked on its own.'
+    if f.code == "if_absent":
+        return f'The trial asks: "{c.text}". This applies only to patients with that condition, which your record does not list.'
     if f.assumed:
         return (
             f'The trial asks: "{c.text}". This is confirmed with the trial team at screening, '

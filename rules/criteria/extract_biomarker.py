@@ -71,7 +71,8 @@ def biomarker(m: re.Match[str], text: str, polarity: str) -> Params:
     read: list[dict[str, Any] | None] = []
     for i, mention in enumerate(found):
         stop = found[i + 1].start if i + 1 < len(found) else len(text)
-        read.append(_one_biomarker(text, mention, stop=stop, negated=list_negated))
+        back = found[i - 1].end if i else 0
+        read.append(_one_biomarker(text, mention, stop=stop, back=back, negated=list_negated))
     for i in range(len(found) - 2, -1, -1):  # "KRAS, NRAS or BRAF mutation": one result, shared
         after = read[i + 1]
         if (
@@ -87,6 +88,7 @@ def biomarker(m: re.Match[str], text: str, polarity: str) -> Params:
             items.append(item)
     if not items:
         return None
+    items = _same_marker(items)
     if len(items) == 1:
         return items[0]
     # "EGFR and ALK", "KRAS G12C mutation; EGFR wild type", "EGFR wild-type, ALK negative":
@@ -100,6 +102,28 @@ def biomarker(m: re.Match[str], text: str, polarity: str) -> Params:
     )
     return {conj: [{"kind": "biomarker", "params": p} for p in items]}
 
+
+def _same_marker(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One gene named before each of its variants ("EGFR sensitive mutations: EGFR L858R, EGFR
+    exon 19 deletion") is one requirement with either variant, not two required at once."""
+    keys = {(p["biomarker"], p.get("result"), p.get("alteration")) for p in items}
+    if len(items) < 2 or len(keys) > 1 or any(set(p) - _MERGEABLE for p in items):
+        return items
+    merged = dict(items[0])
+    variants = [v for p in items for v in p.get("variants", ())]
+    if all(p.get("variants") for p in items):
+        merged["variants"] = list(dict.fromkeys(variants))
+    else:
+        merged.pop("variants", None)  # one of them asks for any variant
+    return [merged]
+
+
+_MERGEABLE = {"biomarker", "result", "alteration", "variants"}
+
+#: the result said after the gene's words: "EGFR sensitive mutations were negative"
+_RESULT_STATED_AFTER = re.compile(
+    r"(?i)[\w\s-]{0,30}?\b(?:were|was|is|are)\s+(?:negative|not\s+detected|wild[- ]type|absent)\b"
+)
 
 #: what parts the genes of one list sharing a result: "KRAS, NRAS or BRAF mutation"
 _LIST_GAP = re.compile(r"(?i)\s*(?:,\s*(?:and/or|or|and)?|/|and/or|or|and)\s*")
@@ -179,7 +203,7 @@ def _list_negated(text: str, found: list[vocab.Mention]) -> bool:
 
 
 def _one_biomarker(
-    text: str, mention: vocab.Mention, *, stop: int, negated: bool = False
+    text: str, mention: vocab.Mention, *, stop: int, back: int = 0, negated: bool = False
 ) -> dict[str, Any] | None:
     ident = mention.id
     params: dict[str, Any] = {"biomarker": ident}
@@ -188,8 +212,10 @@ def _one_biomarker(
     # "exon 20 insertion" is not this gene's, and "Ex19del or L858R" 90 characters on is
     sentence = _SENTENCE_END.search(text, mention.end)
     limit = min(stop, sentence.start() if sentence else len(text), mention.end + 160)
-    # and back to the start of its sentence: "the exon 20 T790M mutation ... EGFR mutation test"
-    before = re.split(r"[.;]\s", text[max(0, mention.start - 80) : mention.start])[-1]
+    # and back to the start of its sentence or the previous biomarker: "the exon 20 T790M
+    # mutation ... EGFR mutation test", "An exon 19 deletion mutation or exon 21 L858R mutation
+    # has been found in high-sensitivity EGFR mutation tests"
+    before = re.split(r"[.;]\s", text[max(back, mention.start - 160) : mention.start])[-1]
     variant_window = before + text[mention.start : limit]
     raw = _result_after(text, mention.end) or _result_in_mention(mention.text)
     pre = _PRE_RESULT.search(text[max(0, mention.start - 60) : mention.start])
@@ -214,6 +240,8 @@ def _one_biomarker(
     if raw is None:
         return None
     result = _result_of(raw, ident)
+    if result == "positive" and _RESULT_STATED_AFTER.match(text, mention.end, limit):
+        result = "negative"
     if negated and result == "positive":
         result = "negative"
     params["result"] = result

@@ -131,7 +131,7 @@ _OTHER_NOUN = re.compile(
     r"(?i)\b(?:drainage|paracentes[ie]s|thoracentes[ie]s|transfusions?|hospitali[sz]ations?|falls?|"
     r"miscarriages?|abortions?|nausea|vomiting|emesis|diarrh(?:o)?ea|constipation|pain|cough|"
     r"headaches?|seizures?|pruritus|hypotension|an(?:a)?emia|hypo\w+emia|hyper\w+emia|"
-    r"thrombocytopenia|neutropenia|ascites|effusions?)\b"
+    r"thrombocytopenia|neutropenia|ascites|effusions?|(?:spinal\s+)?cord\s+compressions?|fractures?)\b"
 )
 _DISEASE_WORD = re.compile(
     r"(?i)\b(?:disease|cancers?|tumou?rs?|carcinomas?|malignan\w*|neoplas\w*|lymphomas?|"

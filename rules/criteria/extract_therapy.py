@@ -7,6 +7,11 @@ from typing import Any
 
 from rules import vocab
 from rules.criteria.numbers import combine, number, numeric, to_days
+from rules.criteria.therapy_qualifiers import (
+    narrow_classes,
+    radiotherapy_sites_named,
+    sites_named,
+)
 
 Params = dict[str, Any] | None
 _THERAPY_CUE = re.compile(
@@ -80,18 +85,7 @@ def surgery_sites_named(text: str) -> list[str]:
     >>> surgery_sites_named("Prior surgery of the spine"), surgery_sites_named("Major surgery")
     (['spine'], [])
     """
-    found: set[str] = set()
-    mentions = list(_SURGERY.finditer(text))
-    for m in mentions:
-        before = text[max(0, m.start() - 60) : m.start()]
-        cuts = list(_BEFORE_CUT.finditer(before))
-        words = before[cuts[-1].end() :] if cuts else before
-        after = _SITE_AFTER.match(text[m.end() :])
-        sites = vocab.surgery_sites(words + " " + (after.group(1) if after else ""))
-        if not sites:
-            return []
-        found |= sites
-    return sorted(found)
+    return sites_named(text, _SURGERY, cut=_BEFORE_CUT, after=_SITE_AFTER)
 
 
 #: the target named right before "targeted therapy" ("TROP2-targeted", "anti-KRAS targeted")
@@ -171,6 +165,7 @@ def _therapy_params(text: str) -> dict[str, Any]:
             if "targeted_therapy" in params["classes"]:
                 params["classes"].remove("targeted_therapy")
             params.setdefault("targets", []).append(t.group(1))
+    narrow_classes(params, text, found)
     if regimens:
         params["regimens"] = regimens
     if "anticancer_therapy" in params["classes"]:
@@ -183,6 +178,8 @@ def _therapy_params(text: str) -> dict[str, Any]:
         # else "systemic treatment to prevent GVHD": the illness's treatment, not an anticancer one
     if "radiotherapy" in params["classes"]:
         params["kind"] = "radiotherapy"
+        if sites := radiotherapy_sites_named(text):
+            params["sites"] = sites  # "Prior radiotherapy to chest": not radiosurgery to the brain
     elif surgery := _SURGERY.search(text):
         params["kind"] = "surgery"
         # "Recovered from prior surgery": the cue words before it are read against this anchor

@@ -336,8 +336,22 @@ def life_expectancy(m: re.Match[str], text: str, polarity: str) -> Params:
     return {"months": numeric(op, to_months(v, g.get("unit") or "months"), "months")}
 
 
+_NONMEASURABLE_DEFINED = re.compile(
+    r"(?i)\b(?:un|non-?)measurable\s+(?:disease|lesions?)\s+(?:includes?|is\s+defined|are\s+defined|"
+    r"defined\s+as|means|consists?|refers)"
+)
+
+
 def measurable_disease(m: re.Match[str], text: str, polarity: str) -> Params:
     params: dict[str, Any] = {}
+    if _NONMEASURABLE_DEFINED.search(text):
+        return None  # "Nonmeasurable disease includes any of the following:": a definition
+    if re.match(r"(?i)(?:un|non-?)measurable", m.group()) and not re.search(
+        r"(?i)\b(?:no|not|without)\s+$", text[: m.start()]
+    ):
+        # "Unmeasurable ... lesion(s), according to RECIST 1.1", "Non-measurable disease only":
+        # the absence of measurable disease
+        params["negated"] = True
     std = _STANDARD.search(text)
     if std:
         s = re.sub(r"\s+", " ", std.group(1))

@@ -178,6 +178,8 @@ def _thresholds(text: str) -> tuple[LabThreshold, ...]:
         constraint = _constraint(m)
         if constraint is None:
             continue
+        if _CHANGE_BEFORE.search(text[max(0, mention.start - 40) : mention.start]):
+            continue  # "At least 25% increase of serum paraprotein (greater than 1.0 g/dL)"
         if _ITEM.search(text, mention.end, m.start()):
             continue  # "HAM-D suicide item score >= 2": one item of the scale, not its total
         if _bare(m) and not _BARE_RANGE_GAP.fullmatch(text, mention.end, m.start()):
@@ -273,6 +275,11 @@ def _or_thresholds(text: str, analyte: str, at: int, stop: int) -> list[LabThres
 #: therapy with FEV1 >= 80% OR controller naive"), or that binds only patients on some
 #: treatment ("Patients treated with X should have FEV1 >= 80%"): no limit the patient must meet.
 _ARM = re.compile(r"\bOR\b")
+#: a change of the value, not its level: "At least 25% increase of serum paraprotein"
+_CHANGE_BEFORE = re.compile(
+    r"(?i)(?<!chronic )(?<!chronically )\b(?:increase|increasing|rise|rising|decrease|decreasing|reduction|decline|drop|fall|"
+    r"doubling|change)s?\s+(?:of|in|from)\s+(?:the\s+)?(?:serum\s+|urine\s+|urinary\s+)?$"
+)
 _ONLY_IF_TREATED = re.compile(
     r"(?i)\b(?:patients|subjects|participants|those)\s+(?:who are\s+|who were\s+)?"
     r"(?:treated with|receiving|taking|using|on)\b[^.;]{0,200}?\b(?:(?:should|must|need to)\s+"

@@ -9,6 +9,7 @@ from functools import lru_cache
 from itertools import pairwise
 from typing import Any, cast
 
+from rules import vocab
 from rules.criteria import engine
 from rules.criteria.abbreviations import reading, record_abbreviations
 from rules.criteria.alternatives import rival_diseases
@@ -124,7 +125,9 @@ def _classify(text: str, polarity: str) -> tuple[str, dict[str, Any], float, str
                 conf = min(conf, CONDITIONAL_CONFIDENCE)
             hits = [keep]
         else:
-            params = {"all_of": [{"kind": h.kind, "params": h.params} for h in hits]}
+            params = {
+                "all_of": [{"kind": h.kind, "params": _own_negation(text, h, first)} for h in hits]
+            }
             conf = min(h.confidence for h in hits)
             rule = "+".join(h.rule for h in hits)
     if negated:
@@ -140,6 +143,22 @@ def _classify(text: str, polarity: str) -> tuple[str, dict[str, Any], float, str
         conf = min(conf, CONDITIONAL_CONFIDENCE)  # "... if cardiac disease was excluded"
     if "HISTORICAL" in ctx.categories and kind == "comorbidity":
         params["history"] = True
+    subject = _IF_SUBJECT.match(text)
+    if kind == "comorbidity" and subject and first.start < subject.end("who"):
+        # "Patients with a history of congestive heart failure ... must have a normal ejection
+        # fraction": a requirement on the patients who have it, not a requirement to have it
+        params["if_present"] = True
+    elif (
+        kind == "prior_therapy"
+        and subject
+        and "condition" not in params
+        and vocab.find_comorbidities(subject.group("who"))
+        and not vocab.find_cancers(subject.group("who"))
+    ):
+        # "Participants with hepatitis B virus (HBV) infection must be treated with antiviral
+        # therapy": the therapy is asked of those patients only
+        params["condition"] = subject.group(0)
+        conf = min(conf, CONDITIONAL_CONFIDENCE)
     lower = text.lower()
     if (
         kind != "other"
@@ -152,6 +171,46 @@ def _classify(text: str, polarity: str) -> tuple[str, dict[str, Any], float, str
         params["arm_specific"] = True
         conf = min(conf, CONDITIONAL_CONFIDENCE)
     return kind, params, conf, rule
+
+
+#: words saying a therapy was never given, right before it (at most three words between):
+#: "with no history of", "who have not been treated with", "that has never received"; not
+#: "not amenable to" / "not appropriately treated with" (what the disease allows), not "with
+#: or without", not "no other concurrent" (the present)
+_NEVER_GIVEN = re.compile(
+    r"(?<!\bor )\b(?:no(?:\s+(?:history\s+of|prior|previous))?|without\s+(?:any\s+)?(?:prior|previous)"
+    r"|never\s+(?:been\s+)?(?:received|treated\s+with|had)"
+    r"|(?:has|have|had)\s+not\s+(?:been\s+(?:previously\s+)?treated\s+with|(?:previously\s+)?received|had))"
+    r"(?:\s+(?!or\b|and\b|concurrent\b|other\b)[\w-]+){0,3}\s+$",
+    re.IGNORECASE,
+)
+
+
+#: "Patients with <a condition> must / should ...": the subject of the sentence names who
+#: the requirement is for
+_IF_SUBJECT = re.compile(
+    r"(?i)^\W*(?:\d+[.)]\s*)?(?:patients|participants|subjects|those|women|men|individuals)\s+"
+    r"(?:who\s+(?:have|had)|with)\s+(?P<who>[^.;:]{3,100}?)\s+(?:must|should|need\s+to|needs\s+to|"
+    r"are\s+required|will\s+(?:be\s+required|need)|have\s+to)\b"
+)
+
+
+def _own_negation(text: str, hit: engine.Hit, first: engine.Hit) -> dict[str, Any]:
+    """A therapy facet after the first one, said never given in its own words ("Stage III-IV
+    NSCLC, with no history of anticancer treatment", "thymic carcinoma ... who have not been
+    treated with systemic cancer chemotherapy"): its absence is required. Only the words
+    between the first facet and this one count.
+
+    >>> t = "Stage III-IV NSCLC, with no history of anticancer treatment including chemotherapy"
+    >>> hits = _useful_facets(engine.run(t, "inclusion"))
+    >>> [h.kind for h in hits], _own_negation(t, hits[-1], hits[0]).get("negated")
+    (['condition', 'stage', 'prior_therapy'], True)
+    """
+    if hit is first or hit.kind != "prior_therapy" or hit.params.get("negated"):
+        return hit.params
+    if not _NEVER_GIVEN.search(text[max(first.end, hit.start - 80) : hit.start]):
+        return hit.params
+    return {**hit.params, "negated": True}
 
 
 def _masked(text: str, hits: list[engine.Hit], first: engine.Hit) -> str:
@@ -180,6 +239,27 @@ def _useful_facets(hits: list[engine.Hit]) -> list[engine.Hit]:
         )
     ):
         del by_kind["prior_therapy"]  # "one prior line of systemic therapy": the lines say it
+    lines = by_kind.get("lines_of_therapy")
+    if (
+        prior
+        and lines
+        and "prior_therapy" in by_kind
+        and not prior.params.get("negated")
+        and lines.params.get("lines", {}).get("op") in ("<=", "<")
+        and lines.start <= prior.start < lines.end  # the therapy words are the count's own
+    ):
+        # "No more than 2 prior chemotherapy regimens", "The number of previous chemotherapy
+        # regimens does not exceed 2": a most, so none is fine; the count is of those regimens
+        # only, which a count of all lines can overstate: a failure is for a clinician to check
+        del by_kind["prior_therapy"]
+        by_kind["lines_of_therapy"] = replace(
+            lines,
+            params={
+                **lines.params,
+                "of": prior.params.get("drugs", []) + prior.params.get("classes", []),
+            },
+            confidence=min(lines.confidence, CONDITIONAL_CONFIDENCE),
+        )
     stage = by_kind.get("stage")
     if (
         stage

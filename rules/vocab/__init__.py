@@ -44,6 +44,7 @@ from rules.vocab.drugs import (
     drug_class_ids,
     drug_classes,
     drug_ids,
+    drugs_of_generation,
     find_drugs,
     regimen_drugs,
 )
@@ -71,6 +72,7 @@ __all__ = [
     "drug_class_ids",
     "drug_classes",
     "drug_ids",
+    "drugs_of_generation",
     "find_biomarkers",
     "find_cancers",
     "find_comorbidities",

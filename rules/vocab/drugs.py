@@ -147,3 +147,21 @@ def drug_ids() -> list[str]:
 def drug_class_ids() -> list[str]:
     """All canonical drug class ids."""
     return list(_drug_tables()[1])
+
+
+def drugs_of_generation(class_id: str, generation: int) -> list[str]:
+    """The drugs of a class that belong to one of its generations ("third-generation EGFR
+    TKI"), from the ``generation`` of each drug's entry; empty when none is known.
+
+    >>> drugs_of_generation("egfr_tki", 1)
+    ['gefitinib', 'erlotinib', 'icotinib']
+    >>> drugs_of_generation("egfr_tki", 4)
+    []
+    """
+    drugs, _, _ = _drug_tables()
+    return [
+        d
+        for d, e in drugs.items()
+        if e.get("generation") == generation
+        and any(c == class_id or class_is_a(c, class_id) for c in e["classes"])
+    ]

@@ -1,0 +1,174 @@
+"""Criteria-reading mistakes found by a user audit on EGFR-mutant lung cancer (session 8).
+
+A referral letter (stage IVB EGFR exon 19 deletion adenocarcinoma, progressing after
+osimertinib, treated and stable brain metastases; ``tests/data/letters/egfr_nsclc_referral.txt``)
+was matched over the bundled corpus and every rule-out was read against the trial's own
+words. Each test is one of those sentences (real records in ``rules/data/bundled``), or a
+sentence of the 18,122-trial set where the same fix changed a reading.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import pytest
+
+from rules.corpus import bundled_trials
+from rules.criteria import parse_criteria, parse_trial
+
+
+@cache
+def _trials():
+    return {t.nct_id: t for t in bundled_trials()}
+
+
+def _crit(nct: str, starts: str):
+    return next(c for c in parse_trial(_trials()[nct]) if c.text.startswith(starts))
+
+
+def _one(text: str, header: str = "Inclusion Criteria:"):
+    return parse_criteria(f"{header}\n* {text}")[0]
+
+
+def _therapy_part(c):
+    return next(p["params"] for p in c.params["all_of"] if p["kind"] == "prior_therapy")
+
+
+# -- 1. a therapy said never given, after the disease, is required absent ---------------------
+
+
+@pytest.mark.parametrize(
+    ("nct", "starts"),
+    [
+        ("NCT03986528", "A Histological or cytological confirmed diagnosis of Stage III-IV NSCLC"),
+        ("NCT05832827", "Patients with unresectable advanced thymic carcinoma"),
+    ],
+)
+def test_therapy_never_given_after_the_disease_is_negated(nct, starts):
+    c = _crit(nct, starts)
+    assert c.kind == "condition"
+    assert _therapy_part(c).get("negated") is True
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Locally advanced or recurrent metastatic NSCLC that has never received systemic treatment.",
+        "First-line metastatic breast cancer with no prior adjuvant chemotherapy",
+    ],
+)
+def test_never_received_in_other_records(text):
+    assert _therapy_part(_one(text)).get("negated") is True
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # what the disease allows, not what was given: left as it was read before
+        "Locally advanced or metastatic disease not amenable to surgery or radiation therapy with curative intent",
+        "Patients of the second stratum must have relapsed/refractory Ph+ ALL, or be Ph+ ALL patients with MRD with or without prior nilotinib",
+    ],
+)
+def test_amenability_and_either_way_are_not_a_negated_history(text):
+    c = _one(text)
+    parts = [p["params"] for p in c.params.get("all_of", []) if p["kind"] == "prior_therapy"]
+    assert all(not p.get("negated") for p in parts)
+
+
+# -- 2. EGFR variants: both alternatives, one gene named twice, a negative result said after --
+
+
+def test_exon19_named_before_the_gene_is_one_of_the_alternatives():
+    c = _crit("NCT02759614", "An exon 19 deletion mutation or exon 21 L858R mutation")
+    assert c.params["biomarker"] == "EGFR"
+    assert set(c.params["variants"]) == {"exon 19 deletion", "L858R"}
+
+
+def test_gene_named_before_each_variant_is_one_requirement():
+    c = _crit("NCT06604689", "EGFR sensitive mutations: EGFR L858R")
+    assert "all_of" not in c.params
+    assert c.params["biomarker"] == "EGFR" and c.params["result"] == "positive"
+    assert set(c.params["variants"]) == {"L858R", "exon 19 deletion"}
+
+
+def test_mutations_were_negative_is_a_negative_result():
+    c = _crit("NCT06604689", "EGFR sensitive mutations were negative")
+    assert c.polarity == "exclusion"
+    assert c.params["result"] == "negative"
+
+
+def test_different_alterations_of_one_gene_stay_alternatives():
+    c = _one(
+        "Had tumors that overexpress ErbB2 defined as 3+ by IHC or c-erbB2 gene amplification by "
+        "FISH (ErbB2 expression/amplification must be documented prior to study entry)"
+    )
+    assert len(c.params["any_of"]) == 2
+
+
+# -- 3. kinase inhibitors narrowed by generation or selectivity ---------------------------------
+
+
+@pytest.mark.parametrize(
+    ("nct", "starts"),
+    [
+        ("NCT04044170", "Patient has had previous treatment with poziotinib or any other"),
+        ("NCT03318939", "Participant has had previous treatment with poziotinib or any other"),
+    ],
+)
+def test_exon20_selective_tki_is_not_every_tki(nct, starts):
+    c = _crit(nct, starts)
+    assert c.params["drugs"] == ["poziotinib"]
+    assert "tki" not in c.params["classes"] and "egfr_tki" not in c.params["classes"]
+    assert c.confidence < 0.8  # the other exon 20-selective drugs are for a clinician to check
+
+
+def test_fourth_generation_egfr_tki_names_no_drug_we_know():
+    c = _crit("NCT06050980", "Prior treatment with 4th-generation EGFR-TKIs")
+    assert c.kind == "other"
+
+
+def test_generations_are_their_drugs():
+    c = _one("Prior treatment with 3rd generation EGFR-TKI", "Exclusion Criteria:")
+    assert "osimertinib" in c.params["drugs"] and "gefitinib" not in c.params["drugs"]
+    c = _one(
+        "Previous treatment with at least one EGFR-TKI, including 1st, 2nd and 3rd-generation EGFR-TKI"
+    )
+    assert {"gefitinib", "afatinib", "osimertinib"} <= set(c.params["drugs"])
+
+
+def test_a_generation_of_a_class_without_generations_is_left_alone():
+    c = _one("Currently taking a third-generation aromatase inhibitor (AI) for at least 90 days")
+    assert "aromatase_inhibitor" in c.params["classes"]
+
+
+def test_her2_targeted_tki_is_not_every_tki():
+    c = _crit("NCT02369484", "Previous treatment with HER2 targeted antibody or tyrosine kinase")
+    assert "tki" not in c.params["classes"]
+
+
+# -- 4. requirements on the patients who have a condition --------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Patients with a history of congestive heart failure or myocardial infarction must have a normal myocardial ejection fraction as determined by echogram",
+        "Patients with history of prior malignancies must be disease-free for at least 5 years prior of study entry.",
+        "Patients with a history of hepatitis C virus (HCV) infection must have been treated and cured.",
+    ],
+)
+def test_patients_with_a_condition_must(text):
+    c = _one(text)
+    assert c.kind == "comorbidity" and c.params["if_present"] is True
+
+
+def test_patients_with_hbv_must_take_antivirals_is_conditional():
+    c = _crit("NCT05883644", "Participants with hepatitis B virus (HBV) infection must be treated")
+    assert c.kind == "prior_therapy"
+    assert c.params["condition"].startswith("Participants with hepatitis B")
+    assert c.confidence < 0.8
+
+
+def test_a_plain_comorbidity_is_not_conditional():
+    c = _one("History of congestive heart failure", "Exclusion Criteria:")
+    assert "if_present" not in c.params
