@@ -490,7 +490,7 @@ def question_text(key: str) -> str:
     if head == "condition_active":
         return f"Is your {rest_words} currently active?"
     if head == "condition_grade":
-        return f"What CTCAE grade (0-4) is your {rest_words} now, and what was its worst grade?"
+        return f"What is the CTCAE grade (0-4) of your {rest_words}?"
     if head == "condition_when":
         return f"When was your {rest_words} diagnosed or last treated?"
     return f"Can you tell us about: {rest_words or head}?"

@@ -56,6 +56,16 @@ FAMILIES: dict[str, Widget] = {
     # only "yes" can be written into the profile: it has no field for "I do not have X"
     "condition": ("select", [("true", "Yes, I have it")]),
     "condition_active": ("select", YES_NO),
+    "condition_grade": (
+        "select",
+        [
+            ("0", "Grade 0: it has gone"),
+            ("1", "Grade 1: mild"),
+            ("2", "Grade 2: moderate, limits some daily activities"),
+            ("3", "Grade 3: severe, limits self-care"),
+            ("4", "Grade 4: life-threatening"),
+        ],
+    ),
     "condition_when": ("number", []),
     "therapy_end": ("text", []),
 }
@@ -158,7 +168,7 @@ def apply(profile: dict[str, Any], key: str, value: str) -> dict[str, Any]:
         name = _comorbidity_name(rest)
         if yes and name.lower() not in (c.lower() for c in data.get("conditions") or []):
             data["conditions"] = [*(data.get("conditions") or []), name]
-    elif head in ("condition_active", "condition_when"):
+    elif head in ("condition_active", "condition_when", "condition_grade"):
         _qualify_condition(data, rest, head, value)
     elif key == "biomarker:HER2:IHC":
         ihc, _, ish = value.partition(":")
@@ -211,13 +221,18 @@ def _comorbidity_name(ident: str) -> str:
 
 
 def _qualify_condition(data: dict[str, Any], ref: str, head: str, value: str) -> None:
-    """Mark the condition the question names as active / inactive, or add its year."""
+    """Mark the condition the question names as active / inactive, or add its year or its
+    CTCAE grade."""
     from matcher.knowledge import comorbidity_id
 
     if head == "condition_when":
         if not re.fullmatch(r"(19|20)\d{2}", value) or int(value) > date.today().year:
             raise ValueError(f"{value!r} is not a year such as 2019")
         note = value
+    elif head == "condition_grade":  # read back by matcher.evaluate_grade
+        if value not in ("0", "1", "2", "3", "4"):
+            raise ValueError(f"{value!r} is not a CTCAE grade 0-4")
+        note = f"grade {value}"
     else:
         note = {"true": "active", "false": "inactive"}[value]
     conditions = list(data.get("conditions") or [])

@@ -54,6 +54,7 @@ FAMILIES = {
     "condition",
     "condition_active",
     "condition_when",
+    "condition_grade",
 }
 
 
@@ -92,6 +93,7 @@ def test_the_families_checked_here_are_the_ones_the_matcher_emits() -> None:
         "condition:covid19",
         "condition_active:hypertension",
         "condition_when:type2_diabetes",
+        "condition_grade:peripheral_neuropathy",
     ],
 )
 def test_every_key_family_has_an_answer_widget(key: str) -> None:
@@ -149,6 +151,19 @@ def test_condition_year_and_therapy_end_are_checked() -> None:
     )
     with pytest.raises(ValueError, match="YYYY-MM-DD"):
         apply(EXAMPLE, "therapy_end:FOLFIRINOX", "last spring")
+
+
+def test_a_grade_answer_settles_the_grade_question() -> None:
+    """ "Grade ≥2 peripheral neuropathy" asks the grade of a neuropathy recorded without it;
+    the answer is written into the condition and read back by the matcher."""
+    profile = {**EXAMPLE, "conditions": ["peripheral neuropathy"]}
+    key = "condition_grade:peripheral_neuropathy"
+    assert key in {q["key"] for q in _matches(profile)["questions"]}
+    updated = apply(profile, key, "1")
+    assert updated["conditions"] == ["peripheral neuropathy (grade 1)"]
+    assert key not in {q["key"] for q in _matches(updated)["questions"]}
+    with pytest.raises(ValueError, match="not a CTCAE grade"):
+        apply(profile, key, "5")
 
 
 def test_therapies_and_her2_answers_validate_as_a_profile() -> None:
