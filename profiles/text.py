@@ -27,9 +27,11 @@ from pydantic import BaseModel, ConfigDict
 from profiles.model import PatientProfile
 from profiles.text_cns import CNS_SITES, cns_states, state_name
 from profiles.text_disease import with_disease_facts
+from profiles.text_genes import free_genes, gene_fact
 from profiles.text_labs import a_change, mean_arterial_pressure, measurement_facts, scale_fact
 from profiles.text_regimens import group_regimens
 from profiles.text_vocab import surgery_facts, vocab_facts
+from rules import vocab
 
 _FIELD_LINE = re.compile(
     r"^[ \t]*(disease|diagnosis|gene|genes|demographic|other|"
@@ -37,6 +39,7 @@ _FIELD_LINE = re.compile(
     re.I | re.M,
 )
 _SENTENCE_END = re.compile(r"[.;\n]")
+_CLAUSE_END = re.compile(r"[.;,:\n]")
 #: analytes with one unit, which notes often leave out
 _ONLY_UNIT = {"bmi": "kg/m2", "body mass index": "kg/m2"}
 #: a metastatic site listed just before one a pattern found ("bone and brain metastases")
@@ -46,27 +49,14 @@ _SITES_BEFORE = re.compile(
     re.I,
 )
 #: a further metastatic site listed after one a pattern found ("to liver, lungs and bone")
+#: (past a parenthesis of detail: "to bone (T8, right ilium), contralateral lung and brain")
 _MORE_SITES = re.compile(
-    r"\s*(?:,\s*(?:and\s+)?|and\s+|&\s*)(?:the\s+)?"
+    r"(?:\s*\([^()]{0,40}\))?\s*(?:,\s*(?:and\s+)?|and\s+|&\s*)(?:the\s+)?"
+    r"(?:(?:contralateral|ipsilateral|bilateral|both|left|right|multiple)\s+)?"
     r"(liver|lungs?|bones?|brain|lymph nodes|peritoneum|adrenal\w*|spine|pleura|skin)\b",
     re.I,
 )
 _NONE = {"none", "n/a", "na", "-", "unknown", "no"}
-_ALTERATION = {
-    "amplification": "amplification",
-    "amplified": "amplification",
-    "fusion": "fusion",
-    "fusion transcript": "fusion",
-    "rearrangement": "fusion",
-    "rearranged": "fusion",
-    "translocation": "fusion",
-    "deletion": "deletion",
-    "deleted": "deletion",
-    "loss": "loss",
-    "loss of function": "loss of function",
-    "inactivating mutation": "loss of function",
-    "overexpression": "overexpression",
-}
 
 
 class Fact(BaseModel):
@@ -119,14 +109,19 @@ def _find(field: str, text: str) -> list[tuple[_Pattern, re.Match[str]]]:
     return sorted(found, key=lambda pm: pm[1].start(pm[0].group))
 
 
-def negated(text: str, start: int, *, window: int = 6) -> bool:
-    """Whether a negation cue stands within ``window`` words before ``start`` in its sentence.
+def negated(text: str, start: int, *, window: int = 6, clause: bool = False) -> bool:
+    """Whether a negation cue stands within ``window`` words before ``start`` in its sentence
+    (with ``clause``, in its clause: a comma ends the reach of "no cardiac history, QTc 428").
 
     >>> negated("She denies chest pain.", 11), negated("Chest pain today.", 0)
     (True, False)
+    >>> t = "no cardiac history, QTc 428 ms"
+    >>> negated(t, 20), negated(t, 20, clause=True)
+    (True, False)
     """
     head = text[:start]
-    cut = max((m.end() for m in _SENTENCE_END.finditer(head)), default=0)
+    ends = _CLAUSE_END if clause else _SENTENCE_END
+    cut = max((m.end() for m in ends.finditer(head)), default=0)
     words = head[cut:].split()[-window:]
     cue = next(p for p in patterns() if p.field == "negation")
     return bool(cue.regex.search(" ".join(words)))
@@ -156,38 +151,21 @@ def _split_list(value: str, offset: int) -> list[tuple[str, int, int]]:
     return items
 
 
-@cache
-def not_genes() -> frozenset[str]:
-    """Upper-case words that are tests, scans or infections, never a biomarker ("MRI")."""
-    return frozenset(_pattern_data()["not_genes"]["words"])
+#: a questionnaire value that says more than a name: a clause, a list, a parenthesis
+_PROSE = re.compile(r"[,;()]|\.\s|\b(?:stage|diagnosed|with|since|in \d{4})\b", re.I)
 
 
-def _gene_fact(text: str, item: str, start: int, end: int) -> Fact | None:
-    """A biomarker fact from ``item`` ("KRAS G12D", "ALK-positive"), None when it names none.
+_FIRST_CLAUSE = re.compile(r"[,;(]|\.\s")
 
-    >>> [_gene_fact(t, t, 0, len(t)) is None for t in ["Brain MRI negative", "CDK4 amplification"]]
-    [True, False]
+
+def a_sentence(value: str) -> bool:
+    """Whether a "Diagnosis:" value is a sentence of a letter, not a name of a disease: its
+    facts (the cancer, its stage, the markers) are then read as in any free text.
+
+    >>> a_sentence("Colon cancer"), a_sentence("stage IVB lung adenocarcinoma, EGFR exon 19")
+    (False, True)
     """
-    for p in patterns():
-        if p.field not in ("variant", "alteration"):
-            continue
-        m = p.regex.search(item)
-        if m and m.group(1).upper() in not_genes():
-            return None
-        if m:
-            detail = m.group(p.group)
-            if p.field == "alteration":
-                detail = _ALTERATION.get(detail.lower(), detail.lower())
-            value = {"name": m.group(1), "result": "positive", "detail": detail}
-            if detail.lower() in ("negative", "wild type", "wild-type"):
-                value = {"name": m.group(1), "result": "negative"}
-            return _fact("biomarkers", value, text, start, end)
-    name = item.split()[0] if item.split() else ""
-    if re.fullmatch(r"[A-Z][A-Z0-9-]{1,9}", name) and name.upper() not in not_genes():
-        return _fact(
-            "biomarkers", {"name": name, "result": "positive", "detail": item}, text, start, end
-        )
-    return None
+    return len(value.split()) > 8 or bool(_PROSE.search(value))
 
 
 def _questionnaire(text: str) -> tuple[list[Fact], set[str]]:
@@ -201,11 +179,15 @@ def _questionnaire(text: str) -> tuple[list[Fact], set[str]]:
                 seen.add("conditions")
             continue
         if key in ("disease", "diagnosis"):
+            if a_sentence(value):  # "Diagnosis: stage IVB lung adenocarcinoma (diagnosed
+                if vocab.find_cancers(value):  # 03/2024), EGFR exon 19 deletion. ...":
+                    continue  # read as free text, which finds the cancer words
+                value = _FIRST_CLAUSE.split(value, maxsplit=1)[0].strip()  # a name unknown
             facts.append(_fact("diagnoses.condition", value, text, at, at + len(value)))
             seen.add("diagnoses")
         elif key in ("gene", "genes"):
             for item, s, e in _split_list(value, at):
-                fact = _gene_fact(text, item, s, e)
+                fact = gene_fact(text, item, s, e)
                 if fact:
                     facts.append(fact)
             seen.add("biomarkers")
@@ -357,20 +339,6 @@ def her2_value(word: str) -> dict[str, Any]:
     return {"name": "HER2", "result": "positive" if word in ("positive", "+") else "negative"}
 
 
-def _free_genes(text: str, taken: list[Fact]) -> list[Fact]:
-    spans = [(f.start, f.end) for f in taken]
-    out = []
-    for field in ("variant", "alteration"):
-        for _p, m in _find(field, text):
-            if any(s <= m.start() < e for s, e in spans) or m.group(1) in ("PD-L1", "HER2"):
-                continue
-            fact = _gene_fact(text, m.group(0), m.start(), m.end())
-            if fact:
-                out.append(fact)
-                spans.append((m.start(), m.end()))
-    return out
-
-
 def _body(text: str) -> list[Fact]:
     facts: list[Fact] = []
     from profiles.text_vocab import post_negated
@@ -424,7 +392,7 @@ def extract_facts(text: str, *, as_of: date | None = None) -> list[Fact]:
         facts.append(sex)
     facts.extend(_oncology(text))
     if "biomarkers" not in seen:
-        facts.extend(_free_genes(text, facts))
+        facts.extend(free_genes(text, facts))
     facts.extend(_body(text))
     facts = with_disease_facts(text, facts)  # measurable disease, myeloma, progression
     # a rating scale's name ("NIH Stroke Scale", "Hamilton Depression Rating Scale") stays

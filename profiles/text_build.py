@@ -90,6 +90,24 @@ def _same_sentence(text: str | None, a: Any, b: Any) -> bool:
     return not _BOUNDARY.search(text, lo, hi) or abs(a.start - b.start) < 3
 
 
+#: a "Staging:" field of a letter: its stage is the primary cancer's, in whatever sentence
+_STAGING_FIELD = re.compile(r"(?i)\b(?:staging|stage|TNM)[ \t]*:")
+
+
+def _staging(text: str | None, fact: Any) -> bool:
+    """Whether ``fact`` stands in a "Staging:" field ("Staging: cT4N3M1c, stage IVB").
+
+    >>> from types import SimpleNamespace as F
+    >>> t = "Histology: adenocarcinoma.\\nStaging: cT4N3M1c, stage IVB"
+    >>> _staging(t, F(start=t.index("IVB"))), _staging(t, F(start=0))
+    (True, False)
+    """
+    if text is None:
+        return False
+    head = text[text.rfind("\n", 0, fact.start) + 1 : fact.start]
+    return bool(_STAGING_FIELD.search(head))
+
+
 def _diagnoses(facts: list[Any], text: str | None) -> list[Diagnosis]:
     """One diagnosis per cancer: a broader mention ("lymphoma") folds into a more specific one
     ("Burkitt's lymphoma"); the first cancer named is the primary and takes stage and extent."""
@@ -112,7 +130,12 @@ def _diagnoses(facts: list[Any], text: str | None) -> list[Diagnosis]:
             status = list(dict.fromkeys(g.value for g in facts if g.field == "diagnoses.status"))
             if status:  # "relapsed/refractory, biochemical progression"
                 dx["status"] = ", ".join(status)
-            near = [g for d, _ in kept for g in facts if _same_sentence(text, d, g)]
+            near = [
+                g
+                for d, _ in kept
+                for g in facts
+                if _same_sentence(text, d, g) or (g.field == "stage" and _staging(text, g))
+            ]
             for g in near:
                 if g.field in ("stage", "extent") and g.field not in dx:
                     dx[g.field] = g.value

@@ -114,7 +114,9 @@ def measurement_facts(text: str, taken: list[Any]) -> list[Any]:
             out.append(Fact(field="labs", value=lab, text=source[start:end], start=start, end=end))
     spans += [(f.start, f.end) for f in out]
     for m in mentions:
-        if any(s < m.end and m.start < e for s, e in spans) or negated(text, m.start):
+        if any(s < m.end and m.start < e for s, e in spans):
+            continue
+        if negated(text, m.start, clause=True):  # "no cardiac history, QTc 428 ms": read
             continue
         if a_change(text, m.start):
             continue
