@@ -25,10 +25,17 @@ _NORMAL = (
     (re.compile(r"\\([<>])"), r"\1"),  # the registry's markdown escape: '\>' is '>'
     (re.compile(r"(?i)common terminology criteria (?:for|of) adverse events"), "CTCAE"),
     (re.compile(r"(?i)\bCTC\s*AE\b|\bNCI[- ]CTCAE\b"), "CTCAE"),
-    (re.compile(r"(?i)\s*\((?:CTCAE|NCI)[^()]{0,20}\)"), ""),
+    (re.compile(r"(?i)\s*[(\[](?:CTCAE|NCI)[^()\[\]]{0,20}[)\]]"), ""),
 )
-#: what may stand between the grade words and the condition's name
-_GAP = re.compile(r"(?i)^[\s\w'/-]{0,40}$")
+#: what may stand between the grade words and the condition's name: a few words, none that
+#: ties the grade to something else ("toxicities of >= Grade 2 related to the transplant")
+_GAP = re.compile(r"(?i)^\s*(?:[\w'/-]+\s+){0,3}[\w'/-]*\s*$")
+_GAP_STOP = re.compile(
+    r"(?i)\b(?:related|due|attributed|from|to|after|secondary|caused|following|including|such|"
+    r"than|or|and)\b"
+)
+#: a grade named outside the bound ("≥ grade 3 neuropathy or grade 2 with pain")
+_BARE_GRADE = re.compile(r"(?i)\b(?:grade|level|degree)\s*[0-5]\b")
 _GRADE_WORD = re.compile(r"(?i)grade|level|degree|CTC")
 _PATIENT_GRADE = re.compile(r"(?i)\bgrade\s*([0-5])\b")
 
@@ -102,7 +109,7 @@ def _attached(text: str, mention: str, start: int, end: int) -> bool:
         gap = text[end:at]
     else:
         return False  # the name inside the grade words: not one phrase
-    return bool(_GAP.match(gap))
+    return bool(_GAP.match(gap)) and not _GAP_STOP.search(gap)
 
 
 def graded(c: Criterion) -> Criterion:
@@ -119,7 +126,7 @@ def graded(c: Criterion) -> Criterion:
     p = c.params
     if c.kind != "comorbidity" or "grade" in p or p.get("any_of") or p.get("all_of"):
         return c
-    if p.get("significant") or p.get("negated"):
+    if p.get("significant"):
         return c
     named = [*(p.get("conditions") or []), *(p.get("classes") or [])]
     mentions = [str(m) for m in p.get("mentions") or []]
@@ -134,6 +141,9 @@ def graded(c: Criterion) -> Criterion:
     bound = bounds[0][0]
     if not all(_attached(text, mentions[0], s, e) for _, s, e in bounds):
         return c
+    spans = [(s, e) for _, s, e in bounds]
+    if any(not any(s <= m.start() < e for s, e in spans) for m in _BARE_GRADE.finditer(text)):
+        return c  # another grade named beside the bound: which one counts is unclear
     return c.model_copy(update={"params": {**p, "grade": bound}})
 
 
