@@ -61,8 +61,8 @@ def build_profile(
             if found is not None:
                 markers.setdefault(f"{found.name}|{found.detail}", found)
     if markers:
-        data["biomarkers"] = list(markers.values())
-    labs = [_valid(Lab, f.value) for f in facts if f.field == "labs"]
+        data["biomarkers"] = _most_detailed(list(markers.values()))
+    labs = [_valid(Lab, f.value) for f in _current_first(facts, text) if f.field == "labs"]
     if any(labs):
         data["labs"] = [lab for lab in labs if lab is not None]
     therapies = _unique_therapies(
@@ -81,6 +81,39 @@ def build_profile(
         # An inconsistent pair of facts (e.g. pregnant and male): keep the rest.
         data.pop("pregnant", None)
         return PatientProfile(**data)
+
+
+#: details that only restate a result
+_NO_DETAIL = {"", "positive", "negative", "mutation", "mutated", "mutant"}
+
+
+def _most_detailed(markers: list[Biomarker]) -> list[Biomarker]:
+    """One result per marker: "HER2-positive" beside "HER2 IHC 3+" (or "ER positive" beside
+    "ER 80%") is the same result said twice, and the one with its detail or value stays.
+
+    >>> b = [Biomarker(name="HER2", result="positive", detail="positive"),
+    ...      Biomarker(name="HER2", result="positive", detail="IHC 3+"),
+    ...      Biomarker(name="PR", result="negative")]
+    >>> [(x.name, x.detail) for x in _most_detailed(b)]
+    [('HER2', 'IHC 3+'), ('PR', None)]
+    """
+
+    def said(b: Biomarker) -> bool:  # "EGFR-positive", "BRCA2 mutation": no more than a result
+        return b.value is not None or (b.detail or "").lower() not in _NO_DETAIL
+
+    detailed = {(b.name, b.result) for b in markers if said(b)}
+    return [b for b in markers if said(b) or (b.name, b.result) not in detailed]
+
+
+def _current_first(facts: list[Any], text: str | None) -> list[Any]:
+    """The facts with each lab value said of the past ("at presentation (PSA 112 ng/mL)",
+    "PSA nadir 0.2") after the others, so a current value of the same test comes first:
+    an undated value is the one the matcher takes first. None is dropped."""
+    if text is None:
+        return facts
+    from profiles.text_labs import historical
+
+    return sorted(facts, key=lambda f: f.field == "labs" and historical(text, f.start, f.end))
 
 
 def _same_sentence(text: str | None, a: Any, b: Any) -> bool:

@@ -167,3 +167,18 @@ def mean_arterial_pressure(systolic: float, diastolic: float) -> float | None:
     if diastolic >= systolic or diastolic <= 0:
         return None
     return round((systolic + 2 * diastolic) / 3, 1)
+
+
+def historical(text: str, start: int, end: int) -> bool:
+    """Whether the lab value at ``start:end`` is said of the past in its sentence ("at
+    presentation", "initially", "nadir"): a current value of the same test comes first.
+
+    >>> t = "Diagnosed 01/2022 (PSA 112 ng/mL). Current: PSA 48 ng/mL."
+    >>> historical(t, 19, 32), historical(t, 45, 57)
+    (True, False)
+    """
+    from profiles.text import _find
+    from profiles.text_mentions import sentence_span
+
+    cut, stop = sentence_span(text, start, end)
+    return bool(_find("lab_history", text[cut:stop]))

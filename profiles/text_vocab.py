@@ -46,7 +46,10 @@ _PLANNED = re.compile(
     r"unfit for|ineligible for|not (?:fit|eligible|suitable) for|declined|refused|"
     # "We discussed second-line ramucirumab and paclitaxel", "options include docetaxel"
     r"discuss(?:ed|ing)?|recommend(?:ed|s|ing)?|propos(?:e|ed|ing)|"
-    r"options? (?:include|includes|are|were|would be))\b",
+    r"options? (?:include|includes|are|were|would be)|"
+    # "She is interested in trials of ..., for example tucatinib-based combinations"
+    r"interested in|would like to (?:be considered|join|take part|try)|keen (?:on|to)|"
+    r"hop(?:es|ing) (?:to|for)|wish(?:es)? to)\b",
     re.I,
 )
 #: Words right after a treatment that say it was not given: "docetaxel was discussed",
@@ -178,6 +181,9 @@ def _planned(text: str, start: int, end: int) -> bool:
     >>> _planned(t, 23, 32), _planned("He received docetaxel in 2024.", 12, 21)
     (True, False)
     >>> _planned("We discussed second-line ramucirumab and paclitaxel.", 26, 37)
+    True
+    >>> t = "She is interested in trials of tucatinib-based combinations."
+    >>> _planned(t, t.index("tucatinib"), t.index("-based"))
     True
     """
     cut, _ = sentence_span(text, start, end)

@@ -1,0 +1,114 @@
+"""Two solid-tumour referral letters written for the session-8 audit in an oncologist's style
+(tests/data/letters/her2_breast_referral.txt and mcrpc_referral.txt): every fact read, and the
+misreadings found on them, each with short variants."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from profiles.text import extract_profile
+from tests.conftest import REPO
+
+_LETTERS = REPO / "tests" / "data" / "letters"
+_DAY = date(2026, 11, 20)
+
+
+def _read(text: str):
+    return extract_profile(text, as_of=_DAY).profile
+
+
+@pytest.fixture(scope="module")
+def her2():
+    return _read((_LETTERS / "her2_breast_referral.txt").read_text())
+
+
+@pytest.fixture(scope="module")
+def mcrpc():
+    return _read((_LETTERS / "mcrpc_referral.txt").read_text())
+
+
+def test_the_breast_letter(her2):
+    assert (her2.age, her2.sex, her2.ecog, her2.measurable_disease) == (52, "female", 0, True)
+    (dx,) = her2.diagnoses
+    assert (dx.condition, dx.extent, dx.metastatic_sites) == (
+        "breast cancer",
+        "metastatic",
+        ["liver", "bone"],
+    )
+    # one result per marker, the one with its detail ("HER2-positive" and "HER2 IHC 3+")
+    assert [(b.name, b.result, b.detail) for b in her2.biomarkers] == [
+        ("HER2", "positive", "IHC 3+"),
+        ("ER", "positive", "80%"),
+        ("PR", "negative", "0%"),
+    ]
+    given = {d for t in her2.therapies for d in t.drugs}
+    assert {"pertuzumab", "trastuzumab", "docetaxel", "trastuzumab_deruxtecan"} <= given
+    assert "tucatinib" not in given  # "interested in trials of ... tucatinib-based"
+    tdxd = [t for t in her2.therapies if t.name == "trastuzumab_deruxtecan"]
+    assert [(t.start, t.end) for t in tdxd] == [("2025-02", "2026-09")]
+    surgery = next(t for t in her2.therapies if t.kind == "surgery")
+    assert (surgery.name, surgery.start) == ("mastectomy", "2021-03")
+    assert any(t.kind == "radiotherapy" for t in her2.therapies)
+    labs = {lab.name: lab.value for lab in her2.labs}
+    assert labs["lvef"] == 58.0 and labs["alt"] == 52.0
+    assert her2.conditions == ["hypothyroidism"]
+
+
+def test_the_prostate_letter(mcrpc):
+    assert (mcrpc.age, mcrpc.sex, mcrpc.ecog) == (71, "male", 1)
+    (dx,) = mcrpc.diagnoses
+    assert (dx.condition, dx.extent, dx.metastatic_sites) == ("mCRPC", "metastatic", ["bone"])
+    assert [(b.name, b.result) for b in mcrpc.biomarkers] == [("BRCA2", "positive")]
+    therapies = [(t.name, t.start, t.end) for t in mcrpc.therapies]
+    assert ("leuprolide", "2022-02", None) in therapies
+    assert ("docetaxel", "2026-01", "2026-05") in therapies
+    assert any("abiraterone" in t.drugs for t in mcrpc.therapies)
+    assert not any("olaparib" in t.drugs for t in mcrpc.therapies)  # "no prior PARP inhibitor"
+    # the PSA of today comes before the PSA at presentation: the matcher takes the first
+    assert [lab.value for lab in mcrpc.labs if lab.name == "psa"] == [48.0, 112.0]
+    assert set(mcrpc.conditions) == {"type 2 diabetes", "atrial fibrillation"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "She is interested in trials of tucatinib-based combinations.",
+        "He would like to be considered for tucatinib trials.",
+        "She is keen to try tucatinib.",
+    ],
+)
+def test_a_treatment_wished_for_is_not_given(text):
+    assert not _read("Breast cancer. " + text).therapies
+
+
+def test_a_treatment_given_stays_given():
+    p = _read("Breast cancer. She received tucatinib with capecitabine from 2025.")
+    assert any("tucatinib" in t.drugs for t in p.therapies)
+
+
+@pytest.mark.parametrize(
+    ("text", "first"),
+    [
+        ("Diagnosed 2022 (PSA 112 ng/mL). Current PSA 48 ng/mL.", 48.0),
+        ("PSA was initially 80 ng/mL. Latest PSA 6.1 ng/mL.", 6.1),
+        ("PSA 6.1 ng/mL today. It was 0.2 ng/mL before.", 6.1),
+    ],
+)
+def test_the_current_lab_value_comes_first(text, first):
+    assert next(lab.value for lab in _read(text).labs if lab.name == "psa") == first
+
+
+@pytest.mark.parametrize(
+    ("text", "markers"),
+    [
+        ("ER positive, PR positive, HER2-negative. ER 90%", [("PR", None), ("HER2", None), ("ER", "90%")]),
+        ("EGFR-positive, EGFR L858R", [("EGFR", "L858R")]),
+        ("KRAS positive; KRAS negative", [("KRAS", "positive"), ("KRAS", None)]),
+        ("BRCA2 mutation (c.5946delT)", [("BRCA2", "mutation")]),
+    ],
+)  # fmt: skip
+def test_one_result_per_marker_with_its_detail(text, markers):
+    found = [(b.name, b.detail) for b in _read("Cancer. " + text).biomarkers]
+    assert found == markers
