@@ -55,9 +55,10 @@ _PLANNED = re.compile(
 #: Words right after a treatment that say it was not given: "docetaxel was discussed",
 #: "chemotherapy (FOLFOX) was offered", "radiotherapy is planned".
 _NOT_GIVEN_AFTER = re.compile(
-    r"\s*\)?\s*(?:\([^)]{0,40}\)\s*)?(?:was|were|has been|had been|is|are|will be)\s+(?:also\s+)?"
+    r"\s*\)?\s*(?:\([^)]{0,40}\)\s*)?(?:(?:maintenance|therapy|treatment)\s+)?"
+    r"(?:was|were|has been|had been|is|are|will be)\s+(?:also\s+)?"
     r"(?:discussed|offered|recommended|proposed|considered|suggested|declined|refused|deferred|"
-    r"planned|scheduled)\b"
+    r"planned|scheduled|not\s+(?:given|started|restarted|resumed|reintroduced|administered))\b"
     # "any suitable trial, in particular CAR-T or bispecific antibody studies"
     r"|[^.;,]{0,40}?\b(?:studies|trials)\b"
     # "Radiation to the left breast planned", never "completed as planned"
@@ -181,6 +182,9 @@ def _planned(text: str, start: int, end: int) -> bool:
     >>> _planned(t, 23, 32), _planned("He received docetaxel in 2024.", 12, 21)
     (True, False)
     >>> _planned("We discussed second-line ramucirumab and paclitaxel.", 26, 37)
+    True
+    >>> t = "Nivolumab maintenance was not restarted."
+    >>> _planned(t, 0, 9)
     True
     >>> t = "She is interested in trials of tucatinib-based combinations."
     >>> _planned(t, t.index("tucatinib"), t.index("-based"))

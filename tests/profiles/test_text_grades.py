@@ -60,3 +60,12 @@ def test_melanoma_letter_colitis_grade_and_resolution():
 )
 def test_grade_attached_to_the_condition(note, condition):
     assert _conditions(note) == [condition]
+
+
+def test_melanoma_letter_maintenance_not_restarted_is_no_therapy():
+    """ "Nivolumab maintenance was not restarted" was read as a second nivolumab regimen."""
+    text = (_LETTERS / "melanoma_referral.txt").read_text()
+    therapies = extract_profile(text, as_of=AS_OF).profile.therapies or []
+    assert [(t.name, t.drugs) for t in therapies] == [
+        ("Nivolumab and ipilimumab", ["nivolumab", "ipilimumab"])
+    ]
