@@ -200,7 +200,10 @@ _RELATIVE_REACH = 60
 
 #: Words between a treatment and a relative date that make it the treatment's end ("until
 #: progression 2 months ago", "stopped 3 weeks ago").
-_ENDED = re.compile(r"(?i)\b(?:until|till|through|stopped|discontinued|completed|finished|ended)\b")
+#: "abiraterone from 03/2022, progressed in 2025": stopped at progression, too
+_ENDED = re.compile(
+    r"(?i)\b(?:until|till|through|stopped|discontinued|completed|finished|ended|progressed)\b"
+)
 
 
 def _date_near(text: str, start: int, end: int, as_of: date | None = None) -> dict[str, Any]:
@@ -218,6 +221,10 @@ def _date_near(text: str, start: int, end: int, as_of: date | None = None) -> di
     {'start': '2025-11', 'end': '2026-08'}
     >>> _date_near("Lenalidomide maintenance from 2023 until progression in 08/2026.", 0, 12)
     {'start': '2023', 'end': '2026-08'}
+    >>> _date_near("Abiraterone from 03/2022, progressed in 2025 (rising PSA).", 0, 11)
+    {'start': '2022-03', 'end': '2025'}
+    >>> _date_near("docetaxel stopped after six cycles, P+H until progression in 01/2025", 0, 9)
+    {}
     """
     cut, stop = sentence_span(text, start, end)
     m = _DATE.search(text, end, stop)
@@ -227,7 +234,10 @@ def _date_near(text: str, start: int, end: int, as_of: date | None = None) -> di
             return {"start": _calendar(m), "end": _calendar(then)}
         if then and _ENDED.search(text, m.end(), then.start()):  # "from 2023 until
             return {"start": _calendar(m), "end": _calendar(then)}  # progression in 08/2026"
-        if _ENDED.search(text, end, m.start()):  # "FOLFIRI until progression in June 2026"
+        ended = list(_ENDED.finditer(text, end, m.start()))
+        if ended and "," in text[ended[0].end() : m.start()]:
+            return {}  # "docetaxel stopped after six cycles, P+H until 01/2025": not its date
+        if ended:  # "FOLFIRI until progression in June 2026"
             return {"end": _calendar(m)}
         return {"start": _calendar(m)}
     if as_of is None:
@@ -333,11 +343,23 @@ def _ongoing(text: str, start: int, end: int) -> bool:
     >>> t = "He used to be treated with inhaled corticosteroids and Zafirlukast."
     >>> _ongoing(t, t.index("inhaled"), t.index("inhaled") + 7)
     False
+    >>> t = "Started on ADT with leuprolide in 02/2022, continuing."
+    >>> _ongoing(t, t.index("leuprolide"), t.index(" in "))
+    True
     """
-    cut, _ = sentence_span(text, start, end)
+    cut, stop = sentence_span(text, start, end)
     before = text[cut:start]
+    if _ONGOING_AFTER.match(text[end:stop]) and not _PAST.search(text, cut, stop):
+        return True  # "Started on ADT with leuprolide in 02/2022, continuing."
     current = _CURRENT.search(before) or _OPENS_ON.match(before)
     return bool(current) and not _PAST.search(before)
+
+
+#: current use said after the drug and its date: "leuprolide in 02/2022, continuing."
+_ONGOING_AFTER = re.compile(
+    r"(?i)[^.;]{0,40}?,\s*(?:continuing|ongoing|continues|continued to date|to date)\s*"
+    r"(?:[.;,)\n]|$)"
+)
 
 
 def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:

@@ -46,6 +46,9 @@ def test_the_breast_letter(her2):
     given = {d for t in her2.therapies for d in t.drugs}
     assert {"pertuzumab", "trastuzumab", "docetaxel", "trastuzumab_deruxtecan"} <= given
     assert "tucatinib" not in given  # "interested in trials of ... tucatinib-based"
+    # "docetaxel stopped after six cycles, pertuzumab-trastuzumab maintenance until
+    # progression in 01/2025": that date ends the maintenance, not the docetaxel
+    assert ("docetaxel", None) in [(t.name, t.end) for t in her2.therapies]
     tdxd = [t for t in her2.therapies if t.name == "trastuzumab_deruxtecan"]
     assert [(t.start, t.end) for t in tdxd] == [("2025-02", "2026-09")]
     surgery = next(t for t in her2.therapies if t.kind == "surgery")
@@ -61,10 +64,11 @@ def test_the_prostate_letter(mcrpc):
     (dx,) = mcrpc.diagnoses
     assert (dx.condition, dx.extent, dx.metastatic_sites) == ("mCRPC", "metastatic", ["bone"])
     assert [(b.name, b.result) for b in mcrpc.biomarkers] == [("BRCA2", "positive")]
-    therapies = [(t.name, t.start, t.end) for t in mcrpc.therapies]
-    assert ("leuprolide", "2022-02", None) in therapies
-    assert ("docetaxel", "2026-01", "2026-05") in therapies
-    assert any("abiraterone" in t.drugs for t in mcrpc.therapies)
+    therapies = [(t.name, t.start, t.end, t.ongoing) for t in mcrpc.therapies]
+    assert ("leuprolide", "2022-02", None, True) in therapies  # "in 02/2022, continuing."
+    assert ("docetaxel", "2026-01", "2026-05", None) in therapies
+    # "Abiraterone with prednisolone from 03/2022, progressed in 2025"
+    assert ("abiraterone + prednisone", "2022-03", "2025", None) in therapies
     assert not any("olaparib" in t.drugs for t in mcrpc.therapies)  # "no prior PARP inhibitor"
     # the PSA of today comes before the PSA at presentation: the matcher takes the first
     assert [lab.value for lab in mcrpc.labs if lab.name == "psa"] == [48.0, 112.0]
@@ -112,3 +116,17 @@ def test_the_current_lab_value_comes_first(text, first):
 def test_one_result_per_marker_with_its_detail(text, markers):
     found = [(b.name, b.detail) for b in _read("Cancer. " + text).biomarkers]
     assert found == markers
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [
+        ("FOLFOX from 01/2024, progressed in 09/2024.", "2024-01", "2024-09"),
+        ("FOLFOX, stopped in 2024.", None, "2024"),
+        ("FOLFOX stopped after 6 cycles, capecitabine until progression in 2025.", None, None),
+        ("FOLFOX from 2023 until progression in 08/2026.", "2023", "2026-08"),
+    ],
+)
+def test_the_end_of_a_treatment_is_in_its_own_clause(text, start, end):
+    folfox = next(t for t in _read("Colon cancer. " + text).therapies if t.name == "FOLFOX")
+    assert (folfox.start, folfox.end) == (start, end)
