@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from matcher import knowledge as kb
 from matcher.outcome import Finding
 from matcher.verdict import required_of
+from rules import vocab
 
 if TYPE_CHECKING:
     from matcher.verdict import CriterionOutcome
@@ -169,6 +170,8 @@ def patient_side(f: Finding) -> str:
         "lines": "you have had {patient} prior line(s) of therapy for advanced disease by our count",
     }
     if code in templates:
+        if "name" in x and code == "missing.biomarker":
+            x = {**x, "name": vocab.biomarker_label(str(x["name"]))}
         return templates[code].format(**{k: _w(v) for k, v in x.items()})
     handler = _HANDLERS.get(code)
     return handler(f) if handler else "see the criterion"
@@ -265,7 +268,7 @@ def _stage(f: Finding) -> str:
 
 def _biomarker(f: Finding) -> str:
     x = f.facts
-    return f"your {x['name']} result is {x.get('patient', 'not recorded')}"
+    return f"your {vocab.biomarker_label(x['name'])} result is {x.get('patient', 'not recorded')}"
 
 
 def _equivalent(f: Finding) -> str:
@@ -475,6 +478,7 @@ def question_text(key: str) -> str:
     rest_words = rest.replace("_", " ")
     if head == "biomarker":
         name, _, scoring = rest.partition(":")
+        name = vocab.biomarker_label(name)
         return f"What was the {name} {scoring} result?".replace("  ", " ")
     if head == "lab":
         ident, _, unit = rest.partition(":")
@@ -750,7 +754,7 @@ def _performance_words(params: dict[str, Any]) -> str:
 
 
 def _marker_words(params: dict[str, Any]) -> str:
-    name = str(params.get("biomarker") or "the biomarker")
+    name = vocab.biomarker_label(str(params.get("biomarker") or "the biomarker"))
     if params.get("threshold"):
         scoring = f" {params['scoring']}" if params.get("scoring") else ""
         return f"{name}{scoring} {_amount(params['threshold'])}"

@@ -24,6 +24,8 @@ _EITHER_WAY = re.compile(
     r"(?i)\b(?:with or without|regardless of|irrespective of)\s+(?:an?\s+|the\s+|their\s+)?(?:\w+\s+)?$"
 )
 _EXCEPT = re.compile(r"(?i)\b(?:except(?:ion)?|excluding|other than|with the exception of)\b")
+#: markers whose name says the finding: a translocation or a deletion named is present
+_PRESENT_WHEN_NAMED = frozenset({"T4_14", "T14_16", "T11_14", "DEL17P", "GAIN1Q"})
 _SENTENCE_END = re.compile(r"[;]|\.(?=\s|$)")
 _NEG_BEFORE = re.compile(r"(?i)\b(?:no|not|without|absence of|lack of|negative for|free of)\b")
 
@@ -218,6 +220,8 @@ def _one_biomarker(
     before = re.split(r"[.;]\s", text[max(back, mention.start - 160) : mention.start])[-1]
     variant_window = before + text[mention.start : limit]
     raw = _result_after(text, mention.end) or _result_in_mention(mention.text)
+    if raw is None and ident in _PRESENT_WHEN_NAMED:
+        raw = "positive"  # "High-risk cytogenetics: t(4;14), t(14;16) or del(17p)"
     pre = _PRE_RESULT.search(text[max(0, mention.start - 60) : mention.start])
     negated = negated or bool(_NEG_BEFORE.search(text[max(0, mention.start - 40) : mention.start]))
     if ident == "PD-L1":

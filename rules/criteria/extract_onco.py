@@ -39,7 +39,10 @@ _EXTENTS = (
     ("borderline resectable", r"borderline[- ]resectable"),
     ("localized", r"locali[sz]ed|early[- ]stage|limited[- ]stage"),
     ("extensive stage", r"extensive[- ]stage"),
-    ("refractory", r"refractory"),
+    (
+        "refractory",
+        r"(?<!platelet )(?<!platelet-)(?<!transfusion )refractory(?!\s+to\s+(?:platelet|transfusion))",
+    ),
 )
 _EXTENTS_RE = tuple((name, re.compile(rf"(?i)\b(?:{rx})")) for name, rx in _EXTENTS)
 _STAGE_TOKEN = (

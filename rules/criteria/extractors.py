@@ -337,21 +337,49 @@ def life_expectancy(m: re.Match[str], text: str, polarity: str) -> Params:
 
 
 _NONMEASURABLE_DEFINED = re.compile(
-    r"(?i)\b(?:un|non-?)measurable\s+(?:disease|lesions?)\s+(?:includes?|is\s+defined|are\s+defined|"
-    r"defined\s+as|means|consists?|refers)"
+    r"(?i)\b(?:un|non-?)measurable\s+(?:disease|lesions?)\s*(?:includes?|is\s+defined|are\s+defined|"
+    r"defined\s+as|means|consists?|refers|[-–:])|\bdefinition\s+of\b|\bnon-?target\s+lesions?\s+"
+    r"(?:includes?|are|is)\b|\b(?:is|are)\s+(?:not\s+)?considered\s+(?:as\s+)?(?:non-?)?measurable|"
+    r"\bnot\s+(?:precisely\s+)?measurable\s+\(|\bcannot\s+be\s+(?:accurately\s+)?measured\b"
+)
+#: measurable disease named as the place a treatment must not go ("No prior radiotherapy to
+#: the only site of measurable disease", "No concurrent surgery to the only measurable lesion")
+_TREATED_SITE = re.compile(
+    r"(?i)\b(?:radiotherapy|radiation(?:\s+therapy)?|irradiat\w*|surgery|resection|biopsy|"
+    r"injection|ablation|treatment)\s+(?:to|of|at|on|for)\s+(?:the\s+|a\s+|any\s+)?"
+    r"(?:(?:only|sole|single|target)\s+)?(?:sites?\s+of\s+|lesions?\s+)?"
+    r"(?:(?:the|a|any)\s+)?(?:(?:only|sole|single)\s+)?(?:sites?\s+of\s+)?$"
+)
+#: no requirement either way: "No minimum PSA for measurable disease", "Not required to have
+#: measurable or evaluable disease", "Non-measurable or measurable disease"
+_EITHER = re.compile(
+    r"(?i)\bno\s+minimum\b|\bnot\s+required\b|\b(?:do|does|need)\s+not\s+(?:need\s+to\s+)?have\s+"
+    r"measurable|\bwith\s+or\s+without\s+measurable|\bnon-?measurable\s+(?:disease\s+)?or\s+"
+    r"measurable|\bmeasurable\s+(?:disease\s+)?or\s+non-?measurable\b|\bneed\s+not\s+(?:be|have)\b"
 )
 
 
 def measurable_disease(m: re.Match[str], text: str, polarity: str) -> Params:
     params: dict[str, Any] = {}
     if _NONMEASURABLE_DEFINED.search(text):
-        return None  # "Nonmeasurable disease includes any of the following:": a definition
-    if re.match(r"(?i)(?:un|non-?)measurable", m.group()) and not re.search(
-        r"(?i)\b(?:no|not|without)\s+$", text[: m.start()]
-    ):
-        # "Unmeasurable ... lesion(s), according to RECIST 1.1", "Non-measurable disease only":
-        # the absence of measurable disease
-        params["negated"] = True
+        # "Nonmeasurable disease includes any of the following:", "Ascites and pleural
+        # effusions are not considered measurable disease": a definition
+        return {"_kind": "other", "topic": "definition", "_confidence": 0.5}
+    if _TREATED_SITE.search(text[max(0, m.start() - 70) : m.start()]):
+        return {"_kind": "other", "topic": "treated_measurable_site", "_confidence": 0.5}
+    if _EITHER.search(text):
+        return {"_kind": "other", "topic": "permissive", "_confidence": 0.5}
+    if re.match(r"(?i)(?:un|non-?)measurable", m.group()):
+        if re.search(r"(?i)\b(?:no|not|without)\s+$", text[: m.start()]):
+            params["_confidence"] = 0.6  # "No nonmeasurable disease only": a double negative
+        else:
+            # "Unmeasurable ... lesion(s), according to RECIST 1.1", "Non-measurable disease
+            # only": the absence of measurable disease
+            params["negated"] = True
+    if re.search(r"(?i)\bin\s+the\s+absence\s+of\s+(?:a\s+|any\s+)?measurable", text):
+        # "Bone lesions: lytic or mixed ... in the absence of measurable disease": the way in
+        # for patients without it, one of the choices beside measurable disease
+        params["_confidence"] = 0.6
     std = _STANDARD.search(text)
     if std:
         s = re.sub(r"\s+", " ", std.group(1))

@@ -178,6 +178,8 @@ def _thresholds(text: str) -> tuple[LabThreshold, ...]:
         constraint = _constraint(m)
         if constraint is None:
             continue
+        if constraint.get("unit") is None and _DURATION_AFTER.match(text, m.end()):
+            continue  # "M protein at least 4 weeks prior", "stable for more than 6 weeks"
         if _CHANGE_BEFORE.search(text[max(0, mention.start - 40) : mention.start]):
             continue  # "At least 25% increase of serum paraprotein (greater than 1.0 g/dL)"
         if _ITEM.search(text, mention.end, m.start()):
@@ -275,6 +277,8 @@ def _or_thresholds(text: str, analyte: str, at: int, stop: int) -> list[LabThres
 #: therapy with FEV1 >= 80% OR controller naive"), or that binds only patients on some
 #: treatment ("Patients treated with X should have FEV1 >= 80%"): no limit the patient must meet.
 _ARM = re.compile(r"\bOR\b")
+#: a time span, not a value: "M protein at least 4 weeks prior to registration"
+_DURATION_AFTER = re.compile(r"(?i)\s*(?:days?|weeks?|wks?|months?|mos?|years?|yrs?|hours?|hrs?)\b")
 #: a change of the value, not its level: "At least 25% increase of serum paraprotein"
 _CHANGE_BEFORE = re.compile(
     r"(?i)(?<!chronic )(?<!chronically )\b(?:increase|increasing|rise|rising|decrease|decreasing|reduction|decline|drop|fall|"

@@ -17,7 +17,7 @@ from rules.criteria.compound import Part, condition_before_lab
 from rules.criteria.context import context
 from rules.criteria.headings import headings
 from rules.criteria.labs import LabThreshold, thresholds
-from rules.criteria.segment import Item, is_definition_item, segment
+from rules.criteria.segment import Item, is_definition_item, one_of_section_choice, segment
 from rules.criterion import Criterion, Polarity
 
 NEGATABLE = frozenset(
@@ -102,6 +102,12 @@ def _classify(text: str, polarity: str) -> tuple[str, dict[str, Any], float, str
     if kind in NEGATABLE and ctx.negated:
         if polarity == "inclusion" or "neg-unable" in ctx.rules:
             negated = by_context = True
+            if kind == "measurable_disease" and not _NO_RIGHT_BEFORE.search(
+                text[max(0, first.start - 40) : first.start]
+            ):
+                # "DISEASE CHARACTERISTICS: ... advanced solid tumor No lymphomas Measurable
+                # disease": a negation further away may be another item's, glued on
+                conf = min(conf, CONDITIONAL_CONFIDENCE)
         else:  # "No known HIV" under Exclusion Criteria: a double negative, read as written
             params["ambiguous_negation"] = True
             conf = min(conf, CHILD_OF_LIST_CONFIDENCE)
@@ -185,6 +191,13 @@ _NEVER_GIVEN = re.compile(
     re.IGNORECASE,
 )
 
+
+#: a negation right before the words it negates: "No measurable disease", "without evidence of
+#: measurable disease", "must not have measurable disease"
+_NO_RIGHT_BEFORE = re.compile(
+    r"(?i)\b(?:no|without|not\s+have|absence\s+of|free\s+of|lack\s+of)\s+(?:(?:evidence\s+of|any|known|"
+    r"other|residual|radiographic(?:ally)?|clinical(?:ly)?|detectable)\s+){0,2}$"
+)
 
 #: "Patients with <a condition> must / should ...": the subject of the sentence names who
 #: the requirement is for
@@ -450,6 +463,8 @@ def _criteria_for(
         # is a carve-out of the parent (a treated skin cancer), never a required diagnosis
         kind, params, conf, rule = "other", {"topic": "exception"}, 0.5, f"{rule}+exception"
     conf = _adjust(conf, item, kind=kind, params=params)
+    if one_of_section_choice(item, own, kind):
+        conf = min(conf, CHILD_OF_LIST_CONFIDENCE)
     if kind != "other" and not own.rstrip().endswith(":") and is_definition_item(own):
         # "NOTE: *Hormone-receptor negativity is defined as ...": a definition, no requirement
         # (a head "Locally advanced pancreatic cancer is defined as follows:" keeps its

@@ -400,6 +400,21 @@ def _flat_head(
     return None if kind in _NOT_A_MEMBER or (one_of and kind == "lab") else head
 
 
+def one_of_section_choice(item: Item, own: str, kind: str) -> bool:
+    """Whether an item is one choice under an unbulleted sub-header saying "either" or "one
+    of the following" ("Patient must have either:" then "Measurable disease ...", "Bone
+    lesions ... in the absence of measurable disease", "Non-measurable disease"): not a
+    requirement of its own. A standing requirement (age, ECOG, consent, "No ...", "Must ...")
+    under the same sub-header is not one of the choices."""
+    return bool(
+        item.section
+        and item.polarity == "inclusion"
+        and rules().one_of_parent.search(item.section.rstrip(":") + ":")
+        and kind not in _NOT_A_MEMBER - {"measurable_disease"}
+        and not _STANDING.search(own)
+    )
+
+
 def _k_of_n_header(text: str, polarity: str) -> bool:
     """ "At least two of the following SIRS criteria:", or in an inclusion list (where its
     items are choices) "Any of the following:"."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 from rules.lexicon import Mention
 from rules.vocab.biomarkers import (
     biomarker_equivalents,
+    biomarker_label,
     biomarker_variants,
     canonical_biomarker,
     find_biomarkers,
@@ -53,6 +54,7 @@ from rules.vocab.surgery import surgery_sites
 __all__ = [
     "Mention",
     "biomarker_equivalents",
+    "biomarker_label",
     "biomarker_result",
     "biomarker_results",
     "biomarker_variants",

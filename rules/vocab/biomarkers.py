@@ -110,3 +110,16 @@ def pdl1_scoring(text: str) -> str | None:
 def _pdl1_lex() -> Lexicon:
     table = load_data("vocab/biomarkers.json")["pdl1_scorings"]
     return Lexicon([(a, k, "scoring") for k, aliases in table.items() for a in [k, *aliases]])
+
+
+def biomarker_label(ident: str) -> str:
+    """How to write a biomarker id for a reader: the id itself ("EGFR", "PD-L1"), or for an
+    id that is a code (a cytogenetic finding: "T11_14", "DEL17P") its first alias.
+
+    >>> biomarker_label("EGFR"), biomarker_label("T11_14"), biomarker_label("DEL17P")
+    ('EGFR', 't(11;14)', 'del(17p)')
+    """
+    entry = _biomarker_table().get(ident)
+    if entry and ("_" in ident or ident.startswith(("DEL", "GAIN"))) and entry.get("aliases"):
+        return str(entry["aliases"][0])
+    return ident

@@ -172,3 +172,93 @@ def test_patients_with_hbv_must_take_antivirals_is_conditional():
 def test_a_plain_comorbidity_is_not_conditional():
     c = _one("History of congestive heart failure", "Exclusion Criteria:")
     assert "if_present" not in c.params
+
+
+# -- 5. what the note reader's measurable disease and myeloma values exposed (helper audit) ----
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        ("No prior radiotherapy to only site of measurable disease", "treated_measurable_site"),
+        ("No concurrent surgery to the only measurable lesion", "treated_measurable_site"),
+        ("Ascites and pleural effusions are not considered measurable disease", "definition"),
+        ("Non-Measurable Disease - All other lesions, including small lesions", "definition"),
+        ("No minimum PSA for measurable disease", "permissive"),
+        (
+            "TRACK I: Not required to have measurable or evaluable disease at study entry",
+            "permissive",
+        ),
+        ("Non-measurable or measurable disease", "permissive"),
+    ],
+)
+def test_measurable_words_that_do_not_negate_the_disease(text, topic):
+    c = _one(text)
+    assert c.kind == "other" and c.params.get("topic") == topic
+
+
+@pytest.mark.parametrize("text", ["No measurable disease", "Non-measurable disease only"])
+def test_absence_of_measurable_disease_is_still_read(text):
+    c = _one(text)
+    assert c.kind == "measurable_disease" and c.params.get("negated") is True
+    assert c.confidence >= 0.8
+
+
+def test_a_negation_glued_on_from_another_item_is_not_trusted():
+    c = _one(
+        "DISEASE CHARACTERISTICS: Diagnosis of advanced solid tumor No lymphomas Measurable disease"
+    )
+    assert c.confidence < 0.8
+
+
+def test_choices_under_an_unbulleted_either_header():
+    # NCT03096847 (18k set): "Patient must have either:" then three choices, then ECOG
+    cs = parse_criteria(
+        "Inclusion Criteria:\n"
+        "  Patient must have either:\n"
+        "  Measurable disease, i.e., at least one measurable lesion as per RECIST 1.1 criteria ).\n"
+        "  Bone lesions: lytic or mixed (lytic + sclerotic) in the absence of measurable disease\n"
+        "  Non-measurable disease\n"
+        "  Patient has an Eastern Cooperative Oncology Group (ECOG) performance status 2\n"
+    )
+    assert [c.confidence < 0.8 for c in cs] == [True, True, True, False]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "M protein at least 4 weeks prior to registration",
+        "Hemoglobin stable for more than 6 weeks",
+        "At least 25% increase of serum paraprotein (greater than 1.0 g/dL) as measured on two occasions",
+    ],
+)
+def test_durations_and_changes_are_no_lab_limits(text):
+    assert _one(text).kind != "lab"
+
+
+@pytest.mark.parametrize(
+    ("text", "analyte", "unit"),
+    [
+        ("Serum M-protein 1.5 grams/dl or greater", "m_protein", "g/dL"),
+        ("Urine monoclonal protein >200 mg/24 hour", "urine_m_protein", "mg/24h"),
+        ("Hemoglobin >= 8 gm/dL", "hemoglobin", "g/dL"),
+        ("chronic increase of serum creatinine > 2 mg/dl", "creatinine", "mg/dL"),
+    ],
+)
+def test_unit_spellings(text, analyte, unit):
+    c = _one(text)
+    assert c.kind == "lab" and c.params["analyte"] == analyte
+    assert c.params["constraint"]["unit"] == unit
+
+
+def test_platelet_refractory_is_no_refractory_disease():
+    c = _one(
+        "Evidence of mucosal or internal bleeding and/or platelet refractory", "Exclusion Criteria:"
+    )
+    assert c.kind != "stage"
+
+
+def test_cytogenetics_are_biomarkers():
+    c = _one("High-risk cytogenetics: t(4;14), t(14;16) or del(17p)")
+    assert {p["params"]["biomarker"] for p in c.params["any_of"]} == {"T4_14", "T14_16", "DEL17P"}
+    assert _one("No del(17p) by FISH").params == {"biomarker": "DEL17P", "result": "negative"}
