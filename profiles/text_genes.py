@@ -31,6 +31,13 @@ _ALTERATION = {
 }
 
 _GENE = re.compile(r"[A-Z][A-Z0-9]{1,7}(?:-[A-Z0-9]{2,6})?")
+#: a protein change, not a gene ("KRAS G12C, ROS1 negative": G12C is no gene of the list)
+_PROTEIN_CHANGE = re.compile(r"[A-Z]\d{1,4}[A-Z*]?")
+#: shorthand for the EGFR exon 19 deletion / exon 20 insertion ("ex19del", "del19")
+_EXON_SHORT = re.compile(r"(?i)^(?:ex\s?(\d+)\s?(del|ins)|(del)\s?(\d+))$")
+#: details that make a result stated absent the gene's own negative: a test for mutations
+#: or for a fusion ("EGFR mutation not detected", "ROS1 fusion negative by FISH")
+_GENE_LEVEL = {"mutation", "mutated", "mutant", "fusion"}
 #: words of a list that are not genes ("ALK and ROS1 negative": no "AND")
 _NOT_A_GENE = frozenset({"AND", "OR", "NOT", "NO", "ALL", "BOTH", "IHC", "FISH", "NGS", "ISH"})
 #: hormone receptors are read by their own pattern (hormone.receptor), not as genes of a list:
@@ -70,6 +77,8 @@ def listed_negatives(text: str, taken: list[Any]) -> list[Any]:
             name = g.group(0)
             if name.upper() in not_genes() | _RECEPTORS or name in _NOT_A_GENE:
                 continue
+            if _PROTEIN_CHANGE.fullmatch(name):
+                continue
             if any(s < g.end() and g.start() < e for s, e in spans):
                 continue
             value = {"name": name, "result": "negative"}
@@ -106,6 +115,10 @@ def gene_fact(text: str, item: str, start: int, end: int) -> Any | None:
             detail = m.group(p.group)
             if p.field == "alteration":
                 detail = _ALTERATION.get(detail.lower(), detail.lower())
+            elif short := _EXON_SHORT.match(detail):  # "ex19del" -> "exon 19 deletion"
+                exon = short.group(1) or short.group(4)
+                kind = (short.group(2) or short.group(3)).lower()
+                detail = f"exon {exon} {'deletion' if kind == 'del' else 'insertion'}"
             value = {"name": m.group(1), "result": "positive", "detail": detail}
             if detail.lower() in ("negative", "wild type", "wild-type"):
                 value = {"name": m.group(1), "result": "negative"}
@@ -129,7 +142,7 @@ def _absent(fact: Any) -> Any:
     "EGFR T790M not detected" only says that variant is absent (an EGFR exon 19 deletion
     stays positive), so it is a fact for the reader, never a result of the profile."""
     value = {"name": fact.value["name"], "result": "negative"}
-    if fact.value.get("detail") in ("mutation", "mutated", "mutant"):
+    if fact.value.get("detail") in _GENE_LEVEL:
         return fact.model_copy(update={"value": value})
     value["detail"] = fact.value.get("detail")
     return fact.model_copy(update={"field": "biomarkers.not_detected", "value": value})
@@ -147,8 +160,10 @@ def free_genes(text: str, taken: list[Any]) -> list[Any]:
     out = []
     for field in ("variant", "alteration"):
         for _p, m in _find(field, text):
-            if any(s <= m.start() < e for s, e in spans) or m.group(1) in ("PD-L1", "HER2"):
+            if any(s <= m.start() < e for s, e in spans) or m.group(1) == "PD-L1":
                 continue
+            if m.group(1) == "HER2" and field == "alteration":
+                continue  # HER2 status is its own pattern; a HER2 variant is read here
             fact = gene_fact(text, m.group(0), m.start(), m.end())
             if fact and fact.value["result"] == "positive" and _denied(text, m):
                 fact = _absent(fact)

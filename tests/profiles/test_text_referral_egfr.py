@@ -126,3 +126,32 @@ def test_sites_past_a_parenthesis_and_a_side(text, sites):
 def test_qtc_after_a_denial_in_another_clause(text, qtc):
     labs = {lab.name: lab.value for lab in _read(text).labs or []}
     assert labs.get("qtc") == qtc
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("EGFR: exon 19 deletion", ("EGFR", "positive", "exon 19 deletion")),
+        ("EGFR mutation (exon 19 deletion)", ("EGFR", "positive", "exon 19 deletion")),
+        ("EGFR ex19del detected", ("EGFR", "positive", "exon 19 deletion")),
+        ("EGFR del19", ("EGFR", "positive", "exon 19 deletion")),
+        ("EGFR ex20ins", ("EGFR", "positive", "exon 20 insertion")),
+        ("HER2 exon 20 insertion", ("HER2", "positive", "exon 20 insertion")),
+        ("ALK rearrangement negative", ("ALK", "negative", None)),
+        ("ROS1 fusion negative by FISH", ("ROS1", "negative", None)),
+    ],
+)
+def test_how_oncologists_write_a_gene_result(text, expected):
+    assert _markers("Lung adenocarcinoma. " + text) == {expected}
+
+
+@pytest.mark.parametrize(
+    ("text", "negatives"),
+    [
+        ("Molecular: EGFR exon 19 deletion; ALK, ROS1 negative.", {"ALK", "ROS1"}),
+        ("KRAS G12C, ROS1 negative", {"ROS1"}),  # G12C is KRAS's variant, no gene
+        ("MET amplification not detected", set()),  # MET may still have exon 14 skipping
+    ],
+)
+def test_a_comma_list_stated_negative(text, negatives):
+    assert {n for n, r, _ in _markers(text) if r == "negative"} == negatives
