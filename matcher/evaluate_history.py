@@ -53,6 +53,10 @@ def _matches(t: TherapyFact, params: dict[str, Any]) -> bool | None:
     drugs = set(params.get("drugs") or [])
     classes = list(params.get("classes") or [])
     kind = params.get("kind")
+    if kind == "radiotherapy" and params.get("sites") and t.kind == "radiotherapy":
+        # "Prior radiotherapy to chest": a radiotherapy counts at those sites only; one whose
+        # name gives no site ("palliative radiotherapy") leaves it open
+        return _same_site(t.name, params["sites"])
     checks: list[bool | None] = []
     if drugs or classes:
         hit = bool(t.drugs & drugs) or any(
@@ -178,10 +182,14 @@ def _want_words_of(params: dict[str, Any]) -> str:
 
     >>> _want_words({"classes": ["chemotherapy"], "kind": "chemotherapy", "setting": "first line"})
     'chemotherapy (first line)'
+    >>> _want_words({"classes": ["radiotherapy"], "kind": "radiotherapy", "sites": ["thoracic"]})
+    'thoracic radiotherapy'
     """
+    sited = params.get("sites") and params.get("kind") in ("radiotherapy", "surgery")
     parts = list(params.get("drugs") or []) + [
         _display(kb.entry_name("drugs", c) or c.replace("_", " "))
         for c in params.get("classes") or []
+        if not (sited and c == params.get("kind"))  # "thoracic radiotherapy", not both
     ]
     if params.get("kind"):
         kind = str(params["kind"])
