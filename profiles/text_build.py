@@ -146,17 +146,24 @@ def _diagnoses(facts: list[Any], text: str | None) -> list[Diagnosis]:
     ("Burkitt's lymphoma"); the first cancer named is the primary and takes stage and extent."""
     found = [f for f in facts if f.field == "diagnoses.condition"]
     kept: list[tuple[Any, list[str]]] = []
+    folded: dict[int, list[Any]] = {}  # each kept cancer's other mentions
     for f in found:
         ids = vocab.cancer_ids(f.value)
         same = next((i for i, (_, k) in enumerate(kept) if ids and _covers(k, ids)), None)
         if same is None:
             kept.append((f, ids))
-        elif _narrower(ids, kept[same][1]):
-            kept[same] = (f, ids)  # more specific than the one kept
+            continue
+        other = f
+        if _narrower(ids, kept[same][1]):
+            other, kept[same] = kept[same][0], (f, ids)  # more specific than the one kept
+        folded.setdefault(same, []).append(other)
     out: list[Diagnosis] = []
     for n, (f, _) in enumerate(kept):
         dx: dict[str, Any] = {"condition": f.value}
-        histology = _HISTOLOGY.search(f.value)
+        # "HER2-positive metastatic breast cancer, invasive ductal carcinoma": the histology
+        # another mention of the same cancer in the same sentence names
+        near = [g.value for g in folded.get(n, []) if _same_sentence(text, f, g)]
+        histology = next((h for w in [f.value, *near] if (h := _HISTOLOGY.search(w))), None)
         if histology:
             dx["histology"] = histology.group(1).lower()
         if n == 0:

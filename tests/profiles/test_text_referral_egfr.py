@@ -78,6 +78,8 @@ def test_a_diagnosis_line_is_the_cancer_words_not_the_paragraph(line, condition,
         ("EGFR mutation not detected.", {("EGFR", "negative", None)}),
         ("MET amplification was not detected, EGFR L858R", {("EGFR", "positive", "L858R")}),
         ("EGFR T790M detected at progression", {("EGFR", "positive", "T790M")}),
+        # the melanoma letter: "BRAF V600 wild-type" was read as BRAF positive (V600)
+        ("metastatic melanoma, BRAF V600 wild-type, for trial eligibility", set()),
     ],
 )
 def test_a_variant_not_found_is_never_positive(text, expected):

@@ -32,8 +32,9 @@ def mcrpc():
 def test_the_breast_letter(her2):
     assert (her2.age, her2.sex, her2.ecog, her2.measurable_disease) == (52, "female", 0, True)
     (dx,) = her2.diagnoses
-    assert (dx.condition, dx.extent, dx.metastatic_sites) == (
+    assert (dx.condition, dx.histology, dx.extent, dx.metastatic_sites) == (
         "breast cancer",
+        "ductal",  # "..., invasive ductal carcinoma" in the same sentence
         "metastatic",
         ["liver", "bone"],
     )
@@ -130,3 +131,17 @@ def test_one_result_per_marker_with_its_detail(text, markers):
 def test_the_end_of_a_treatment_is_in_its_own_clause(text, start, end):
     folfox = next(t for t in _read("Colon cancer. " + text).therapies if t.name == "FOLFOX")
     assert (folfox.start, folfox.end) == (start, end)
+
+
+@pytest.mark.parametrize(
+    ("text", "condition", "histology"),
+    [
+        ("HER2-positive metastatic breast cancer, invasive ductal carcinoma.", "breast cancer", "ductal"),
+        # another sentence may be another time or another tumour: no histology from it
+        ("Diagnosis: mCRPC. History: prostate adenocarcinoma, Gleason 8.", "mCRPC", None),
+        ("Metastatic breast cancer.", "breast cancer", None),
+    ],
+)  # fmt: skip
+def test_the_histology_of_the_same_cancer_in_the_same_sentence(text, condition, histology):
+    dx = _read(text).diagnoses[0]
+    assert (dx.condition, dx.histology) == (condition, histology)
