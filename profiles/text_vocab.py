@@ -393,7 +393,9 @@ def vocab_facts(
     if "diagnoses" not in skip:
         # a cancer named with its marker ("HER2-positive breast cancer") is the diagnosis even
         # though the marker was read as a biomarker already
-        markers = {(f.start, f.end) for f in taken if f.field == "biomarkers"}
+        # and so is one named with its extent ("metastatic castration-resistant prostate
+        # cancer": not only "mCRPC" after it)
+        markers = {(f.start, f.end) for f in taken if f.field in ("biomarkers", "extent")}
         for m in vocab.find_cancers(text):
             others = [s for s in spans if s not in markers]
             if service_name(text, m.end):

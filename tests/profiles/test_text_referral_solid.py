@@ -63,7 +63,13 @@ def test_the_breast_letter(her2):
 def test_the_prostate_letter(mcrpc):
     assert (mcrpc.age, mcrpc.sex, mcrpc.ecog) == (71, "male", 1)
     (dx,) = mcrpc.diagnoses
-    assert (dx.condition, dx.extent, dx.metastatic_sites) == ("mCRPC", "metastatic", ["bone"])
+    # the cancer named with its extent, not only the "mCRPC" after it (a trial studying
+    # "prostate" cancers did not recognise "mCRPC")
+    assert (dx.condition, dx.extent, dx.metastatic_sites) == (
+        "metastatic castration-resistant prostate cancer",
+        "metastatic",
+        ["bone"],
+    )
     assert [(b.name, b.result) for b in mcrpc.biomarkers] == [("BRCA2", "positive")]
     therapies = [(t.name, t.start, t.end, t.ongoing) for t in mcrpc.therapies]
     assert ("leuprolide", "2022-02", None, True) in therapies  # "in 02/2022, continuing."
