@@ -65,8 +65,9 @@ def build_profile(
     labs = [_valid(Lab, f.value) for f in _current_first(facts, text) if f.field == "labs"]
     if any(labs):
         data["labs"] = [lab for lab in labs if lab is not None]
+    given = [f for f in facts if f.field == "therapies"]
     therapies = _unique_therapies(
-        [_valid(Therapy, f.value) for f in facts if f.field == "therapies"]
+        [_valid(Therapy, f.value) for f in given if not _part_named_again(f, given, text)]
     )
     if any(therapies):
         data["therapies"] = [t for t in therapies if t is not None]
@@ -114,6 +115,33 @@ def _current_first(facts: list[Any], text: str | None) -> list[Any]:
     from profiles.text_labs import historical
 
     return sorted(facts, key=lambda f: f.field == "labs" and historical(text, f.start, f.end))
+
+
+def _part_named_again(fact: Any, given: list[Any], text: str | None) -> bool:
+    """Whether an undated treatment only names again drugs of a dated regimen before it in
+    its sentence ("Pertuzumab, trastuzumab and docetaxel from 03/2024, docetaxel stopped
+    after six cycles"): part of that regimen, not another line of therapy.
+
+    >>> from types import SimpleNamespace as F
+    >>> t = "THP from 03/2024, docetaxel stopped after six cycles."
+    >>> thp = F(start=0, end=3, value={"drugs": ["pertuzumab", "trastuzumab", "docetaxel"],
+    ...                               "start": "2024-03"})
+    >>> doc = F(start=18, end=27, value={"drugs": ["docetaxel"]})
+    >>> _part_named_again(doc, [thp, doc], t), _part_named_again(thp, [thp, doc], t)
+    (True, False)
+    """
+    value = fact.value if isinstance(fact.value, dict) else {}
+    drugs = set(value.get("drugs") or [])
+    if not drugs or value.get("start") or value.get("end") or value.get("ongoing"):
+        return False
+    return any(
+        g.start < fact.start
+        and (g.value.get("start") or g.value.get("end"))
+        and drugs < set(g.value.get("drugs") or [])
+        and _same_sentence(text, g, fact)
+        for g in given
+        if g is not fact and isinstance(g.value, dict)
+    )
 
 
 def _same_sentence(text: str | None, a: Any, b: Any) -> bool:

@@ -47,9 +47,19 @@ def test_the_breast_letter(her2):
     given = {d for t in her2.therapies for d in t.drugs}
     assert {"pertuzumab", "trastuzumab", "docetaxel", "trastuzumab_deruxtecan"} <= given
     assert "tucatinib" not in given  # "interested in trials of ... tucatinib-based"
-    # "docetaxel stopped after six cycles, pertuzumab-trastuzumab maintenance until
-    # progression in 01/2025": that date ends the maintenance, not the docetaxel
-    assert ("docetaxel", None) in [(t.name, t.end) for t in her2.therapies]
+    # "Pertuzumab, trastuzumab and docetaxel from 03/2024, docetaxel stopped after six cycles,
+    # pertuzumab-trastuzumab maintenance until progression in 01/2025": the docetaxel named
+    # again is part of THP (undated, it made every chemotherapy washout unknown and counted
+    # as a line), and the maintenance is no line of its own
+    named = [(t.name, t.setting, t.start, t.end) for t in her2.therapies]
+    assert not any(n == "docetaxel" for n, *_ in named)
+    assert ("pertuzumab + trastuzumab", "maintenance", None, "2025-01") in named
+    # "adjuvant radiotherapy to the chest wall; adjuvant trastuzumab for one year and tamoxifen"
+    assert {n for n, s, *_ in named if s == "adjuvant"} == {
+        "radiotherapy",
+        "trastuzumab",
+        "tamoxifen",
+    }
     tdxd = [t for t in her2.therapies if t.name == "trastuzumab_deruxtecan"]
     assert [(t.start, t.end) for t in tdxd] == [("2025-02", "2026-09")]
     surgery = next(t for t in her2.therapies if t.kind == "surgery")
@@ -151,3 +161,24 @@ def test_the_end_of_a_treatment_is_in_its_own_clause(text, start, end):
 def test_the_histology_of_the_same_cancer_in_the_same_sentence(text, condition, histology):
     dx = _read(text).diagnoses[0]
     assert (dx.condition, dx.histology) == (condition, histology)
+
+
+@pytest.mark.parametrize(
+    ("text", "settings"),
+    [
+        ("Adjuvant FOLFOX in 2019; FOLFIRI at relapse in 2021.", {"FOLFOX": "adjuvant", "FOLFIRI": None}),
+        ("After adjuvant FOLFOX he relapsed and received FOLFIRI.", {"FOLFOX": "adjuvant", "FOLFIRI": None}),
+        ("FOLFOX from 2024, then capecitabine maintenance.", {"FOLFOX": None, "capecitabine": "maintenance"}),
+        ("Neo-adjuvant FOLFOX in 2023.", {"FOLFOX": "neoadjuvant"}),
+    ],
+)  # fmt: skip
+def test_the_setting_of_a_treatment(text, settings):
+    found = {t.name: t.setting for t in _read("Colon cancer. " + text).therapies}
+    assert found == settings
+
+
+def test_a_drug_named_again_with_its_own_dates_stays():
+    p = _read("Colon cancer. FOLFOX from 01/2024, 5-FU alone from 06/2024 to 09/2024.")
+    assert [(t.name, t.start, t.end) for t in p.therapies][1:] == [
+        ("fluorouracil", "2024-06", "2024-09")
+    ]
