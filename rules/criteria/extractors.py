@@ -347,20 +347,30 @@ _NONMEASURABLE_DEFINED = re.compile(
 _TREATED_SITE = re.compile(
     r"(?i)\b(?:radiotherapy|radiation(?:\s+therapy)?|irradiat\w*|surgery|resection|biopsy|"
     r"injection|ablation|treatment)\s+(?:to|of|at|on|for)\s+(?:the\s+|a\s+|any\s+)?"
-    r"(?:(?:only|sole|single|target)\s+)?(?:sites?\s+of\s+|lesions?\s+)?"
-    r"(?:(?:the|a|any)\s+)?(?:(?:only|sole|single)\s+)?(?:sites?\s+of\s+)?$"
+    r"(?:(?:only|sole|single|target)\s+)?(?:(?:sites?|areas?|regions?)\s+of\s+|lesions?\s+)?"
+    r"(?:(?:the|a|any)\s+)?(?:(?:only|sole|single)\s+)?(?:(?:sites?|areas?|regions?)\s+of\s+)?$"
 )
 #: no requirement either way: "No minimum PSA for measurable disease", "Not required to have
 #: measurable or evaluable disease", "Non-measurable or measurable disease"
 _EITHER = re.compile(
     r"(?i)\bno\s+minimum\b|\bnot\s+required\b|\b(?:do|does|need)\s+not\s+(?:need\s+to\s+)?have\s+"
-    r"measurable|\bwith\s+or\s+without\s+measurable|\bnon-?measurable\s+(?:disease\s+)?or\s+"
+    r"measurable|\bwith\s+or\s+without\s+measurable|\bnon-?measurable\b[^.;]{0,80}\bor\s+"
     r"measurable|\bmeasurable\s+(?:disease\s+)?or\s+non-?measurable\b|\bneed\s+not\s+(?:be|have)\b"
+)
+
+
+#: when the disease is to be assessed, not whether there is any: "Non-measurable disease must
+#: be assessed within 42 days prior to sub-study registration"
+_ASSESSED = re.compile(
+    r"(?i)\b(?:must|should|will|to)\s+be\s+(?:assessed|evaluated|documented|imaged|measured)\s+"
+    r"(?:within|by|using|with|at)\b"
 )
 
 
 def measurable_disease(m: re.Match[str], text: str, polarity: str) -> Params:
     params: dict[str, Any] = {}
+    if _ASSESSED.search(text) and re.match(r"(?i)(?:un|non-?)", m.group()):
+        return {"_kind": "other", "topic": "assessment", "_confidence": 0.5}
     if _NONMEASURABLE_DEFINED.search(text):
         # "Nonmeasurable disease includes any of the following:", "Ascites and pleural
         # effusions are not considered measurable disease": a definition

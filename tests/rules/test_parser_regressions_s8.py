@@ -190,6 +190,18 @@ def test_a_plain_comorbidity_is_not_conditional():
             "permissive",
         ),
         ("Non-measurable or measurable disease", "permissive"),
+        (
+            "Non-measurable disease must be assessed within 42 days prior to sub-study registration.",
+            "assessment",
+        ),
+        (
+            "Prior radiotherapy to only area of measurable or active tumor",
+            "treated_measurable_site",
+        ),
+        (
+            "Progressive disease based on either non-measurable disease and an elevated PSA OR measurable disease",
+            "permissive",
+        ),
     ],
 )
 def test_measurable_words_that_do_not_negate_the_disease(text, topic):
