@@ -30,7 +30,7 @@ from profiles.text_disease import with_disease_facts
 from profiles.text_genes import free_genes, gene_fact
 from profiles.text_labs import a_change, mean_arterial_pressure, measurement_facts, scale_fact
 from profiles.text_regimens import group_regimens
-from profiles.text_settings import with_setting
+from profiles.text_settings import with_setting, with_site
 from profiles.text_vocab import surgery_facts, vocab_facts
 from rules import vocab
 
@@ -402,7 +402,8 @@ def extract_facts(text: str, *, as_of: date | None = None) -> list[Fact]:
     readable = [f for f in facts if not scale_fact(f) and f.field != "metastatic_sites.state"]
     facts.extend(vocab_facts(text, readable, skip=seen, as_of=as_of))
     facts = group_regimens(text, facts)
-    facts = [with_setting(text, f) for f in facts]  # "adjuvant trastuzumab", "... maintenance"
+    # "adjuvant trastuzumab", "... maintenance", "radiotherapy to the chest wall"
+    facts = [with_site(text, with_setting(text, f)) for f in facts]
     if "therapies" not in seen:
         facts.extend(surgery_facts(text, facts, as_of=as_of))
     return sorted(facts, key=lambda f: (f.start, f.field))

@@ -56,7 +56,7 @@ def test_the_breast_letter(her2):
     assert ("pertuzumab + trastuzumab", "maintenance", None, "2025-01") in named
     # "adjuvant radiotherapy to the chest wall; adjuvant trastuzumab for one year and tamoxifen"
     assert {n for n, s, *_ in named if s == "adjuvant"} == {
-        "radiotherapy",
+        "radiotherapy to the chest wall",  # its site, for criteria limited to one
         "trastuzumab",
         "tamoxifen",
     }
@@ -182,3 +182,21 @@ def test_a_drug_named_again_with_its_own_dates_stays():
     assert [(t.name, t.start, t.end) for t in p.therapies][1:] == [
         ("fluorouracil", "2024-06", "2024-09")
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("She had radiation to the left breast in 2020.", "radiation to the left breast"),
+        ("Radiotherapy of 50 Gy to the whole breast.", "Radiotherapy of 50 Gy to the whole breast"),
+        ("Prophylactic cranial irradiation in 2023.", "Prophylactic cranial irradiation"),
+        (
+            "Palliative radiotherapy 20 Gy to T8 in 05/2024.",
+            "Palliative radiotherapy",
+        ),  # no site known
+        ("Radiotherapy was given in 2019.", "Radiotherapy"),
+    ],
+)
+def test_a_radiotherapy_keeps_its_site(text, name):
+    (rt,) = _read("Breast cancer. " + text).therapies
+    assert (rt.name, rt.kind) == (name, "radiotherapy")
