@@ -249,6 +249,8 @@ def _one(
         return compare(b.value, b.value, threshold)
     if b.result in (None, "equivocal"):
         return None
+    if result == "known":
+        return True  # "Known HER2 status": any result on record
     want = result or "positive"
     if want == "positive" and b.result in ("MSI-H", "deficient", "high", "low"):
         got: bool | None = True if b.result != "low" else None

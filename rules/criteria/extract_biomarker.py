@@ -124,7 +124,8 @@ _MERGEABLE = {"biomarker", "result", "alteration", "variants"}
 
 #: the result said after the gene's words: "EGFR sensitive mutations were negative"
 _RESULT_STATED_AFTER = re.compile(
-    r"(?i)[\w\s-]{0,30}?\b(?:were|was|is|are)\s+(?:negative|not\s+detected|wild[- ]type|absent)\b"
+    r"(?i)[\w\s-]{0,30}?\b(?:were|was|is|are|(?:must|should|found\s+to)\s+be)\s+(?:negative|not\s+detected|"
+    r"wild[- ]type|absent)\b"
 )
 
 #: what parts the genes of one list sharing a result: "KRAS, NRAS or BRAF mutation"
@@ -224,6 +225,12 @@ def _one_biomarker(
         raw = "positive"  # "High-risk cytogenetics: t(4;14), t(14;16) or del(17p)"
     pre = _PRE_RESULT.search(text[max(0, mention.start - 60) : mention.start])
     negated = negated or bool(_NEG_BEFORE.search(text[max(0, mention.start - 40) : mention.start]))
+    if _status_only(text, mention, stop=limit):
+        if _NO_STATUS_ASKED.match(text, mention.end):
+            return None  # "Hormone receptor status: Not specified", a heading "... status:"
+        # "Known HER2 status", "documented ER/PgR receptor status": a result on record,
+        # whichever it is
+        return {"biomarker": ident, "alteration": "status", "result": "known"}
     if ident == "PD-L1":
         return _pdl1(text, mention, params)
     if ident == "HER2" and re.search(
@@ -258,6 +265,59 @@ def _one_biomarker(
     if variants:
         params["variants"] = variants
     return params
+
+
+#: a status that asks nothing: "Hormone receptor status: Not specified", "... status: Any
+#: status", a heading ending with its colon
+_NO_STATUS_ASKED = re.compile(
+    r"(?i)[\s/\w()-]{0,45}?\bstatus\b\s*(?::\s*$|:?\s*(?:not\s+specified|any\b|unknown\b|"
+    r"positive\s+or\s+negative))"
+)
+#: words saying a test was done, not its result
+_STATUS_WORDS = re.compile(
+    r"(?i)^[\s/\w()-]{0,45}?\b(?:status|results?|analysis|test(?:ing|ed)?|assessments?|determination)\b"
+)
+#: a result stated in the clause
+_EXPLICIT_RESULT = re.compile(
+    r"(?i)positiv|negativ|\+|(?<![\w/])-(?![\w])|mutat|mutant|amplif|overexpress|wild|\bhigh\b|\blow\b|"
+    r"deficien|proficien|fusion|rearrang|deletion|insertion|[≥≤<>]|%|\bIHC\s*[0-3]|\bscore\b"
+)
+
+
+def _status_only(text: str, mention: vocab.Mention, *, stop: int) -> bool:
+    """The clause asks for the marker's test or status, with no result ("Known HER2 status",
+    "Documented results of oestrogen and progesterone receptors expression analysis").
+
+    >>> t = "Known HER2 status"
+    >>> _status_only(t, vocab.find_biomarkers(t)[0], stop=len(t))
+    True
+    >>> t = "HER2 status positive by IHC 3+"
+    >>> _status_only(t, vocab.find_biomarkers(t)[0], stop=len(t))
+    False
+    """
+    if _result_in_mention(mention.text):
+        return False  # "HER2-negative status"
+    sentence = _SENTENCE_END.search(text, mention.end)
+    end = sentence.start() if sentence else len(text)
+    tested_for = re.search(
+        r"(?i)\btest(?:ed|ing)?\s+for\s+(?:an?\s+|the\s+)?$", text[: mention.start]
+    )
+    if not (tested_for or _STATUS_WORDS.match(text[mention.end : end])):
+        return False
+    start = max(0, text.rfind(";", 0, mention.start) + 1, text.rfind(". ", 0, mention.start) + 1)
+    clause = re.sub(
+        r"(?i)\b(?:mutation(?:al)?|receptors?|expression|amplification|fusion|rearrangement)\s+"
+        r"(?=status|analysis|test)",
+        "",
+        text[start:end],
+    )
+    if re.search(r"(?i)\bactivating\b", clause) or [
+        v for v in vocab.biomarker_variants(mention.id, clause) if v not in ("mutation", "fusion")
+    ]:
+        return False  # "Documentation of V600E-activating BRAF mutation status": a variant asked
+    if tested_for:  # "must be tested for EGFR mutation": the mutation is what is tested for
+        clause = re.sub(r"(?i)\b(?:mutations?|alterations?)\b", "", clause, count=1)
+    return not _EXPLICIT_RESULT.search(clause.replace(mention.text, " "))
 
 
 def _result_in_mention(text: str) -> str | None:

@@ -191,6 +191,17 @@ def _of_other_illness(text: str, end: int, others: list[tuple[int, int]]) -> boo
     return any(end <= s <= stop and _GAP.fullmatch(text, end, s) for s, _ in others)
 
 
+#: the extent names what caused something or what a treatment was for, not the patient's
+#: disease as a requirement: "dyspnea at rest due to complications of advanced malignancy",
+#: "Denosumab or bisphosphonates to treat metastatic bone disease", "ovariectomy for advanced
+#: disease"
+_CAUSE_OR_PURPOSE = re.compile(
+    r"(?i)(?:\b(?:due\s+to|secondary\s+to|caused\s+by|complications?\s+of|to\s+treat)|"
+    r"\b(?:ovariectomy|oophorectomy|bisphosphonates?|denosumab)\s+(?:\w+\s+){0,2}for)\s+"
+    r"(?:the\s+|an?\s+|their\s+)?(?:[\w-]+\s+){0,2}$"
+)
+
+
 def _in_tissue_source(text: str, pos: int) -> bool:
     return any(t.start() <= pos < t.end() for t in _TISSUE_SOURCE.finditer(text))
 
@@ -239,6 +250,7 @@ def _facet_stage(text: str) -> dict[str, Any]:
         if any(
             not _of_other_illness(text, x.end(), others)
             and not (name == "metastatic" and _in_tissue_source(text, x.start()))
+            and not _CAUSE_OR_PURPOSE.search(text, max(0, x.start() - 60), x.start())
             for x in rx.finditer(text)
         )
     ]

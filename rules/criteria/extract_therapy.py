@@ -586,6 +586,27 @@ def _minimum_interval(text: str, m: re.Match[str]) -> bool:
     return bool(_MIN_BEFORE.search(text[max(0, start - 25) : start]) or _MIN_WORDS.search(text))
 
 
+#: the low end of a range of lines right before the count: "2-4 prior regimens"
+_RANGE_BEFORE = re.compile(r"(?i)\b(\d{1,2}|one|two|three)\s*(?:-|–|to|and)\s*$")
+#: comparator words a record wrote around the count, or whose symbol it lost: "Less than or
+#: equal to (  ) 3 chemotherapy regimens", "maximally one line", "At least treated with one line"
+_AT_MOST = re.compile(
+    r"(?i)(?:\bless\s+than\s+or\s+equal|\bno\s+more\s+than|\bnot\s+more\s+than|\bat\s+most|"
+    r"\bmaximally|\bmaximum\s+(?:of\s+)?|\bup\s+to|≤|<=|</=)[^.;\d]{0,25}$"
+)
+_AT_LEAST = re.compile(
+    r"(?i)(?:\bgreater\s+than\s+or\s+equal|\bat\s+least|\bminimum\s+(?:of\s+)?|≥|>=|>/=)[^.;\d]{0,25}$"
+)
+
+
+def _cmp_words(before: str) -> str:
+    if _AT_MOST.search(before):
+        return "<="
+    if _AT_LEAST.search(before):
+        return ">="
+    return ""
+
+
 def lines_of_therapy(m: re.Match[str], text: str, polarity: str) -> Params:
     g = m.groupdict()
     n = number(g.get("n") or "")
@@ -594,9 +615,19 @@ def lines_of_therapy(m: re.Match[str], text: str, polarity: str) -> Params:
     from rules.criteria.extractors import cmp_before
 
     op = combine(g.get("cmp") or cmp_before(text, m.start()), g.get("post"), default="")
+    before = text[max(0, m.start() - 50) : m.start()]
+    low = _RANGE_BEFORE.search(before)
+    if not op and low and number(low.group(1)) is not None:
+        # "2-4 prior regimens", "between 1 and 3 prior lines"
+        return {"lines": numeric("between", number(low.group(1)) or 0, None, n)}
+    if not op:
+        op = _cmp_words(before)
+    lost = not op and bool(re.search(r"\S\s{2,}$", before))  # "Has received  3": a symbol lost
     if not op:
         op = ">=" if re.search(r"(?i)\bafter|following|progress|failed|received\b", text) else "="
     params: dict[str, Any] = {"lines": numeric(op, n)}
+    if lost:
+        params["_confidence"] = 0.7
     for name, rx in _SETTINGS:
         if name != "first line" and rx.search(text):
             params["setting"] = name

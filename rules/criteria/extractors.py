@@ -92,6 +92,11 @@ def pregnancy(m: re.Match[str], text: str, polarity: str) -> Params:
         text
     ):  # "Should a woman become pregnant ..., she should inform ..."
         return {"_kind": "other", "topic": "pregnancy_advice", "_confidence": 0.5}
+    if re.search(
+        r"(?i)\b(?:contact|exposure|close)\s+(?:\w+\s+){0,1}with\b[^.;]*$", text[: m.start()]
+    ):
+        # "avoid close contact with children < 3 years of age, pregnant women": other people
+        return {"_kind": "other", "topic": "contacts", "_confidence": 0.5}
     params: dict[str, Any] = {"breastfeeding": bool(_BREAST.search(text))}
     found = m.group().lower()
     if found.startswith(("pregnancy test", "negative")) or "test" in found:
@@ -192,9 +197,48 @@ def _age_scope(m: re.Match[str], text: str) -> bool:
     return bool(re.search(r"\(\s*$", text[: m.start()]) and _LAB_UNIT.search(text, 0, m.start()))
 
 
+#: an age that is someone else's: "avoid close contact with children < 3 years of age"
+_OTHERS_AGE = re.compile(
+    r"(?i)\b(?:with|around|near)\s+(?:\w+\s+){0,2}(?:children|child|infants?|babies|kids|"
+    r"siblings|household|contacts?|persons|individuals|partners?|grandchildren)\b[^.;:]{0,25}$"
+)
+#: a score between "age" and its number: "children <= 10 years of age, Lansky >= 60"
+_SCORE_BETWEEN = re.compile(r"(?i)\b(?:lansky|karnofsky|ecog|zubrod|score|performance)\b")
+#: "No patients with age less than 50": the age is what is not allowed
+_NO_PATIENTS_AGED = re.compile(
+    r"(?i)^\W*no\s+(?:patients?|subjects?|participants?|one)\s+(?:with\s+(?:an?\s+)?|aged?\s+|who\s+(?:is|are)\s+)?"
+)
+_INVERSE = {"<": ">=", "<=": ">", ">": "<=", ">=": "<"}
+
+
+def _not_this_patients_age(m: re.Match[str], text: str) -> bool:
+    """The age is another person's, a performance score's, a lab table's row or part of a
+    menopause definition ("... since last menstrual period ..., or age > 55 with prior
+    hysterectomy")."""
+    g = m.groupdict()
+    pos = next((m.start(k) for k in ("v", "lo", "v1") if g.get(k)), m.start())
+    if _OTHERS_AGE.search(text, max(0, pos - 60), pos):
+        return True
+    if _SCORE_BETWEEN.search(text, m.start(), pos):
+        return True
+    end = max((m.end(k) for k in ("v", "hi", "v2", "unit", "u2") if g.get(k)), default=m.end())
+    if re.match(
+        r"(?i)\s*(?:years?\s*)?(?:maximum|minimum)?\s*(?:serum\s+)?(?:creatinine|bilirubin)",
+        text[end:],
+    ):
+        return True  # "Age less than or equal to 5 Maximum serum creatinine (mg/dl) 0.8"
+    if re.search(r"\([^()]{0,12}$", text[:pos]) and _LAB_UNIT.search(text, 0, pos):
+        return True  # "0.6 mg/dL (1 to < 2 years of age)": a row of a lab table
+    sentence = re.split(r"[.;]\s", text[max(0, pos - 200) : pos])[-1] + text[pos : pos + 80]
+    return bool(
+        re.search(r"(?i)menopaus|amenorrh|menstrua", sentence)
+        and re.search(r"(?i)\bi\.\s?e\.|\bdefined\b|\bdefinition\b|\bconsidered\b", sentence)
+    )
+
+
 def age(m: re.Match[str], text: str, polarity: str) -> Params:
     g = m.groupdict()
-    if _age_scope(m, text):
+    if _age_scope(m, text) or _not_this_patients_age(m, text):
         return None
     for key in ("v", "hi"):
         if g.get(key) and _NOT_AGE_AFTER.match(text, m.end(key)):
@@ -224,6 +268,8 @@ def age(m: re.Match[str], text: str, polarity: str) -> Params:
     unit = (g.get("unit") or "years").lower()
     if unit.startswith("month"):
         v = round(v / 12, 3)
+    if _NO_PATIENTS_AGED.match(text) and op in _INVERSE:
+        op = _INVERSE[op]  # "No patients with age less than 50": 50 or older
     return {"age": numeric(op, v, "years")}
 
 
@@ -232,8 +278,15 @@ def age_bounds(m: re.Match[str], text: str, polarity: str) -> Params:
     "Age < 18 years or > 80 year". A lower and an upper bound joined by "and" are a range;
     "or" (or two outer bounds joined by "and") is either."""
     g = m.groupdict()
-    if _age_scope(m, text):
+    if _age_scope(m, text) or _not_this_patients_age(m, text):
         return None  # "Karnofsky 80-100% for 16 years and older or Lansky ... for >=12 and < 16"
+    near = text[max(0, m.start() - 40) : m.end() + 20]
+    if not re.search(r"(?i)\bage|\bold\b|\byounger\b|\bolder\b", near) and re.search(
+        r"(?i)\b(?:for|duration|since|diagnos\w*|history|after|following|prior|preceding|"
+        r"treated|tolerated|months?|weeks?)\b",
+        text[max(0, m.start() - 40) : m.start()],
+    ):
+        return None  # "a diagnosis of lymphedema for at least 6 months and no more than 5 years"
     v1, v2 = number(g["v1"]), number(g["v2"])
     op1, op2 = combine(cmp_before(text, m.start()), None, ""), combine(g["c2"], None, "")
     if v1 is None or v2 is None or op1 in ("", "=") or op2 in ("", "="):
@@ -319,12 +372,54 @@ def performance_status(m: re.Match[str], text: str, polarity: str) -> Params:
     if len(values) > 1:
         score = numeric("between", min(values), None, max(values))
     else:
-        op = combine(g.get("cmp"), g.get("post"), default="=")
+        op = combine(g.get("cmp"), g.get("post"), default="")
+        guessed = False
+        if not op:
+            op, guessed = _ps_op(m.string, scale, polarity)
         score = numeric(op, values[0])
     params: dict[str, Any] = {"scale": scale, "score": score}
     if g.get("scale") is None:
         params["_confidence"] = 0.75  # "performance status 0-1" with no scale named
+    if len(values) == 1 and guessed:
+        params["_confidence"] = 0.7
     return params
+
+
+_PS_LE = re.compile(
+    r"(?i)<\s*or\s*=|</=|=<|≤|\bless\s+than\s+or\s+equal|\bno\s+(?:more|greater|higher)\s+than|"
+    r"\bor\s+(?:less|lower|better)\b|\bup\s+to\b|\bmax(?:imum)?\b"
+)
+_PS_GE = re.compile(
+    r"(?i)>\s*or\s*=|>/=|=>|≥|\bgreater\s+(?:than\s+)?or\s+equal|>\s*than\s+or\s+equal|\bat\s+least\b|"
+    r"\bor\s+(?:more|greater|higher|above)\b|\bminimum\b|\bno\s+less\s+than\b"
+)
+_PS_GT = re.compile(r"(?i)\bgreater\s+than\b|\bmore\s+than\b|\babove\b|>")
+_PS_LT = re.compile(r"(?i)\bless\s+than\b|\bbelow\b|<")
+
+
+def _ps_op(text: str, scale: str, polarity: str) -> tuple[str, bool]:
+    """The comparator of a performance score the pattern did not see beside the number
+    ("less than or equal to (</=) 1", "< or = to 2", "of 2 or better"); else the usual one of
+    the scale (a symbol lost from the record: "ECOG performance status  2" is at most 2,
+    "Karnofsky performance status  70" at least 70), marked as a guess.
+
+    >>> _ps_op("ECOG performance status less than or equal to (</=) 1", "ECOG", "inclusion")
+    ('<=', False)
+    >>> _ps_op("Karnofsky performance status  70", "Karnofsky", "inclusion")
+    ('>=', True)
+    """
+    better = "<=" if scale in ("ECOG", "WHO") else ">="
+    if _PS_LE.search(text):
+        return ("<=" if not re.search(r"(?i)\bor\s+better\b", text) else better), False
+    if _PS_GE.search(text):
+        return ">=", False
+    if _PS_GT.search(text):
+        return ">", False
+    if _PS_LT.search(text):
+        return "<", False
+    if polarity == "inclusion":
+        return better, True
+    return "=", True
 
 
 def life_expectancy(m: re.Match[str], text: str, polarity: str) -> Params:
@@ -463,7 +558,7 @@ def other(m: re.Match[str], text: str, polarity: str) -> Params:
 def age_loose(m: re.Match[str], text: str, polarity: str) -> Params:
     """``18 years of age or older`` / ``≥18 years old`` (no "age" word before the number)."""
     g = m.groupdict()
-    if _age_scope(m, text):
+    if _age_scope(m, text) or _not_this_patients_age(m, text):
         return None
     v = number(g.get("v") or "")
     if v is None or not 0 <= v <= 120:

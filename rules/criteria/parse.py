@@ -165,6 +165,18 @@ def _classify(text: str, polarity: str) -> tuple[str, dict[str, Any], float, str
         # therapy": the therapy is asked of those patients only
         params["condition"] = subject.group(0)
         conf = min(conf, CONDITIONAL_CONFIDENCE)
+    elif (
+        subject
+        and "all_of" in params
+        and "condition" not in params
+        and any(p["kind"] == "biomarker" for p in params["all_of"])
+        and any(p["kind"] in ("prior_therapy", "lines_of_therapy") for p in params["all_of"])
+        and vocab.find_biomarkers(subject.group("who"))
+    ):
+        # "Patients with ER+ breast cancer must have received prior treatment with an aromatase
+        # inhibitor": the therapy is asked of the ER-positive patients, not ER positivity of all
+        params["condition"] = subject.group(0)
+        conf = min(conf, CONDITIONAL_CONFIDENCE)
     lower = text.lower()
     if (
         kind != "other"

@@ -61,3 +61,16 @@ def test_a_requirement_on_patients_with_a_condition_holds_for_those_without_it()
 def test_no_more_than_two_chemotherapy_regimens_admits_the_untreated():
     text = "Inclusion Criteria:\n* No more than 2 prior chemotherapy regimens"
     assert _status(text, PatientProfile(therapies=[])) != "not_met"
+
+
+@pytest.mark.parametrize(
+    ("biomarkers", "status"),
+    [
+        ([{"name": "HER2", "result": "negative"}], "met"),
+        ([{"name": "HER2", "result": "positive"}], "met"),
+        ([{"name": "ER", "result": "positive"}], "unknown"),
+    ],
+)
+def test_known_status_is_met_by_any_result(biomarkers, status):
+    profile = PatientProfile.model_validate({"biomarkers": biomarkers})
+    assert _status("Inclusion Criteria:\n* Known HER2 status", profile) == status

@@ -231,7 +231,7 @@ def test_choices_under_an_unbulleted_either_header():
         "  Measurable disease, i.e., at least one measurable lesion as per RECIST 1.1 criteria ).\n"
         "  Bone lesions: lytic or mixed (lytic + sclerotic) in the absence of measurable disease\n"
         "  Non-measurable disease\n"
-        "  Patient has an Eastern Cooperative Oncology Group (ECOG) performance status 2\n"
+        "  Patient has an Eastern Cooperative Oncology Group (ECOG) performance status 0 to 2\n"
     )
     assert [c.confidence < 0.8 for c in cs] == [True, True, True, False]
 
@@ -274,3 +274,129 @@ def test_cytogenetics_are_biomarkers():
     c = _one("High-risk cytogenetics: t(4;14), t(14;16) or del(17p)")
     assert {p["params"]["biomarker"] for p in c.params["any_of"]} == {"T4_14", "T14_16", "DEL17P"}
     assert _one("No del(17p) by FISH").params == {"biomarker": "DEL17P", "result": "negative"}
+
+
+# -- 6. an audit of a HER2-positive breast letter over the 18k records ----------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "op", "sure"),
+    [
+        (
+            "Eastern Cooperative Oncology Group (ECOG) performance status less than or equal to (</=) 1",
+            "<=",
+            True,
+        ),
+        (
+            "An Eastern Cooperative Oncology Group (ECOG) performance   status of < or = to 2.",
+            "<=",
+            True,
+        ),
+        ("Eastern Cooperative Oncology Group (ECOG) performance score of 2 or better", "<=", True),
+        ("Patients must have a Karnofsky score of > than or equal to 80", ">=", True),
+        ("ECOG performance status  2.", "<=", False),  # a symbol lost from the record
+        ("Karnofsky performance status  70", ">=", False),
+    ],
+)
+def test_performance_score_comparators(text, op, sure):
+    c = _one(text)
+    assert c.kind == "performance_status" and c.params["score"]["op"] == op
+    assert (c.confidence >= 0.8) == sure
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Patients must be able to avoid close contact with children < 3 years of age, pregnant women",
+        "ECOG 0, 1 or 2, or for children less than or equal to 10 years of age, Lansky greater than or equal to 60.",
+        "0.6 mg/dL (1 to < 2 years of age)",
+        "Age less than or equal to 5 Maximum serum creatinine (mg/dl) 0.8",
+        "Patients must have received a clinical diagnosis of lymphedema for at least 6 months and no more than 5 years.",
+        "Postmenopausal status defined as: no menstrual cycle in the past 12 months, or age > 55 years",
+    ],
+)
+def test_ages_that_are_not_the_patients(text):
+    c = _one(text)
+    assert c.kind not in ("age", "pregnancy")
+
+
+@pytest.mark.parametrize(
+    ("text", "op", "value"),
+    [
+        ("No patients with age less than 50.", ">=", 50),
+        ("Male or female outpatients >= 18 years and < 86 years", "between", 18),
+        ("Children aged 2 to 17 years", "between", 2),
+    ],
+)
+def test_ages_that_are(text, op, value):
+    c = _one(text)
+    assert c.kind == "age" and c.params["age"]["op"] == op and c.params["age"]["value"] == value
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Current dyspnea at rest due to complications of advanced malignancy or current requirement for continuous oxygen therapy",
+        "Prior ovariectomy for advanced disease",
+    ],
+)
+def test_extent_words_of_a_cause_or_a_purpose(text):
+    assert _one(text, "Exclusion Criteria:").kind != "stage"
+
+
+@pytest.mark.parametrize(
+    ("text", "lines"),
+    [
+        (
+            "Less than or equal to (  ) 3 chemotherapy regimens prior to study entry",
+            {"op": "<=", "value": 3.0},
+        ),
+        ("Maximally one line of prior systemic therapy", {"op": "<=", "value": 1.0}),
+        ("2-4 prior regimens", {"op": "between", "value": 2.0, "value2": 4.0}),
+    ],
+)
+def test_counts_of_lines(text, lines):
+    c = _one(text)
+    assert c.kind == "lines_of_therapy"
+    got = c.params.get("lines") or c.params["all_of"][0]["params"]["lines"]
+    assert {k: got[k] for k in lines} == lines
+
+
+@pytest.mark.parametrize(
+    ("text", "marker"),
+    [
+        ("Known HER2 status", "HER2"),
+        ("EGFR mutation status known", "EGFR"),
+        ("Tumor must be tested for EGFR mutation", "EGFR"),
+    ],
+)
+def test_a_markers_status_is_a_result_on_record(text, marker):
+    c = _one(text)
+    assert c.params == {"biomarker": marker, "alteration": "status", "result": "known"}
+
+
+@pytest.mark.parametrize(
+    ("text", "result"),
+    [
+        ("HER2-negative status", "negative"),
+        ("EGFR mutation testing must be negative", "negative"),
+        ("Tested for KRAS mutation and found to be wild-type", "negative"),
+        ("Documentation of V600E-activating BRAF mutation status.", "positive"),
+    ],
+)
+def test_results_stated_with_status_words(text, result):
+    assert _one(text).params["result"] == result
+
+
+@pytest.mark.parametrize(
+    "text", ["Hormone receptor status: Not specified", "Hormone receptor status:"]
+)
+def test_a_status_that_asks_nothing(text):
+    assert _one(text).kind == "other"
+
+
+def test_a_therapy_asked_of_the_patients_with_a_marker_is_conditional():
+    c = _one(
+        "Patients with ER+ breast cancer must have received prior treatment with an aromatase inhibitor"
+    )
+    assert c.params["condition"].startswith("Patients with ER+") and c.confidence < 0.8
