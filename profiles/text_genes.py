@@ -40,11 +40,6 @@ _EXON_SHORT = re.compile(r"(?i)^(?:ex\s?(\d+)\s?(del|ins)|(del)\s?(\d+))$")
 _GENE_LEVEL = {"mutation", "mutated", "mutant", "fusion"}
 #: words of a list that are not genes ("ALK and ROS1 negative": no "AND")
 _NOT_A_GENE = frozenset({"AND", "OR", "NOT", "NO", "ALL", "BOTH", "IHC", "FISH", "NGS", "ISH"})
-#: hormone receptors are read by their own pattern (hormone.receptor), not as genes of a list:
-#: "ER/PR negative" stays PR negative only until three trial criteria that rule an ER-negative
-#: patient out wrongly are parsed right (TREC ct2021-25 NCT00001250, ct2021-61 NCT01901146
-#: and NCT02060253; reported to the lead, session 8)
-_RECEPTORS = frozenset({"ER", "PR", "PGR"})
 
 
 def variant_absent(text: str, end: int) -> bool:
@@ -75,7 +70,7 @@ def listed_negatives(text: str, taken: list[Any]) -> list[Any]:
     for p, m in _find("genes_negative", text):
         for g in _GENE.finditer(text, m.start(p.group), m.end(p.group)):
             name = g.group(0)
-            if name.upper() in not_genes() | _RECEPTORS or name in _NOT_A_GENE:
+            if name.upper() in not_genes() or name in _NOT_A_GENE:
                 continue
             if _PROTEIN_CHANGE.fullmatch(name):
                 continue

@@ -74,6 +74,10 @@ def biomarker(m: re.Match[str], text: str, polarity: str) -> Params:
     for i, mention in enumerate(found):
         stop = found[i + 1].start if i + 1 < len(found) else len(text)
         back = found[i - 1].end if i else 0
+        other = next((x.start for x in found[i + 1 :] if x.id != mention.id), len(text))
+        if _EITHER_RESULT.search(text, mention.start, min(other, mention.end + 120)):
+            read.append(None)  # "ER status can include ER positive, negative, or unknown"
+            continue
         read.append(_one_biomarker(text, mention, stop=stop, back=back, negated=list_negated))
     for i in range(len(found) - 2, -1, -1):  # "KRAS, NRAS or BRAF mutation": one result, shared
         after = read[i + 1]
@@ -267,6 +271,10 @@ def _one_biomarker(
     return params
 
 
+#: both results allowed: "can include ER positive, negative, or unknown"
+_EITHER_RESULT = re.compile(
+    r"(?i)\bpositive\s*,?\s*(?:or\s+|and/or\s+)?negative\b|\bnegative\s*,?\s*(?:or\s+|and/or\s+)?positive\b"
+)
 #: a status that asks nothing: "Hormone receptor status: Not specified", "... status: Any
 #: status", a heading ending with its colon
 _NO_STATUS_ASKED = re.compile(
@@ -275,7 +283,7 @@ _NO_STATUS_ASKED = re.compile(
 )
 #: words saying a test was done, not its result
 _STATUS_WORDS = re.compile(
-    r"(?i)^[\s/\w()-]{0,45}?\b(?:status|results?|analysis|test(?:ing|ed)?|assessments?|determination)\b"
+    r"(?i)^[\s/\w()-]{0,80}?\b(?:status|results?|analysis|test(?:ing|ed)?|assessments?|determination)\b"
 )
 #: a result stated in the clause
 _EXPLICIT_RESULT = re.compile(
@@ -312,7 +320,9 @@ def _status_only(text: str, mention: vocab.Mention, *, stop: int) -> bool:
         text[start:end],
     )
     if re.search(r"(?i)\bactivating\b", clause) or [
-        v for v in vocab.biomarker_variants(mention.id, clause) if v not in ("mutation", "fusion")
+        v
+        for v in vocab.biomarker_variants(mention.id, clause)
+        if v not in ("mutation", "fusion", "germline", "somatic")
     ]:
         return False  # "Documentation of V600E-activating BRAF mutation status": a variant asked
     if tested_for:  # "must be tested for EGFR mutation": the mutation is what is tested for

@@ -400,3 +400,14 @@ def test_a_therapy_asked_of_the_patients_with_a_marker_is_conditional():
         "Patients with ER+ breast cancer must have received prior treatment with an aromatase inhibitor"
     )
     assert c.params["condition"].startswith("Patients with ER+") and c.confidence < 0.8
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Estrogen receptor (ER) status can include ER positive, negative, or unknown.",
+        "Progesterone receptor positive or negative",
+    ],
+)
+def test_both_results_allowed_is_no_requirement(text):
+    assert _one(text).kind != "biomarker"
