@@ -230,13 +230,23 @@ def _narrower(a: list[str], b: list[str]) -> bool:
 
 
 def _unique_conditions(values: list[str]) -> list[str]:
-    seen: set[str] = set()
-    out = []
+    """One entry per condition, in order of first mention. A graded condition named again
+    later with a grade keeps the later grade: the letter's current state comes after its
+    history ("oxaliplatin was stopped for grade 2 neuropathy ... Comorbidities: residual
+    grade 1 peripheral neuropathy" is grade 1 now).
+
+    >>> _unique_conditions(["neuropathy (grade 2)", "hypertension", "peripheral neuropathy (grade 1)"])
+    ['peripheral neuropathy (grade 1)', 'hypertension']
+    """
+    at: dict[str, int] = {}
+    out: list[str] = []
     for v in values:
         key = vocab.canonical_comorbidity(v) or v.lower()
-        if key not in seen:
-            seen.add(key)
+        if key not in at:
+            at[key] = len(out)
             out.append(v)
+        elif "(grade" in v and "(grade" in out[at[key]]:
+            out[at[key]] = v
     return out
 
 
