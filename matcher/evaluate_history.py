@@ -53,6 +53,8 @@ def _matches(t: TherapyFact, params: dict[str, Any]) -> bool | None:
     drugs = set(params.get("drugs") or [])
     classes = list(params.get("classes") or [])
     kind = params.get("kind")
+    if params.get("exceptions") and _excepted(t, tuple(params["exceptions"])):
+        return False  # "(including nonsteroidal antiandrogens, but not LHRH agonists)"
     if kind == "radiotherapy" and params.get("sites") and t.kind == "radiotherapy":
         # "Prior radiotherapy to chest": a radiotherapy counts at those sites only; one whose
         # name gives no site ("palliative radiotherapy") leaves it open
@@ -86,6 +88,41 @@ def _matches(t: TherapyFact, params: dict[str, Any]) -> bool | None:
             return False  # apixaban, dexamethasone: no anticancer therapy
         return True if params.get("any_anticancer", True) else None
     return any_of(checks)
+
+
+@cache
+def _exception_drugs(exceptions: tuple[str, ...]) -> tuple[frozenset[str], frozenset[str]]:
+    """The drugs and drug classes a criterion's carve-outs name ("except LHRH agonists")."""
+    drugs: set[str] = set()
+    classes: set[str] = set()
+    for text in exceptions:
+        for m in vocab.find_drugs(text):
+            if m.type == "drug":
+                drugs.add(m.id)
+            elif m.type == "class":
+                classes.add(m.id)
+            else:
+                drugs.update(vocab.regimen_drugs(m.id) or [])
+    return frozenset(drugs), frozenset(classes)
+
+
+def _excepted(t: TherapyFact, exceptions: tuple[str, ...]) -> bool:
+    """Whether a regimen is one the criterion carves out: every drug of it is named in the
+    exceptions or belongs to a class named there (leuprolide under "except LHRH agonists").
+
+    >>> from matcher.facts import TherapyFact
+    >>> t = TherapyFact("leuprolide", "hormone therapy", "", None, {"leuprolide"}, {"adt"},
+    ...                 "2022", None, True, False, True)
+    >>> _excepted(t, ("LHRH agonists",)), _excepted(t, ("megestrol for hot flashes",))
+    (True, False)
+    """
+    drugs, classes = _exception_drugs(exceptions)
+    if not (drugs or classes) or not t.drugs:
+        return False
+    return all(
+        d in drugs or any(kb.class_is_a(c, want) for c in vocab.drug_classes(d) for want in classes)
+        for d in t.drugs
+    )
 
 
 def _same_site(operation: str, sites: list[str]) -> bool | None:

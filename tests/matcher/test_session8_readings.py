@@ -74,3 +74,29 @@ def test_no_more_than_two_chemotherapy_regimens_admits_the_untreated():
 def test_known_status_is_met_by_any_result(biomarkers, status):
     profile = PatientProfile.model_validate({"biomarkers": biomarkers})
     assert _status("Inclusion Criteria:\n* Known HER2 status", profile) == status
+
+
+# NCT00003633 (18k set): a washout that carves out the LHRH agonist a prostate patient continues
+ADT_WASHOUT = (
+    "Inclusion Criteria:\n* At least 4 weeks since prior hormonal therapy (including nonsteroidal "
+    "antiandrogens, but not LHRH agonists)"
+)
+
+
+def test_a_carved_out_therapy_does_not_count():
+    leuprolide = Therapy(
+        name="leuprolide",
+        drugs=["leuprolide"],
+        kind="hormone therapy",
+        start="2022-01",
+        ongoing=True,
+    )
+    bicalutamide = Therapy(
+        name="bicalutamide",
+        drugs=["bicalutamide"],
+        kind="hormone therapy",
+        start="2026-10",
+        ongoing=True,
+    )
+    assert _status(ADT_WASHOUT, PatientProfile(therapies=[leuprolide])) == "met"
+    assert _status(ADT_WASHOUT, PatientProfile(therapies=[leuprolide, bicalutamide])) == "not_met"
