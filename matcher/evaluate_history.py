@@ -90,12 +90,20 @@ def _matches(t: TherapyFact, params: dict[str, Any]) -> bool | None:
     return any_of(checks)
 
 
+_QUALIFIED = re.compile(
+    r"(?i)prophyla|low[- ]?dose|preventi|topical|inhal|physiolog|replacement|\bfor\b|\bdoses?\b|"
+    r"\bmg\b|intermittent|short[- ]term|single"
+)
+
+
 @cache
 def _exception_drugs(exceptions: tuple[str, ...]) -> tuple[frozenset[str], frozenset[str]]:
     """The drugs and drug classes a criterion's carve-outs name ("except LHRH agonists")."""
     drugs: set[str] = set()
     classes: set[str] = set()
     for text in exceptions:
+        if _QUALIFIED.search(text):
+            continue  # "prophylactic anticoagulation": a dose or purpose the history cannot show
         for m in vocab.find_drugs(text):
             if m.type == "drug":
                 drugs.add(m.id)
