@@ -9,6 +9,7 @@ from rules import vocab
 from rules.criteria.numbers import combine, number, numeric, to_days
 from rules.criteria.therapy_qualifiers import (
     narrow_classes,
+    radiotherapy_limited_elsewhere,
     radiotherapy_sites_named,
     sites_named,
 )
@@ -180,6 +181,8 @@ def _therapy_params(text: str) -> dict[str, Any]:
         params["kind"] = "radiotherapy"
         if sites := radiotherapy_sites_named(text):
             params["sites"] = sites  # "Prior radiotherapy to chest": not radiosurgery to the brain
+        elif radiotherapy_limited_elsewhere(text):
+            params["_confidence"] = SETTING_CONFIDENCE  # "to more than 25% of bone marrow"
     elif surgery := _SURGERY.search(text):
         params["kind"] = "surgery"
         # "Recovered from prior surgery": the cue words before it are read against this anchor

@@ -90,10 +90,15 @@ _BEFORE_CUT = re.compile(
     r"(?i)[,;:()]|\b(?:including|within|after|prior|previous|with|surgery|surgical|chemotherapy|"
     r"therapy|treatment|resection|operation)\b"
 )
-#: "radiotherapy to the chest", "radiation of the brain": the site said after it
+#: "radiotherapy to the chest", "radiation of the brain", "to the breast, chest wall, or
+#: regional lymph nodes": the sites said after it
 _SITE_AFTER = re.compile(
-    r"(?i)^\s+(?:of|on|to|at)\s+(?:the\s+)?(\w+(?:\s+(?:or|and)\s+(?:the\s+)?\w+|\s+\w+)?)"
+    r"(?i)^\s+(?:of|on|to|at|involving)\s+(?:the\s+)?([\w\s,/>%-]{1,70}?)(?=[.;()]|\s+(?:within|for|in|"
+    r"prior|before|during|that|which|with|unless|except)\b|$)"
 )
+#: a radiotherapy limited by words that name no site the vocabulary knows ("to more than 25%
+#: of bone marrow", "to the treatment area", "to study lesion")
+_LIMITED = re.compile(r"(?i)^\s+(?:to|of|involving)\s+(?:the\s+|a\s+|an\s+)?(?!any\b|all\b)[\w>%]")
 
 
 def radiotherapy_sites_named(text: str) -> list[str]:
@@ -108,6 +113,23 @@ def radiotherapy_sites_named(text: str) -> list[str]:
     ['abdominal', 'thoracic']
     """
     return sites_named(text, _RADIOTHERAPY, cut=_BEFORE_CUT, after=_SITE_AFTER)
+
+
+def radiotherapy_limited_elsewhere(text: str) -> bool:
+    """Whether a radiotherapy is limited by words that name no known site ("No prior
+    radiotherapy to more than 25% of bone marrow", "No prior radiation therapy to treatment
+    area"): any radiotherapy is too broad a reading, so the criterion is for a clinician.
+
+    >>> radiotherapy_limited_elsewhere("No prior radiotherapy to more than 25% of bone marrow")
+    True
+    >>> radiotherapy_limited_elsewhere("Prior radiotherapy to chest"), radiotherapy_limited_elsewhere("Prior radiotherapy")
+    (False, False)
+    """
+    for m in _RADIOTHERAPY.finditer(text):
+        tail = _SITE_AFTER.match(text[m.end() :])
+        if _LIMITED.match(text[m.end() :]) and not (tail and vocab.surgery_sites(tail.group(1))):
+            return True
+    return False
 
 
 def sites_named(

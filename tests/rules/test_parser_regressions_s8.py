@@ -411,3 +411,23 @@ def test_a_therapy_asked_of_the_patients_with_a_marker_is_conditional():
 )
 def test_both_results_allowed_is_no_requirement(text):
     assert _one(text).kind != "biomarker"
+
+
+@pytest.mark.parametrize(
+    ("text", "sites", "sure"),
+    [
+        (
+            "No prior radiotherapy to the breast, chest wall, or regional lymph nodes",
+            ["breast", "thoracic"],
+            True,
+        ),
+        ("Prior radiation therapy to >25% of bone marrow-bearing areas", None, False),
+        ("Prior radiation to target lesions", None, False),
+        ("radiotherapy to any site within 4 weeks before study;", None, True),
+        ("Prior Radiotherapy to the central nervous system", ["brain"], True),
+    ],
+)
+def test_radiotherapy_limits(text, sites, sure):
+    c = _one(text, "Exclusion Criteria:")
+    assert c.params.get("sites") == sites
+    assert (c.confidence >= 0.8) == sure
