@@ -417,7 +417,7 @@ def test_both_results_allowed_is_no_requirement(text):
     ("text", "sites", "sure"),
     [
         (
-            "No prior radiotherapy to the breast, chest wall, or regional lymph nodes",
+            "Prior radiotherapy to the breast, chest wall, or regional lymph nodes",
             ["breast", "thoracic"],
             True,
         ),
