@@ -40,7 +40,8 @@ _PLANNED = re.compile(
     r"intend\w* to (?:receive|start|treat)|about to (?:receive|start)|indicated for|considered for|"
     # "Doctors evaluate the benefits of receiving Anlotinib treatment" (NCT04871997)
     r"benefit\w* (?:from|of) (?:receiving|being treated)|suitable (?:for|to receive)|"
-    r"appropriate (?:for|to receive))"
+    r"appropriate (?:for|to receive)|(?:prior to|before) (?:every|each) (?:cycle|dose|infusion)|"
+    r"(?:every|each) cycle of)"
 )
 _NOT_THERAPY = re.compile(
     r"(?i)\b(?:toxic\w*|adverse (?:events?|effects?|reactions?)|(?:ir|tr)?AEs?|side[- ]effects?|recover\w*|"
@@ -209,7 +210,30 @@ _INVESTIGATIONAL_BEFORE = re.compile(
 )
 
 
+#: the drug's dose is what is limited, not whether it was given: "Prior cumulative doxorubicin
+#: dose no greater than 360 mg/m^2"
+_DOSE_LIMIT = re.compile(
+    r"(?i)\bcumulative\b[^.;]{0,60}?\b(?:no\s+(?:greater|more)\s+than|not\s+(?:to\s+)?exceed|less\s+than|"
+    r"up\s+to|maximum|[<≤])"
+)
+#: a time since the therapy, written without "at least": "4 weeks must have elapsed since the
+#: patient has received any other IMP" (a washout, not a history)
+_ELAPSED_SINCE = re.compile(
+    r"(?i)\b\d+\s*(?:days?|weeks?|months?)\s+(?:must\s+have\s+|should\s+have\s+|have\s+)?"
+    r"(?:elapsed|passed)\s+since\b"
+)
+#: a therapy named as what a state includes: "Postmenopausal (including concurrent use of
+#: ovarian suppression)"
+_INCLUDED_IN_STATE = re.compile(
+    r"(?i)\b(?:post-?menopausal|menopaus\w*|childbearing|fertile|sterile)\s*\((?:including|incl\.?)\s+[^()]{0,40}$"
+)
+
+
 def prior_therapy(m: re.Match[str], text: str, polarity: str) -> Params:
+    if _DOSE_LIMIT.search(text) and polarity == "inclusion":
+        return {"_kind": "other", "topic": "cumulative_dose", "_confidence": 0.5}
+    if _ELAPSED_SINCE.search(text):
+        return None
     params = _therapy_params(text)
     _drop_reference_drugs(params, text)
     for_illness = params.pop("_for_illness", False)
@@ -235,6 +259,12 @@ def prior_therapy(m: re.Match[str], text: str, polarity: str) -> Params:
         # therapies are)
         params["_confidence"] = SETTING_CONFIDENCE
     anchor = params.get("_anchor", (0, 0))[0]
+    if _INCLUDED_IN_STATE.search(text, 0, anchor) and anchor > 0:
+        return {"_kind": "other", "topic": "state_includes_therapy", "_confidence": 0.5}
+    if re.search(r"(?i)\bhigh[- ]dose\s+(?:\w+\s+){0,1}$", text[max(0, anchor - 25) : anchor]):
+        params["_confidence"] = (
+            SETTING_CONFIDENCE  # "high-dose chemotherapy requiring stem cell support"
+        )
     if _PLANNED.search(text[:anchor] or text):  # "to be treated with", "candidate for"
         return {"_kind": "other", "topic": "planned_treatment", "planned": True, "_confidence": 0.5}
     cues = [c.group().lower() for c in _NOT_THERAPY.finditer(text[:anchor])]

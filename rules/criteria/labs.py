@@ -285,8 +285,8 @@ _CHANGE_BEFORE = re.compile(
     r"doubling|change)s?\s+(?:of|in|from)\s+(?:the\s+)?(?:serum\s+|urine\s+|urinary\s+)?$"
 )
 _ONLY_IF_TREATED = re.compile(
-    r"(?i)\b(?:patients|subjects|participants|those)\s+(?:who are\s+|who were\s+)?"
-    r"(?:treated with|receiving|taking|using|on)\b[^.;]{0,200}?\b(?:(?:should|must|need to)\s+"
+    r"(?i)\b(?:patients|subjects|participants|those)\s+(?:who are\s+|who were\s+|who have\s+)?"
+    r"(?:treated with|receiving|received|taking|using|on)\b[^.;]{0,200}?\b(?:(?:should|must|need to)\s+"
     r"(?:have|show|demonstrate)|will be (?:acceptable|eligible|allowed|included) if)\b"
 )
 #: a measurement at a later time point than the note's: "after the initial acute treatment"

@@ -150,9 +150,10 @@ def _classify(text: str, polarity: str) -> tuple[str, dict[str, Any], float, str
     if "HISTORICAL" in ctx.categories and kind == "comorbidity":
         params["history"] = True
     subject = _IF_SUBJECT.match(text)
-    if kind == "comorbidity" and subject and first.start < subject.end("who"):
+    if kind in ("comorbidity", "prior_therapy") and subject and first.start < subject.end("who"):
         # "Patients with a history of congestive heart failure ... must have a normal ejection
-        # fraction": a requirement on the patients who have it, not a requirement to have it
+        # fraction", "Patients who have received prior adriamycin must have a LVEF greater than
+        # 45%": a requirement on the patients who have it, not a requirement to have it
         params["if_present"] = True
     elif (
         kind == "prior_therapy"

@@ -431,3 +431,36 @@ def test_radiotherapy_limits(text, sites, sure):
     c = _one(text, "Exclusion Criteria:")
     assert c.params.get("sites") == sites
     assert (c.confidence >= 0.8) == sure
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        ("Prior cumulative doxorubicin dose no greater than 360 mg/m^2", "cumulative_dose"),
+        (
+            "Postmenopausal (including concurrent use of ovarian suppression)",
+            "state_includes_therapy",
+        ),
+        (
+            "Following initiation of treatment, pregnancy testing will be performed for WOCBP and "
+            "interpreted prior to every cycle of pembrolizumab.",
+            "planned_treatment",
+        ),
+    ],
+)
+def test_therapy_words_that_ask_for_no_therapy(text, topic):
+    c = _one(text)
+    assert c.kind == "other" and c.params.get("topic") == topic
+
+
+def test_a_therapy_named_as_the_subject_is_conditional():
+    c = _one("Patients who have received prior adriamycin must have a LVEF greater than 45%.")
+    assert c.kind == "prior_therapy" and c.params.get("if_present") is True
+
+
+def test_high_dose_chemotherapy_is_not_any_chemotherapy_for_sure():
+    c = _one(
+        "Prior high-dose chemotherapy requiring hematopoietic stem cell support.",
+        "Exclusion Criteria:",
+    )
+    assert c.confidence < 0.8
