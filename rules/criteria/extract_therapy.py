@@ -191,6 +191,8 @@ def _therapy_params(text: str) -> dict[str, Any]:
         sites = surgery_sites_named(text)
         if sites:
             params["sites"] = sites
+        elif surgery_limited_elsewhere(text) and not _WITHIN.search(text):
+            params["_confidence"] = SETTING_CONFIDENCE  # "History of Bartholin gland surgery"
     elif "chemotherapy" in params["classes"]:
         params["kind"] = "chemotherapy"
     for name, rx in _SETTINGS:
@@ -229,7 +231,104 @@ _INCLUDED_IN_STATE = re.compile(
 )
 
 
+#: an old record's section label glued to the item ("PRIOR CONCURRENT THERAPY: No other
+#: concurrent adjuvant systemic therapy"): its "PRIOR" is no word of the criterion
+_SECTION_LABEL = re.compile(r"^\s*(?:[A-Z][A-Z/&-]*\s+){0,3}[A-Z][A-Z/&-]*\s*:\s*")
+#: words before "surgery" that name nothing: what is left names a site the vocabulary lacks
+_WITHIN = re.compile(r"(?i)\bwithin\b|\bsince\b|\bprior to\b|\bbefore\b|\bdays?\b|\bweeks?\b|\bmonths?\b")
+_GENERIC_BEFORE_SURGERY = frozenset(
+    [
+        "major",
+        "minor",
+        "prior",
+        "previous",
+        "recent",
+        "any",
+        "elective",
+        "planned",
+        "surgical",
+        "history",
+        "of",
+        "a",
+        "an",
+        "the",
+        "no",
+        "or",
+        "and",
+        "other",
+        "curative",
+        "definitive",
+        "palliative",
+        "diagnostic",
+        "open",
+        "laparoscopic",
+        "invasive",
+        "minimally",
+        "in",
+        "within",
+        "underwent",
+        "had",
+        "has",
+        "have",
+        "from",
+        "after",
+        "for",
+        "to",
+        "with",
+        "since",
+        "weeks",
+        "week",
+        "days",
+        "day",
+        "months",
+        "month",
+        "cancer",
+        "tumor",
+        "tumour",
+        "oncologic",
+        "oncological",
+        "primary",
+        "radical",
+        "extensive",
+        "significant",
+        "ambulatory",
+        "outpatient",
+        "emergency",
+        "emergent",
+        "big",
+        "small",
+        "required",
+        "requiring",
+        "previously",
+        "performed",
+    ]
+)
+
+
+def _blank_label(text: str) -> str:
+    label = _SECTION_LABEL.match(text)
+    return " " * label.end() + text[label.end() :] if label else text
+
+
+def surgery_limited_elsewhere(text: str) -> bool:
+    """Whether the operation is named by a site the vocabulary does not know, in the word right
+    before it ("History of Bartholin gland surgery", "Previous eyelid surgery"): any operation
+    is too broad a reading.
+
+    >>> surgery_limited_elsewhere("History of Bartholin gland surgery")
+    True
+    >>> surgery_limited_elsewhere("Major surgery within 4 weeks"), surgery_limited_elsewhere("Prior surgery")
+    (False, False)
+    """
+    m = _SURGERY.search(text)
+    if m is None:
+        return False
+    words = re.findall(r"[A-Za-z]+", text[max(0, m.start() - 25) : m.start()])
+    return bool(words) and words[-1].lower() not in _GENERIC_BEFORE_SURGERY and len(words[-1]) > 2
+
+
 def prior_therapy(m: re.Match[str], text: str, polarity: str) -> Params:
+    text = _blank_label(text)
     if _DOSE_LIMIT.search(text) and polarity == "inclusion":
         return {"_kind": "other", "topic": "cumulative_dose", "_confidence": 0.5}
     if _ELAPSED_SINCE.search(text):

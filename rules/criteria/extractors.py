@@ -375,7 +375,7 @@ def performance_status(m: re.Match[str], text: str, polarity: str) -> Params:
         op = combine(g.get("cmp"), g.get("post"), default="")
         guessed = False
         if not op:
-            op, guessed = _ps_op(m.string, scale, polarity)
+            op, guessed = _ps_op(m.string[m.start() : m.end() + 15], scale, polarity)
         score = numeric(op, values[0])
     params: dict[str, Any] = {"scale": scale, "score": score}
     if g.get("scale") is None:

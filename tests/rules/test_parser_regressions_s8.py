@@ -464,3 +464,29 @@ def test_high_dose_chemotherapy_is_not_any_chemotherapy_for_sure():
         "Exclusion Criteria:",
     )
     assert c.confidence < 0.8
+
+
+def test_a_section_label_glued_to_the_item_is_no_word_of_it():
+    c = _one("PRIOR CONCURRENT THERAPY: No other concurrent adjuvant systemic therapy")
+    assert c.params.get("current") is True and c.params.get("negated") is True
+
+
+@pytest.mark.parametrize(
+    ("text", "sure"),
+    [
+        ("History of Bartholin gland surgery", False),
+        ("Previous eyelid surgery", False),
+        ("Major surgery within 4 weeks", True),
+        ("Prior cardiac surgery", True),
+    ],
+)
+def test_surgery_named_by_a_site_we_do_not_know(text, sure):
+    assert (_one(text, "Exclusion Criteria:").confidence >= 0.8) == sure
+
+
+def test_a_performance_comparator_is_read_beside_its_score():
+    c = _one(
+        "Performance status: Karnofsky > or = 50 for > 10 years of age; Lansky > or = 50 for "
+        "children < or = 10 years of age."
+    )
+    assert c.params["score"] == {"op": ">=", "value": 50.0, "unit": None}
