@@ -235,7 +235,9 @@ _INCLUDED_IN_STATE = re.compile(
 #: concurrent adjuvant systemic therapy"): its "PRIOR" is no word of the criterion
 _SECTION_LABEL = re.compile(r"^\s*(?:[A-Z][A-Z/&-]*\s+){0,3}[A-Z][A-Z/&-]*\s*:\s*")
 #: words before "surgery" that name nothing: what is left names a site the vocabulary lacks
-_WITHIN = re.compile(r"(?i)\bwithin\b|\bsince\b|\bprior to\b|\bbefore\b|\bdays?\b|\bweeks?\b|\bmonths?\b")
+_WITHIN = re.compile(
+    r"(?i)\bwithin\b|\bsince\b|\bprior to\b|\bbefore\b|\bdays?\b|\bweeks?\b|\bmonths?\b"
+)
 _GENERIC_BEFORE_SURGERY = frozenset(
     [
         "major",
@@ -611,7 +613,26 @@ def illness_and_treatment(text: str, polarity: str, kind: str, params: dict[str,
     return {"_kind": "comorbidity", "all_of": items, "_confidence": confidence}
 
 
+#: words saying a therapy was stopped or absent for the span: then it is a time since
+_OFF_FOR = re.compile(
+    r"(?i)\b(?:free|discontinu\w*|off\b|stopp\w*|washed|wash-?out|no\b|not\b|without|abstain\w*|"
+    r"withh[eo]ld\w*|ceased?|interrupt\w*|since)"
+)
+
+
 def washout(m: re.Match[str], text: str, polarity: str) -> Params:
+    before = text[max(0, m.start() - 80) : m.start()]
+    if (
+        re.search(
+            r"(?i)\b(?:for|lasted|lasting|duration\s+of)\s+(?:at\s+least\s+|a\s+minimum\s+of\s+|"
+            r"more\s+than\s+|over\s+|>\s*|≥\s*)?$",
+            text[max(0, m.start() - 30) : m.start()],
+        )
+        or re.match(r"(?i)[^.;]{0,20}?\bapart\b", text[m.end() :])
+    ) and not _OFF_FOR.search(before):
+        # "treatment with GnRH agonist ... for at least 1 month prior to enrollment", "values
+        # taken at least 2 months apart": how long, not how long ago
+        return None
     g = m.groupdict()
     v = number(g.get("v") or "")
     unit = g.get("unit") or ""

@@ -490,3 +490,22 @@ def test_a_performance_comparator_is_read_beside_its_score():
         "children < or = 10 years of age."
     )
     assert c.params["score"] == {"op": ">=", "value": 50.0, "unit": None}
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        (
+            "Have diagnosis of prostate cancer and have received treatment with GnRH agonist or "
+            "antagonist therapy for at least 1 month prior to enrollment",
+            "condition",  # the therapy is required, for a month: no washout
+        ),
+        (
+            "Must have discontinued growth factors (EPO, G-CSF, GM-CSF) for at least 21 days prior to study entry",
+            "washout",
+        ),
+        ("At least 4 weeks since prior chemotherapy", "washout"),
+    ],
+)
+def test_how_long_against_how_long_ago(text, kind):
+    assert _one(text).kind == kind
