@@ -435,6 +435,7 @@ _NONMEASURABLE_DEFINED = re.compile(
     r"(?i)\b(?:un|non-?)measurable\s+(?:disease|lesions?)\s*(?:includes?|is\s+defined|are\s+defined|"
     r"defined\s+as|means|consists?|refers|[-–:])|\bdefinition\s+of\b|\bnon-?target\s+lesions?\s+"
     r"(?:includes?|are|is)\b|\b(?:is|are)\s+(?:not\s+)?considered\s+(?:as\s+)?(?:non-?)?measurable|"
+    r"\bconsidered\s+(?:\w+\s+)?(?:non-?|un)measurable\b|"
     r"\bnot\s+(?:precisely\s+)?measurable\s+\(|\bcannot\s+be\s+(?:accurately\s+)?measured\b"
 )
 #: measurable disease named as the place a treatment must not go ("No prior radiotherapy to
@@ -450,7 +451,7 @@ _TREATED_SITE = re.compile(
 _EITHER = re.compile(
     r"(?i)\bno\s+minimum\b|\bnot\s+required\b|\b(?:do|does|need)\s+not\s+(?:need\s+to\s+)?have\s+"
     r"measurable|\bwith\s+or\s+without\s+measurable|\bnon-?measurable\b[^.;]{0,80}\bor\s+"
-    r"measurable|\bmeasurable\s+(?:disease\s+)?or\s+non-?measurable\b|\bneed\s+not\s+(?:be|have)\b"
+    r"measurable|\bmeasurable\s+(?:disease\s+)?(?:and/)?or\s+(?:non-?|un)measurable\b|\bneed\s+not\s+(?:be|have)\b"
 )
 
 
@@ -474,7 +475,7 @@ def measurable_disease(m: re.Match[str], text: str, polarity: str) -> Params:
         return {"_kind": "other", "topic": "treated_measurable_site", "_confidence": 0.5}
     if _EITHER.search(text):
         return {"_kind": "other", "topic": "permissive", "_confidence": 0.5}
-    if re.match(r"(?i)(?:un|non-?)measurable", m.group()):
+    if re.match(r"(?i)(?:(?:disease|lesions?)\s+(?:is|are)\s+)?(?:un|non-?)measurable", m.group()):
         if re.search(r"(?i)\b(?:no|not|without)\s+$", text[: m.start()]):
             params["_confidence"] = 0.6  # "No nonmeasurable disease only": a double negative
         else:

@@ -329,7 +329,18 @@ def parse_items(text: str) -> list[Criterion]:
             abbreviations=defined,
         )
     crits = _cohort_lists(text, items, ids, _or_lists(_disease_lists(out)))
-    return headings(rival_diseases(crits, cap=CHILD_OF_LIST_CONFIDENCE))
+    return [_trimmed(c) for c in headings(rival_diseases(crits, cap=CHILD_OF_LIST_CONFIDENCE))]
+
+
+def _trimmed(c: Criterion) -> Criterion:
+    """The criterion's span without the white space a segment may keep at its ends ("* \n")."""
+    lead = len(c.text) - len(c.text.lstrip())
+    trail = len(c.text) - len(c.text.rstrip())
+    if not (lead or trail):
+        return c
+    return c.model_copy(
+        update={"text": c.text.strip(), "start": c.start + lead, "end": c.end - trail}
+    )
 
 
 #: a parent item scoping its list to some cohorts ("Subjects enrolled in disease specific

@@ -509,3 +509,32 @@ def test_a_performance_comparator_is_read_beside_its_score():
 )
 def test_how_long_against_how_long_ago(text, kind):
     assert _one(text).kind == kind
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("Metastatic brain or meningeal tumors.", "cns_metastases"),
+        (
+            "Only site of metastatic disease is unmeasurable according to RECIST v1.1 criteria",
+            "measurable_disease",
+        ),
+        (
+            "QTc with Bazett correction that is unmeasurable , or greater then 480msec on screening ECG",
+            "comorbidity",
+        ),
+    ],
+)
+def test_metastatic_words_of_the_brain_and_of_measurement(text, kind):
+    assert _one(text, "Exclusion Criteria:").kind == kind
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Subjects with measurable or unmeasurable disease",
+        "Lesions considered intrinsically nonmeasurable include:",
+    ],
+)
+def test_measurable_or_not_and_definitions_ask_nothing(text):
+    assert _one(text).kind == "other"
