@@ -14,6 +14,9 @@ LABELS = {
     "metastatic_sites.no_cns": "Spread to the brain",
     "metastatic_sites.state": "Brain metastases are",
     "biomarkers": "Test result",
+    "biomarkers.not_detected": "Not found on testing",
+    "measurable_disease": "Measurable disease",
+    "diagnoses.status": "Disease status",
     "ecog": "Daily activity (ECOG)",
     "karnofsky": "Daily activity (Karnofsky)",
     "therapies": "Treatment",
@@ -35,6 +38,9 @@ def _value(field: str, value: Any) -> str:
     'FOLFIRINOX (chemotherapy), from 2025-11'
     >>> _value("conditions.none", []), _value("pregnant", False)
     ('none', 'no')
+    >>> _value("biomarkers.not_detected", {"name": "EGFR", "result": "negative", "detail": "T790M"})
+    'EGFR T790M not detected'
+
     """
     if isinstance(value, bool):
         return "yes" if value else "no"
@@ -42,6 +48,8 @@ def _value(field: str, value: Any) -> str:
         return "none"
     if not isinstance(value, dict):
         return str(value)
+    if field == "biomarkers.not_detected":  # "EGFR T790M not detected"
+        return " ".join(str(value[k]) for k in ("name", "detail") if value.get(k)) + " not detected"
     if field == "biomarkers":
         words = [value.get("name"), value.get("result")]
         if value.get("value") is not None:

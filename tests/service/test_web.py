@@ -249,3 +249,14 @@ def test_an_unknown_zip_code_on_the_form_is_a_problem_not_ignored(client: TestCl
     r = client.post("/results", data={**FORM, "postal_code": "00000"})
     assert r.status_code == 422
     assert "we do not know the ZIP code &#39;00000&#39;" in r.text
+
+
+def test_note_page_names_a_variant_not_found_and_measurable_disease(client) -> None:
+    from pathlib import Path
+
+    letter = (
+        Path(__file__).parents[1] / "data" / "letters" / "egfr_nsclc_referral.txt"
+    ).read_text()
+    page = client.post("/note", data={"note": letter}).text
+    assert "Not found on testing" in page and "EGFR T790M not detected" in page
+    assert "Measurable disease" in page
