@@ -7,6 +7,18 @@ from typing import Any
 
 from rules import vocab
 from rules.criteria.numbers import combine, number, numeric, to_days
+from rules.criteria.therapy_guards import (
+    DOSE_LIMIT,
+    ELAPSED_SINCE,
+    INCLUDED_IN_STATE,
+    OFF_FOR,
+    RANGE_BEFORE,
+    SURGERY,
+    WITHIN_WORDS,
+    blank_label,
+    cmp_words,
+    surgery_limited_elsewhere,
+)
 from rules.criteria.therapy_qualifiers import (
     narrow_classes,
     radiotherapy_limited_elsewhere,
@@ -66,9 +78,6 @@ _MIN_WORDS = re.compile(
 )
 
 
-_SURGERY = re.compile(r"(?i)\b(?:surgery|surgical|resection|operation)\b")
-
-
 #: what ends the words that qualify an operation, before it: a clause break or a new item
 _BEFORE_CUT = re.compile(r"(?i)[,;:()]|\b(?:or|and|including|within|after|prior)\b")
 #: "surgery of the heart", "surgery on the spine": the site said after the operation
@@ -87,7 +96,7 @@ def surgery_sites_named(text: str) -> list[str]:
     >>> surgery_sites_named("Prior surgery of the spine"), surgery_sites_named("Major surgery")
     (['spine'], [])
     """
-    return sites_named(text, _SURGERY, cut=_BEFORE_CUT, after=_SITE_AFTER)
+    return sites_named(text, SURGERY, cut=_BEFORE_CUT, after=_SITE_AFTER)
 
 
 #: the target named right before "targeted therapy" ("TROP2-targeted", "anti-KRAS targeted")
@@ -184,14 +193,14 @@ def _therapy_params(text: str) -> dict[str, Any]:
             params["sites"] = sites  # "Prior radiotherapy to chest": not radiosurgery to the brain
         elif radiotherapy_limited_elsewhere(text):
             params["_confidence"] = SETTING_CONFIDENCE  # "to more than 25% of bone marrow"
-    elif surgery := _SURGERY.search(text):
+    elif surgery := SURGERY.search(text):
         params["kind"] = "surgery"
         # "Recovered from prior surgery": the cue words before it are read against this anchor
         params.setdefault("_anchor", (surgery.start(), surgery.end()))
         sites = surgery_sites_named(text)
         if sites:
             params["sites"] = sites
-        elif surgery_limited_elsewhere(text) and not _WITHIN.search(text):
+        elif surgery_limited_elsewhere(text) and not WITHIN_WORDS.search(text):
             params["_confidence"] = SETTING_CONFIDENCE  # "History of Bartholin gland surgery"
     elif "chemotherapy" in params["classes"]:
         params["kind"] = "chemotherapy"
@@ -212,128 +221,11 @@ _INVESTIGATIONAL_BEFORE = re.compile(
 )
 
 
-#: the drug's dose is what is limited, not whether it was given: "Prior cumulative doxorubicin
-#: dose no greater than 360 mg/m^2"
-_DOSE_LIMIT = re.compile(
-    r"(?i)\bcumulative\b[^.;]{0,60}?\b(?:no\s+(?:greater|more)\s+than|not\s+(?:to\s+)?exceed|less\s+than|"
-    r"up\s+to|maximum|[<≤])"
-)
-#: a time since the therapy, written without "at least": "4 weeks must have elapsed since the
-#: patient has received any other IMP" (a washout, not a history)
-_ELAPSED_SINCE = re.compile(
-    r"(?i)\b\d+\s*(?:days?|weeks?|months?)\s+(?:must\s+have\s+|should\s+have\s+|have\s+)?"
-    r"(?:elapsed|passed)\s+since\b"
-)
-#: a therapy named as what a state includes: "Postmenopausal (including concurrent use of
-#: ovarian suppression)"
-_INCLUDED_IN_STATE = re.compile(
-    r"(?i)\b(?:post-?menopausal|menopaus\w*|childbearing|fertile|sterile)\s*\((?:including|incl\.?)\s+[^()]{0,40}$"
-)
-
-
-#: an old record's section label glued to the item ("PRIOR CONCURRENT THERAPY: No other
-#: concurrent adjuvant systemic therapy"): its "PRIOR" is no word of the criterion
-_SECTION_LABEL = re.compile(r"^\s*(?:[A-Z][A-Z/&-]*\s+){0,3}[A-Z][A-Z/&-]*\s*:\s*")
-#: words before "surgery" that name nothing: what is left names a site the vocabulary lacks
-_WITHIN = re.compile(
-    r"(?i)\bwithin\b|\bsince\b|\bprior to\b|\bbefore\b|\bdays?\b|\bweeks?\b|\bmonths?\b"
-)
-_GENERIC_BEFORE_SURGERY = frozenset(
-    [
-        "major",
-        "minor",
-        "prior",
-        "previous",
-        "recent",
-        "any",
-        "elective",
-        "planned",
-        "surgical",
-        "history",
-        "of",
-        "a",
-        "an",
-        "the",
-        "no",
-        "or",
-        "and",
-        "other",
-        "curative",
-        "definitive",
-        "palliative",
-        "diagnostic",
-        "open",
-        "laparoscopic",
-        "invasive",
-        "minimally",
-        "in",
-        "within",
-        "underwent",
-        "had",
-        "has",
-        "have",
-        "from",
-        "after",
-        "for",
-        "to",
-        "with",
-        "since",
-        "weeks",
-        "week",
-        "days",
-        "day",
-        "months",
-        "month",
-        "cancer",
-        "tumor",
-        "tumour",
-        "oncologic",
-        "oncological",
-        "primary",
-        "radical",
-        "extensive",
-        "significant",
-        "ambulatory",
-        "outpatient",
-        "emergency",
-        "emergent",
-        "big",
-        "small",
-        "required",
-        "requiring",
-        "previously",
-        "performed",
-    ]
-)
-
-
-def _blank_label(text: str) -> str:
-    label = _SECTION_LABEL.match(text)
-    return " " * label.end() + text[label.end() :] if label else text
-
-
-def surgery_limited_elsewhere(text: str) -> bool:
-    """Whether the operation is named by a site the vocabulary does not know, in the word right
-    before it ("History of Bartholin gland surgery", "Previous eyelid surgery"): any operation
-    is too broad a reading.
-
-    >>> surgery_limited_elsewhere("History of Bartholin gland surgery")
-    True
-    >>> surgery_limited_elsewhere("Major surgery within 4 weeks"), surgery_limited_elsewhere("Prior surgery")
-    (False, False)
-    """
-    m = _SURGERY.search(text)
-    if m is None:
-        return False
-    words = re.findall(r"[A-Za-z]+", text[max(0, m.start() - 25) : m.start()])
-    return bool(words) and words[-1].lower() not in _GENERIC_BEFORE_SURGERY and len(words[-1]) > 2
-
-
 def prior_therapy(m: re.Match[str], text: str, polarity: str) -> Params:
-    text = _blank_label(text)
-    if _DOSE_LIMIT.search(text) and polarity == "inclusion":
+    text = blank_label(text)
+    if DOSE_LIMIT.search(text) and polarity == "inclusion":
         return {"_kind": "other", "topic": "cumulative_dose", "_confidence": 0.5}
-    if _ELAPSED_SINCE.search(text):
+    if ELAPSED_SINCE.search(text):
         return None
     params = _therapy_params(text)
     _drop_reference_drugs(params, text)
@@ -360,7 +252,7 @@ def prior_therapy(m: re.Match[str], text: str, polarity: str) -> Params:
         # therapies are)
         params["_confidence"] = SETTING_CONFIDENCE
     anchor = params.get("_anchor", (0, 0))[0]
-    if _INCLUDED_IN_STATE.search(text, 0, anchor) and anchor > 0:
+    if INCLUDED_IN_STATE.search(text, 0, anchor) and anchor > 0:
         return {"_kind": "other", "topic": "state_includes_therapy", "_confidence": 0.5}
     if re.search(r"(?i)\bhigh[- ]dose\s+(?:\w+\s+){0,1}$", text[max(0, anchor - 25) : anchor]):
         params["_confidence"] = (
@@ -613,13 +505,6 @@ def illness_and_treatment(text: str, polarity: str, kind: str, params: dict[str,
     return {"_kind": "comorbidity", "all_of": items, "_confidence": confidence}
 
 
-#: words saying a therapy was stopped or absent for the span: then it is a time since
-_OFF_FOR = re.compile(
-    r"(?i)\b(?:free|discontinu\w*|off\b|stopp\w*|washed|wash-?out|no\b|not\b|without|abstain\w*|"
-    r"withh[eo]ld\w*|ceased?|interrupt\w*|since)"
-)
-
-
 def washout(m: re.Match[str], text: str, polarity: str) -> Params:
     before = text[max(0, m.start() - 80) : m.start()]
     if (
@@ -629,7 +514,7 @@ def washout(m: re.Match[str], text: str, polarity: str) -> Params:
             text[max(0, m.start() - 30) : m.start()],
         )
         or re.match(r"(?i)[^.;]{0,20}?\bapart\b", text[m.end() :])
-    ) and not _OFF_FOR.search(before):
+    ) and not OFF_FOR.search(before):
         # "treatment with GnRH agonist ... for at least 1 month prior to enrollment", "values
         # taken at least 2 months apart": how long, not how long ago
         return None
@@ -739,27 +624,6 @@ def _minimum_interval(text: str, m: re.Match[str]) -> bool:
     return bool(_MIN_BEFORE.search(text[max(0, start - 25) : start]) or _MIN_WORDS.search(text))
 
 
-#: the low end of a range of lines right before the count: "2-4 prior regimens"
-_RANGE_BEFORE = re.compile(r"(?i)\b(\d{1,2}|one|two|three)\s*(?:-|–|to|and)\s*$")
-#: comparator words a record wrote around the count, or whose symbol it lost: "Less than or
-#: equal to (  ) 3 chemotherapy regimens", "maximally one line", "At least treated with one line"
-_AT_MOST = re.compile(
-    r"(?i)(?:\bless\s+than\s+or\s+equal|\bno\s+more\s+than|\bnot\s+more\s+than|\bat\s+most|"
-    r"\bmaximally|\bmaximum\s+(?:of\s+)?|\bup\s+to|≤|<=|</=)[^.;\d]{0,25}$"
-)
-_AT_LEAST = re.compile(
-    r"(?i)(?:\bgreater\s+than\s+or\s+equal|\bat\s+least|\bminimum\s+(?:of\s+)?|≥|>=|>/=)[^.;\d]{0,25}$"
-)
-
-
-def _cmp_words(before: str) -> str:
-    if _AT_MOST.search(before):
-        return "<="
-    if _AT_LEAST.search(before):
-        return ">="
-    return ""
-
-
 def lines_of_therapy(m: re.Match[str], text: str, polarity: str) -> Params:
     g = m.groupdict()
     n = number(g.get("n") or "")
@@ -769,12 +633,12 @@ def lines_of_therapy(m: re.Match[str], text: str, polarity: str) -> Params:
 
     op = combine(g.get("cmp") or cmp_before(text, m.start()), g.get("post"), default="")
     before = text[max(0, m.start() - 50) : m.start()]
-    low = _RANGE_BEFORE.search(before)
+    low = RANGE_BEFORE.search(before)
     if not op and low and number(low.group(1)) is not None:
         # "2-4 prior regimens", "between 1 and 3 prior lines"
         return {"lines": numeric("between", number(low.group(1)) or 0, None, n)}
     if not op:
-        op = _cmp_words(before)
+        op = cmp_words(before)
     lost = not op and bool(re.search(r"\S\s{2,}$", before))  # "Has received  3": a symbol lost
     if not op:
         op = ">=" if re.search(r"(?i)\bafter|following|progress|failed|received\b", text) else "="
