@@ -395,7 +395,11 @@ def vocab_facts(
         # though the marker was read as a biomarker already
         # and so is one named with its extent ("metastatic castration-resistant prostate
         # cancer": not only "mCRPC" after it)
-        markers = {(f.start, f.end) for f in taken if f.field in ("biomarkers", "extent")}
+        markers = {
+            (f.start, f.end)
+            for f in taken
+            if f.field in ("biomarkers", "extent", "diagnoses.status")
+        }
         for m in vocab.find_cancers(text):
             others = [s for s in spans if s not in markers]
             if service_name(text, m.end):

@@ -23,3 +23,9 @@ def test_the_later_grade_of_a_side_effect_is_the_current_one():
         "peripheral neuropathy (grade 1)",
         "hypertension",
     ]
+
+
+def test_relapsed_refractory_myeloma_written_with_a_slash_is_the_diagnosis():
+    p = extract_profile("Patient with relapsed/refractory multiple myeloma.").profile
+    assert p.diagnoses and "multiple myeloma" in p.diagnoses[0].condition.lower()
+    assert p.diagnoses[0].status == "relapsed/refractory"
