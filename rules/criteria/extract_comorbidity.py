@@ -13,10 +13,27 @@ from rules.criteria.numbers import number, numeric
 Params = dict[str, Any] | None
 
 
+#: drugs that cause the condition are what is asked about, not the condition: "Concomitant use
+#: of drugs known to prolong the QT interval", "QTc prolonging agents strongly associated with
+#: Torsade de Pointes arrhythmia"
+_DRUGS_CAUSING = re.compile(
+    r"(?i)\b(?:drugs?|medications?|medicines?|agents?)\s+(?:that\s+(?:are\s+|may\s+)?|which\s+(?:are\s+|may\s+)?)?"
+    r"(?:known\s+to\s+|likely\s+to\s+|associated\s+with\s+)?(?:prolong|cause|induce)\w*|"
+    r"\b(?:QTc?|QT\s+interval)[- ]prolonging\s+(?:drugs?|medications?|agents?)"
+)
+
+
 def comorbidity(m: re.Match[str], text: str, polarity: str) -> Params:
     found = vocab.find_comorbidities(text)
     if not found:
         return None
+    causing = _DRUGS_CAUSING.search(text)
+    if (
+        causing
+        and causing.start() <= found[0].start
+        and not re.search(r"(?i)\bhistory\s+of\b", text)
+    ):
+        return {"_kind": "other", "topic": "medication", "_confidence": 0.5}
     mentions = [
         x
         for x in _specific_infections(text, not_family(text, found))

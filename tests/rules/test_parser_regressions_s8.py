@@ -538,3 +538,19 @@ def test_metastatic_words_of_the_brain_and_of_measurement(text, kind):
 )
 def test_measurable_or_not_and_definitions_ask_nothing(text):
     assert _one(text).kind == "other"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "QTc prolonging agents strongly associated with Torsade de Pointes arrhythmia",
+        "Concomitant use of drugs known to prolong the QT interval",
+    ],
+)
+def test_drugs_causing_a_condition_are_no_condition(text):
+    assert _one(text, "Exclusion Criteria:").kind == "other"
+
+
+def test_a_history_of_the_condition_still_is():
+    c = _one("History of QT prolongation or torsades de pointes", "Exclusion Criteria:")
+    assert c.kind == "comorbidity"
