@@ -183,7 +183,7 @@ def _age_scope(m: re.Match[str], text: str) -> bool:
     """The age only scopes another requirement ("Karnofsky >= 50% (for patients > 10 years
     of age)"), heads an age-banded table ("Age 65-70 years:"), is the subject of another
     requirement ("Patients ages 50-65 must provide a negative colonoscopy report") or is a
-    lab table row."""
+    lab table row; or it is not this patient's age at all (``_not_this_patients_age``)."""
     g = m.groupdict()
     pos = next((m.start(k) for k in ("v", "lo", "v1") if g.get(k)), m.start())
     scope = _AGE_SCOPE.search(text, max(0, pos - 60), pos)
@@ -194,7 +194,9 @@ def _age_scope(m: re.Match[str], text: str) -> bool:
     end = max(m.end(k) for k in ("v", "hi", "v2", "unit", "u2") if g.get(k)) if g else m.end()
     if _TABLE_HEAD_AFTER.fullmatch(text, end) or _SCOPE_AFTER.match(text, end):
         return True
-    return bool(re.search(r"\(\s*$", text[: m.start()]) and _LAB_UNIT.search(text, 0, m.start()))
+    if re.search(r"\(\s*$", text[: m.start()]) and _LAB_UNIT.search(text, 0, m.start()):
+        return True  # "No greater than 1.0 mg/dL (6-9 years of age)": a row of a lab table
+    return _not_this_patients_age(m, text)
 
 
 #: an age that is someone else's: "avoid close contact with children < 3 years of age"
@@ -238,15 +240,13 @@ def _not_this_patients_age(m: re.Match[str], text: str) -> bool:
 
 def age(m: re.Match[str], text: str, polarity: str) -> Params:
     g = m.groupdict()
-    if _age_scope(m, text) or _not_this_patients_age(m, text):
+    if _age_scope(m, text):
         return None
     for key in ("v", "hi"):
         if g.get(key) and _NOT_AGE_AFTER.match(text, m.end(key)):
             return None  # "> 300 mg/m2", "AST >= 2.5 X ULN": a dose or a lab, not an age
     if g.get("v") and g.get("unit") and _INTERVAL_AFTER.match(text, m.end("unit")):
         return None  # "subjects clinically diagnosed at least 6 months prior to screening"
-    if re.search(r"\(\s*$", text[: m.start()]) and _LAB_UNIT.search(text, 0, m.start()):
-        return None  # "No greater than 1.0 mg/dL (6-9 years of age)": a row of a lab table
     if (
         not re.search(r"(?i)\bage[ds]?\b", m.group())
         and g.get("v")
@@ -278,7 +278,7 @@ def age_bounds(m: re.Match[str], text: str, polarity: str) -> Params:
     "Age < 18 years or > 80 year". A lower and an upper bound joined by "and" are a range;
     "or" (or two outer bounds joined by "and") is either."""
     g = m.groupdict()
-    if _age_scope(m, text) or _not_this_patients_age(m, text):
+    if _age_scope(m, text):
         return None  # "Karnofsky 80-100% for 16 years and older or Lansky ... for >=12 and < 16"
     near = text[max(0, m.start() - 40) : m.end() + 20]
     if not re.search(r"(?i)\bage|\bold\b|\byounger\b|\bolder\b", near) and re.search(
@@ -559,7 +559,7 @@ def other(m: re.Match[str], text: str, polarity: str) -> Params:
 def age_loose(m: re.Match[str], text: str, polarity: str) -> Params:
     """``18 years of age or older`` / ``≥18 years old`` (no "age" word before the number)."""
     g = m.groupdict()
-    if _age_scope(m, text) or _not_this_patients_age(m, text):
+    if _age_scope(m, text):
         return None
     v = number(g.get("v") or "")
     if v is None or not 0 <= v <= 120:
