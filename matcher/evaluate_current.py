@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import cache
 from typing import Any
 
 from matcher.dates import date_range
@@ -112,6 +113,33 @@ def current_therapy(
 _QUALIFIED = re.compile(r"(?i)\b(?:prophyla\w*|preventive|low[- ]dose|small|topical|inhaled)")
 
 
+@cache
+def exception_names(
+    exceptions: tuple[str, ...], qualified: re.Pattern[str]
+) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """The drugs, drug classes and regimens' drugs a criterion's carve-outs name ("other than
+    corticosteroids", "except LHRH agonists"), leaving out a carve-out ``qualified`` by a dose,
+    route or purpose that a treatment history cannot show ("prophylactic anticoagulation").
+
+    >>> exception_names(("corticosteroids", "prophylactic heparin"), _QUALIFIED)
+    (frozenset(), frozenset({'corticosteroid'}), frozenset())
+    """
+    drugs: set[str] = set()
+    classes: set[str] = set()
+    regimens: set[str] = set()
+    for text in exceptions:
+        if qualified.search(text):
+            continue
+        for m in vocab.find_drugs(text):
+            if m.type == "drug":
+                drugs.add(m.id)
+            elif m.type == "class":
+                classes.add(m.id)
+            else:
+                regimens.update(vocab.regimen_drugs(m.id) or [])
+    return frozenset(drugs), frozenset(classes), frozenset(regimens)
+
+
 def _excepted(t: TherapyFact, params: dict[str, Any]) -> bool:
     """The therapy is one the criterion's exceptions name (a drug or a class of it).
 
@@ -120,13 +148,9 @@ def _excepted(t: TherapyFact, params: dict[str, Any]) -> bool:
     >>> _excepted(t, {"exceptions": ["corticosteroids"]}), _excepted(t, {"exceptions": ["x"]})
     (True, False)
     """
-    for text in params.get("exceptions") or ():
-        if _QUALIFIED.search(str(text)):
-            continue  # "prophylactic anticoagulation": a use of the class, not all of it
-        for m in vocab.find_drugs(str(text)):
-            if m.id in t.drugs or (m.type == "class" and m.id in t.classes):
-                return True
-    return False
+    texts = tuple(str(e) for e in params.get("exceptions") or ())
+    drugs, classes, _ = exception_names(texts, _QUALIFIED)
+    return bool(drugs & t.drugs) or bool(classes & t.classes)
 
 
 def _current(t: TherapyFact, facts: PatientFacts) -> bool | None:

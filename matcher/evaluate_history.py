@@ -10,7 +10,7 @@ from typing import Any, NamedTuple
 
 from matcher import knowledge as kb
 from matcher.dates import add_days, date_range, days_since
-from matcher.evaluate_current import anticancer, current_therapy
+from matcher.evaluate_current import anticancer, current_therapy, exception_names
 from matcher.evaluate_grade import grade_hit, grade_words, patient_grade
 from matcher.facts import (
     ONE_DAY_KINDS,
@@ -96,24 +96,6 @@ _QUALIFIED = re.compile(
 )
 
 
-@cache
-def _exception_drugs(exceptions: tuple[str, ...]) -> tuple[frozenset[str], frozenset[str]]:
-    """The drugs and drug classes a criterion's carve-outs name ("except LHRH agonists")."""
-    drugs: set[str] = set()
-    classes: set[str] = set()
-    for text in exceptions:
-        if _QUALIFIED.search(text):
-            continue  # "prophylactic anticoagulation": a dose or purpose the history cannot show
-        for m in vocab.find_drugs(text):
-            if m.type == "drug":
-                drugs.add(m.id)
-            elif m.type == "class":
-                classes.add(m.id)
-            else:
-                drugs.update(vocab.regimen_drugs(m.id) or [])
-    return frozenset(drugs), frozenset(classes)
-
-
 def _excepted(t: TherapyFact, exceptions: tuple[str, ...]) -> bool:
     """Whether a regimen is one the criterion carves out: every drug of it is named in the
     exceptions or belongs to a class named there (leuprolide under "except LHRH agonists").
@@ -124,7 +106,8 @@ def _excepted(t: TherapyFact, exceptions: tuple[str, ...]) -> bool:
     >>> _excepted(t, ("LHRH agonists",)), _excepted(t, ("megestrol for hot flashes",))
     (True, False)
     """
-    drugs, classes = _exception_drugs(exceptions)
+    named, classes, regimens = exception_names(exceptions, _QUALIFIED)
+    drugs = named | regimens
     if not (drugs or classes) or not t.drugs:
         return False
     return all(
