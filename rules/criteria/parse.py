@@ -155,27 +155,7 @@ def _classify(text: str, polarity: str) -> tuple[str, dict[str, Any], float, str
         # fraction", "Patients who have received prior adriamycin must have a LVEF greater than
         # 45%": a requirement on the patients who have it, not a requirement to have it
         params["if_present"] = True
-    elif (
-        kind == "prior_therapy"
-        and subject
-        and "condition" not in params
-        and vocab.find_comorbidities(subject.group("who"))
-        and not vocab.find_cancers(subject.group("who"))
-    ):
-        # "Participants with hepatitis B virus (HBV) infection must be treated with antiviral
-        # therapy": the therapy is asked of those patients only
-        params["condition"] = subject.group(0)
-        conf = min(conf, CONDITIONAL_CONFIDENCE)
-    elif (
-        subject
-        and "all_of" in params
-        and "condition" not in params
-        and any(p["kind"] == "biomarker" for p in params["all_of"])
-        and any(p["kind"] in ("prior_therapy", "lines_of_therapy") for p in params["all_of"])
-        and vocab.find_biomarkers(subject.group("who"))
-    ):
-        # "Patients with ER+ breast cancer must have received prior treatment with an aromatase
-        # inhibitor": the therapy is asked of the ER-positive patients, not ER positivity of all
+    elif subject and "condition" not in params and _asked_of_subgroup(kind, params, subject["who"]):
         params["condition"] = subject.group(0)
         conf = min(conf, CONDITIONAL_CONFIDENCE)
     lower = text.lower()
@@ -219,6 +199,21 @@ _IF_SUBJECT = re.compile(
     r"(?:who\s+(?:have|had)|with)\s+(?P<who>[^.;:]{3,100}?)\s+(?:must|should|need\s+to|needs\s+to|"
     r"are\s+required|will\s+(?:be\s+required|need)|have\s+to)\b"
 )
+
+
+def _asked_of_subgroup(kind: str, params: dict[str, Any], who: str) -> bool:
+    """Whether a therapy is asked only of the patients the subject names: an illness
+    ("Participants with hepatitis B virus (HBV) infection must be treated with antiviral
+    therapy") or a marker ("Patients with ER+ breast cancer must have received prior treatment
+    with an aromatase inhibitor": not ER positivity of all)."""
+    if kind == "prior_therapy" and vocab.find_comorbidities(who) and not vocab.find_cancers(who):
+        return True
+    parts = params.get("all_of") or []
+    return (
+        any(p["kind"] == "biomarker" for p in parts)
+        and any(p["kind"] in ("prior_therapy", "lines_of_therapy") for p in parts)
+        and bool(vocab.find_biomarkers(who))
+    )
 
 
 def _own_negation(text: str, hit: engine.Hit, first: engine.Hit) -> dict[str, Any]:
