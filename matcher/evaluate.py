@@ -233,7 +233,8 @@ def _lab(params: dict[str, Any], facts: PatientFacts) -> Finding:
     if facts.labs is None or not facts.labs.get(analyte):
         return Finding(None, "missing.lab", (field,), facts_, question=f"lab:{analyte}")
     lab = max(facts.labs[analyte], key=lambda x: x.date or "")
-    facts_["patient"] = f"{lab.value:g} {lab.unit or ''}".strip()
+    bound = getattr(lab, "comparator", None)
+    facts_["patient"] = f"{bound or ''} {lab.value:g} {lab.unit or ''}".strip()
     unit = want.get("unit") if isinstance(want, dict) else getattr(want, "unit", None)
     if not unit:
         unit = _implied_unit(analyte, lab, want)
@@ -243,7 +244,7 @@ def _lab(params: dict[str, Any], facts: PatientFacts) -> Finding:
     if not given and unit:
         given = _unit_of_value(analyte, lab.value, want, unit)
         if given:
-            facts_["patient"] = f"{lab.value:g} (read as {given})"
+            facts_["patient"] = f"{bound or ''} {lab.value:g} (read as {given})".strip()
     factor = kb.unit_factor(given, unit, analyte=analyte)
     if factor is None:
         return Finding(
@@ -254,7 +255,55 @@ def _lab(params: dict[str, Any], facts: PatientFacts) -> Finding:
             question=f"lab:{analyte}:{unit or ''}",
         )
     value = lab.value * factor
+    if bound:
+        return Finding(within_bound(bound, value, want), "lab", (field,), facts_)
     return Finding(compare(value, value, want), "lab", (field,), facts_)
+
+
+#: (low, low included, high, high included) of the values a one-sided bound or a limit allows
+_Interval = tuple[float, bool, float, bool]
+_INF = float("inf")
+
+
+def _interval(op: str, a: float, b: float | None, *, floor: float = -_INF) -> _Interval:
+    return {
+        "<": (floor, True, a, False),
+        "<=": (floor, True, a, True),
+        ">": (a, False, _INF, False),
+        ">=": (a, True, _INF, False),
+        "=": (a, True, a, True),
+        "between": (a, True, a if b is None else b, True),
+    }[op]
+
+
+def within_bound(comparator: str, value: float, want: Any) -> bool | None:
+    """Does a lab result given as a bound ("< 50") satisfy a limit: True when every value
+    below (above) the bound does, False when none does, None (unknown) otherwise. Lab values
+    are taken as non-negative, so "< 0.5" lies within "≤ 1".
+
+    >>> lim = {"op": "<", "value": 50}
+    >>> within_bound("<", 50, lim), within_bound("<=", 50, lim), within_bound("<", 20, lim)
+    (True, None, True)
+    >>> within_bound("<", 50, {"op": ">=", "value": 50}), within_bound("<", 50, {"op": "<", "value": 20})
+    (False, None)
+    >>> within_bound(">", 60, {"op": ">=", "value": 30}), within_bound(">", 60, {"op": "between", "value": 30, "value2": 90})
+    (True, None)
+    """
+    get = want.get if isinstance(want, dict) else lambda k: getattr(want, k, None)
+    op, b = get("op"), get("value2")
+    if op not in ("<", "<=", ">", ">=", "=", "between") or get("value") is None:
+        return None
+    lo, lo_in, hi, hi_in = _interval(comparator, value, None, floor=0.0)
+    w_lo, w_lo_in, w_hi, w_hi_in = _interval(
+        op, float(get("value")), None if b is None else float(b)
+    )
+    inside_lo = w_lo < lo or (w_lo == lo and (w_lo_in or not lo_in))
+    inside_hi = hi < w_hi or (hi == w_hi and (w_hi_in or not hi_in))
+    if inside_lo and inside_hi:
+        return True
+    apart = hi < w_lo or (hi == w_lo and not (hi_in and w_lo_in))
+    apart = apart or w_hi < lo or (w_hi == lo and not (w_hi_in and lo_in))
+    return False if apart else None
 
 
 def _unit_of_value(analyte: str, value: float, want: Any, unit: str) -> str | None:

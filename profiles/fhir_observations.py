@@ -195,5 +195,7 @@ def _lab(obs: Any) -> dict[str, Any] | None:
     if quantity is None or quantity.value is None or not name:
         return None
     lab = {"name": name, "value": float(quantity.value), "unit": quantity.unit or quantity.code,
-           "date": partial_date(obs.effectiveDateTime)}  # fmt: skip
+           "date": partial_date(obs.effectiveDateTime),
+           # "<" 50: below 50; "ad" (enough to make up a total) is no bound on a lab value
+           "comparator": quantity.comparator if quantity.comparator != "ad" else None}  # fmt: skip
     return {k: v for k, v in lab.items() if v is not None}

@@ -22,6 +22,8 @@ from rules import vocab
 
 PARTIAL_DATE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
 Sex = Literal["male", "female", "other"]
+#: a lab value given as a bound: "< 50 ng/dL" (FHIR Quantity.comparator)
+Comparator = Literal["<", "<=", ">", ">="]
 Scoring = Literal["CPS", "TPS", "IC", "TC", "H-score", "IHC", "ISH", "percent", "mut/Mb", "other"]
 Extent = Literal["localized", "locally advanced", "metastatic", "recurrent", "unknown"]
 TherapyKind = Literal[
@@ -191,10 +193,19 @@ class Therapy(_Model):
 
 
 class Lab(_Model):
+    """One measurement. ``comparator`` makes ``value`` a bound: ``"<"`` with 50 is "below 50"
+    (a result reported as "< 50 ng/dL", FHIR ``Quantity.comparator``); None is an exact value."""
+
     name: str
     value: float
     unit: str | None = None
     date: str | None = None
+    comparator: Comparator | None = None
+
+    @field_validator("comparator", mode="before")
+    @classmethod
+    def _comparator(cls, v: Any) -> Any:
+        return {"≤": "<=", "≥": ">=", "=": None, "": None}.get(v, v) if isinstance(v, str) else v
 
     @field_validator("date", mode="before")
     @classmethod

@@ -1,9 +1,10 @@
 """Measurements read out of a note through the lab vocabulary (``rules/data/vocab/labs.json``).
 
 Any analyte the vocabulary names ("FEV1", "EF", "HR", "O2 sat", "WBC") followed by a plain
-value ("of 63%", ": 75 bpm", "115/min") is a measurement; a bound ("eGFR >60"), a range, a
-decade ("O2 sats 70s") or a duration ("TB 2 years ago") is not. Values outside an analyte's
-``plausible`` range in the vocabulary are dropped. Each fact keeps its span.
+value ("of 63%", ": 75 bpm", "115/min") is a measurement, and so is a bound ("eGFR >60",
+"testosterone < 50 ng/dL": the value with its comparator); a range, a decade ("O2 sats 70s")
+or a duration ("TB 2 years ago") is not. Values outside an analyte's ``plausible`` range in
+the vocabulary are dropped. Each fact keeps its span.
 """
 
 from __future__ import annotations
@@ -18,11 +19,15 @@ _VALUE = re.compile(
     r"(?i)\)?(?:\s*\([^()]{0,40}\))?(?:\s+(?:level|count|value|ratio|reading|rate|stage|score))?"
     r"(?:\s*(?:of|was|were|is|are|=|:|at|measured|calculated|as|revealed|showed|around|about|"
     r"approximately)){0,3}"
+    r"(?:\s*(?P<cmp><=|>=|[<>≤≥]|(?:less|lower|greater|higher|more)\s+than|below|above)(?!\s*[<>=]))?"
     r"\s*(?P<v>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?!\d|\.\d|,\d|'?s\b|\s*(?:-|–|to)\s*\d)"
-    r"\s*(?P<unit>%|g/dl|mg/dl|mg/l|g/l|[µu]mol/l|mmol/l|meq/l|i?u/l|ng/ml|k/[µu]l|/mm3|/[µu]l|"
+    r"\s*(?P<unit>%|g/dl|mg/dl|mg/l|g/l|[µu]mol/l|mmol/l|meq/l|i?u/l|i?u/ml|ng/ml|ng/dl|nmol/l|pg/ml|k/[µu]l|/mm3|/[µu]l|"
     r"x ?10\^?9/l|ml/min(?:/1\.73 ?m2)?|kg/m2|mm ?hg|bpm|beats?/min(?:ute)?|breaths?/min(?:ute)?|"
     r"/min(?:ute)?|msec|ms\b|sec(?:onds?)?\b|s\b|kg\b(?!\s*/)|lbs?\b|pounds?\b)?"
 )
+#: a value given as a bound ("testosterone < 50 ng/dL", "eGFR >60"): its comparator
+_COMPARATOR = {"≤": "<=", "≥": ">=", "less": "<", "lower": "<", "below": "<", "greater": ">",
+               "higher": ">", "more": ">", "above": ">"}  # fmt: skip
 #: a number that is a duration, a dose or a count of something else (cells per high-power
 #: field of a urine sediment, "WBC: 2 WBCs/hpf"), not the measurement
 _NOT_MEASURE = re.compile(
@@ -138,6 +143,8 @@ def measurement_facts(text: str, taken: list[Any]) -> list[Any]:
         unit = "s" if raw and raw.lower().startswith("s") else unit_of(raw)
         unit = unit or (units[0] if len(units) == 1 else None)
         lab = {"name": m.id, "value": value, "unit": unit}
+        if v.group("cmp"):  # "Testosterone < 50 ng/dL": below 50, not 50
+            lab["comparator"] = _COMPARATOR.get(v.group("cmp").lower().split()[0], v.group("cmp"))
         end = v.end() if v.group("unit") else v.end("v")
         out.append(
             Fact(field="labs", value=lab, text=source[m.start : end], start=m.start, end=end)
