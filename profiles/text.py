@@ -268,6 +268,9 @@ def _oncology(text: str) -> list[Fact]:
                 site = before.group(1).lower()
                 sites.setdefault(site, _fact("metastatic_sites", site, text, *before.span(1)))
                 at = before.start()
+    for p, m in _find("metastatic_site_bone", text):  # "L2 vertebral metastasis": bone
+        if not negated(text, m.start()) and "bone" not in sites and "bones" not in sites:
+            sites["bone"] = _group_fact("metastatic_sites", "bone", text, p, m)
     for p, m in _find("no_cns_metastases", text):  # "Brain MRI negative": none in the brain
         facts.append(_group_fact("metastatic_sites.no_cns", [], text, p, m))
         break

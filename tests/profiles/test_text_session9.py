@@ -44,3 +44,37 @@ def test_a_lab_value_given_as_a_bound_keeps_its_comparator(note, name, expected)
 
 def test_a_range_is_still_no_value():
     assert "testosterone" not in _labs("Testosterone 20-50 ng/dL.")
+
+
+def _sites(note: str) -> list[str] | None:
+    dx = extract_profile("Metastatic prostate adenocarcinoma. " + note).profile.diagnoses
+    return dx[0].metastatic_sites if dx else None
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Metastases to bone (T8, right ilium).",
+        "L2 vertebral metastasis on MRI.",
+        "MRI spine: lesions at T11-L1.",
+        "Metastasis to the T8 vertebra.",
+        "metastatic lesion in L3",
+        "spinal metastases, no cord compression",
+    ],
+)
+def test_a_vertebral_level_or_bone_part_is_a_bone_metastasis(note):
+    assert _sites(note) == ["bone"]
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Compression fracture of T12 after a fall.",
+        "No vertebral metastases.",
+        "MRI: T2 lesions in the white matter.",
+        "disc lesion at L4-L5",
+        "T2 N1 M0 disease",
+    ],
+)
+def test_a_vertebral_level_without_a_metastasis_is_no_site(note):
+    assert _sites(note) is None
