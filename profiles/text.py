@@ -305,6 +305,13 @@ def _oncology(text: str) -> list[Fact]:
                 m.end(),
             )
         )
+    for _p, m in _find("cldn18", text):  # "CLDN18.2 positive (80% of tumour cells ...)"
+        if negated(text, m.start()):
+            continue
+        cldn: dict[str, Any] = {"name": "CLDN18.2", "result": m.group(1).lower()}
+        if m.group(2):
+            cldn.update(value=float(m.group(2)), scoring="percent")
+        facts.append(_fact("biomarkers", cldn, text, m.start(), m.end()))
     for p, m in _find("msi", text):
         word = m.group(1).lower()
         result = "MSS" if word in ("mss", "microsatellite stable", "pmmr") else "MSI-H"

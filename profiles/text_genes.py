@@ -76,12 +76,26 @@ def listed_negatives(text: str, taken: list[Any]) -> list[Any]:
                 continue
             if any(s < g.end() and g.start() < e for s, e in spans):
                 continue
-            value = {"name": name, "result": "negative"}
-            out.append(
-                Fact(field="biomarkers", value=value, text=name, start=g.start(), end=g.end())
-            )
+            for gene, end in _pair(text, name, g.end()):
+                value = {"name": gene, "result": "negative"}
+                out.append(
+                    Fact(field="biomarkers", value=value, text=text[g.start() : end],
+                         start=g.start(), end=end)
+                )  # fmt: skip
             spans.append(g.span())
     return out
+
+
+def _pair(text: str, name: str, end: int) -> list[tuple[str, int]]:
+    """A gene and the sibling its shorthand names: "BRCA1/2" is BRCA1 and BRCA2.
+
+    >>> _pair("no BRCA1/2 alteration", "BRCA1", 8), _pair("ALK/ROS1", "ALK", 3)
+    ([('BRCA1', 8), ('BRCA2', 10)], [('ALK', 3)])
+    """
+    sibling = re.match(r"/([1-9])(?![0-9])", text[end:])
+    if sibling and name[-1:].isdigit():
+        return [(name, end), (name[:-1] + sibling.group(1), end + 2)]
+    return [(name, end)]
 
 
 @cache

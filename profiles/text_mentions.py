@@ -10,7 +10,8 @@ from typing import Any
 
 from rules import vocab
 
-_SENTENCE_END = re.compile(r"[.;\n]")
+#: a full stop, ';' or a line end; the stops of "e.g." and "i.e." end no sentence
+_SENTENCE_END = re.compile(r"(?<!\be\.g)(?<!\bi\.e)(?<!\b[eEiI])\.|[;\n]")
 
 
 def sentence_span(text: str, start: int, end: int) -> tuple[int, int]:
@@ -19,6 +20,9 @@ def sentence_span(text: str, start: int, end: int) -> tuple[int, int]:
     >>> t = "No HIV. Has COPD; smokes."
     >>> sentence_span(t, 12, 16)
     (7, 16)
+    >>> t = "He hopes for trials of FLT3 inhibitors (e.g. gilteritinib). Fit."
+    >>> sentence_span(t, t.index("gilteritinib"), t.index(")"))
+    (0, 58)
     """
     cut = max((m.end() for m in _SENTENCE_END.finditer(text, 0, start)), default=0)
     stop = _SENTENCE_END.search(text, end)

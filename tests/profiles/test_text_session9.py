@@ -78,3 +78,84 @@ def test_a_vertebral_level_or_bone_part_is_a_bone_metastasis(note):
 )
 def test_a_vertebral_level_without_a_metastasis_is_no_site(note):
     assert _sites(note) is None
+
+
+def _markers(text: str) -> dict[str, tuple[str, str | None]]:
+    found = extract_profile(text).profile.biomarkers or []
+    return {b.name: (b.result, b.detail) for b in found}
+
+
+def test_the_aml_letter_s_flt3_itd_is_flt3_with_the_itd_variant():
+    got = _markers(_letter("aml_flt3_referral.txt"))
+    assert got["FLT3"] == ("positive", "ITD")
+    assert got["NPM1"][0] == "positive"
+
+
+@pytest.mark.parametrize(
+    ("note", "expected"),
+    [
+        ("AML with NPM1 mutation and FLT3-ITD (allelic ratio 0.6).", ("positive", "ITD")),
+        # "FLT3-ITD positive" was FLT3-ITD with detail "positive", which met no ITD criterion
+        ("FLT3-ITD positive AML.", ("positive", "ITD")),
+        # "FLT3 ITD mutation" was a gene named "ITD"
+        ("FLT3 ITD mutation detected.", ("positive", "ITD")),
+        ("FLT3-TKD (D835Y) mutated AML.", ("positive", "TKD")),
+    ],
+)
+def test_flt3_itd_and_tkd_are_variants_of_flt3(note, expected):
+    got = _markers(note)
+    assert got["FLT3"] == expected
+    assert "ITD" not in got and "FLT3-ITD" not in got
+
+
+def test_flt3_itd_not_detected_leaves_flt3_unknown():
+    assert "FLT3" not in _markers("FLT3-ITD not detected; NPM1 mutated.")
+
+
+def test_a_wish_after_e_g_is_still_a_wish_not_a_therapy():
+    # the AML letter: "trials of FLT3 inhibitors (e.g. gilteritinib combinations)"
+    therapies = extract_profile(_letter("aml_flt3_referral.txt")).profile.therapies or []
+    assert "gilteritinib" not in {d for t in therapies for d in t.drugs}
+    short = "He hopes to join trials of FLT3 inhibitors, i.e. gilteritinib. He had 7+3 in 2025."
+    names = [t.name for t in extract_profile(short).profile.therapies or []]
+    assert names == ["7+3"]
+
+
+def test_the_gej_letter_s_claudin_18_2_with_its_share_of_cells():
+    found = extract_profile(_letter("gej_her2_referral.txt")).profile.biomarkers or []
+    [cldn] = [b for b in found if b.name == "CLDN18.2"]
+    assert (cldn.result, cldn.value, cldn.scoring) == ("positive", 80.0, "percent")
+
+
+@pytest.mark.parametrize(
+    ("note", "expected"),
+    [
+        ("claudin 18.2-positive gastric cancer", "positive"),
+        ("CLDN18.2 status: negative", "negative"),
+        ("She asked about CLDN18.2-directed trials.", None),
+    ],
+)
+def test_claudin_18_2_results(note, expected):
+    assert _markers(note).get("CLDN18.2", (None,))[0] == expected
+
+
+def test_the_pancreatic_letter_s_negative_genes_and_ca_19_9():
+    text = _letter("pancreatic_referral.txt")
+    got = _markers(text)
+    assert got["KRAS"] == ("positive", "G12D")
+    for gene in ("BRCA1", "BRCA2", "PALB2", "HER2"):
+        assert got[gene][0] == "negative", gene
+    assert _labs(text)["ca 19-9"] == (2400.0, "U/mL", None)
+
+
+@pytest.mark.parametrize(
+    ("note", "negative"),
+    [
+        ("No BRCA1/2 or PALB2 alteration on NGS.", {"BRCA1", "BRCA2", "PALB2"}),
+        ("ALK/ROS1 negative.", {"ALK", "ROS1"}),
+        ("HER2 non-amplified by FISH.", {"HER2"}),
+    ],
+)
+def test_genes_stated_negative(note, negative):
+    got = _markers(note)
+    assert {g for g, (r, _) in got.items() if r == "negative"} == negative
