@@ -204,6 +204,12 @@ def biomarker(params: dict[str, Any], facts: PatientFacts) -> Finding:
                     return Finding(
                         True, "biomarker.equivalent", (field, f"biomarkers[{other_name}]"), facts_
                     )
+        against = _equivalent_against(name, result, facts)
+        if against is not None:
+            facts_.update(evidence=against[0], evidence_result=against[1])
+            return Finding(
+                False, "biomarker.equivalent", (field, f"biomarkers[{against[0]}]"), facts_
+            )
         return Finding(None, "missing.biomarker", (field,), facts_, question=key)
     values = [_one(b, result, scoring, threshold, facts_) for b in own]
     value = any_of(values)
@@ -266,6 +272,35 @@ def _one(
             for v in variants
         )
     return got
+
+
+def _equivalent_against(
+    name: str, result: str | None, facts: PatientFacts
+) -> tuple[str, str] | None:
+    """The patient's (biomarker, result) whose equivalent on ``name`` is another result than
+    the one asked: an MSS tumour is mismatch-repair proficient, so it fails "dMMR" as an
+    MSI-H one meets it (the table of ``rules/data/vocab/biomarkers.json``, both ways).
+
+    >>> from datetime import date
+    >>> from profiles.model import PatientProfile
+    >>> facts = PatientFacts.of(
+    ...     PatientProfile(biomarkers=[{"name": "MSI", "result": "MSS"}]), date(2026, 11, 20))
+    >>> _equivalent_against("MMR", "deficient", facts), _equivalent_against("MMR", "proficient", facts)
+    (('MSI', 'MSS'), None)
+    """
+    if result is None or facts.biomarkers is None:
+        return None
+    wanted = {r for n, r in kb.biomarker_equivalents(name, result) if n != name}
+    if not wanted:  # the criterion asks for a result the table does not know ("known")
+        return None
+    for other, markers in facts.biomarkers.items():
+        for b in markers:
+            if not b.tested or b.result is None:
+                continue
+            for eq_name, eq_result in kb.biomarker_equivalents(other, b.result):
+                if eq_name == name and eq_result != result and b.result not in wanted:
+                    return (other, b.result)
+    return None
 
 
 def _equivalents(name: str, result: str | None) -> list[tuple[str, str]]:

@@ -20,6 +20,8 @@ if TYPE_CHECKING:
 EVIDENCE = {
     ("MMR", "deficient"): "dMMR (mismatch-repair deficient)",
     ("MSI", "MSI-H"): "MSI-H (microsatellite instability-high)",
+    ("MMR", "proficient"): "pMMR (mismatch-repair proficient)",
+    ("MSI", "MSS"): "MSS (microsatellite stable)",
 }
 
 
@@ -276,6 +278,8 @@ def _equivalent(f: Finding) -> str:
     ev = EVIDENCE.get(
         (x["evidence"], x["evidence_result"]), f"{x['evidence']} {x['evidence_result']}"
     )
+    if f.value is False:
+        return f"your tumour is {ev}, which counts as the other result"
     return f"your tumour is {ev}, which counts"
 
 

@@ -207,6 +207,15 @@ def count_lines(
     >>> ts = [t("FOLFIRINOX", "2025-01", "2025-06", "progression"), t("gemcitabine", "2025-07")]
     >>> count_lines(ts), count_lines([]), count_lines(None)
     ((2, 2), (0, 0), None)
+
+    An undated mention of a regimen already counted is the same line; of some of its drugs,
+    perhaps a rechallenge (the range widens):
+
+    >>> count_lines(ts + [t("FOLFIRINOX", None), t("gemcitabine", None)])
+    (2, 2)
+    >>> ts[0].drugs = {"oxaliplatin", "irinotecan"}
+    >>> count_lines(ts + [t("oxaliplatin", None)])
+    (2, 3)
     """
     if therapies is None:
         return None
@@ -214,9 +223,16 @@ def count_lines(
     explicit = {t.line for t in ordered if t.line is not None and not t.perioperative}
     lo = hi = 0
     prev: TherapyFact | None = None
+    counted: list[TherapyFact] = []
     for i, t in enumerate(ordered):
         systemic = t.systemic
         if systemic is False or t.maintenance or t.line is not None:
+            continue
+        again = _named_again(t, counted)
+        if again == "same":
+            continue  # "progressing on FOLFIRI-bevacizumab": the regimen already counted
+        if again == "part":
+            hi += 1  # "oxaliplatin was stopped": part of FOLFOX, or a rechallenge
             continue
         if t.perioperative:
             if not _adjuvant_counts(t, ordered[i + 1 :], adjuvant_within_months):
@@ -229,7 +245,32 @@ def count_lines(
             lo += 1
             hi += 1
             prev = t
+            counted.append(t)
     return lo + len(explicit), hi + len(explicit)
+
+
+def _same_line(prev: TherapyFact, t: TherapyFact) -> bool:
+    if prev.progressed:
+        return False
+    if t.drugs and t.drugs <= prev.drugs:
+        return True  # de-escalation or continuation of the same drugs
+    a, b = date_range(prev.start), date_range(t.start)
+    return bool(a and b and (b[0] - a[1]).days <= 30)
+
+
+def _named_again(t: TherapyFact, counted: list[TherapyFact]) -> str | None:
+    """Whether an undated regimen repeats one already counted: ``"same"`` (its name or its
+    drugs), ``"part"`` (some of its drugs), else None. A letter names a regimen again when it
+    says what happened on it; without a date that is no new line."""
+    if t.start or not t.drugs:
+        return None
+    name = t.name.strip().lower()
+    for c in counted:
+        if c.name.strip().lower() == name or c.drugs == t.drugs:
+            return "same"
+    if any(t.drugs <= c.drugs for c in counted):
+        return "part"
+    return None
 
 
 def _same_line(prev: TherapyFact, t: TherapyFact) -> bool:

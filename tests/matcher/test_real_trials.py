@@ -254,7 +254,9 @@ def test_washout_arithmetic_on_the_seed_trial(end, status, free_from):
         ([{"name": "MSI", "result": "MSI-H"}], "met", "MSI-H (microsatellite instability-high)"),
         ([{"name": "MMR", "result": "deficient"}], "met", "your MMR result is deficient"),
         ([{"name": "MMR", "result": "proficient"}], "not_met", "proficient"),
-        ([{"name": "MSI", "result": "MSS"}], "unknown", "no MMR result"),
+        # MSS is mismatch-repair proficient (the equivalence table), as MSI-H is deficient
+        ([{"name": "MSI", "result": "MSS"}], "not_met", "MSS (microsatellite stable)"),
+        ([{"name": "KRAS", "result": "positive"}], "unknown", "no MMR result"),
     ],
 )
 def test_msi_high_counts_for_a_dmmr_criterion(markers, status, phrase):
