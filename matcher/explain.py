@@ -25,6 +25,23 @@ EVIDENCE = {
 }
 
 
+def _as_weeks(want: str) -> str:
+    """A limit the parser turned from weeks into months, in the trial's weeks again.
+
+    >>> _as_weeks("≥ 2.76 months"), _as_weeks("≥ 3 months"), _as_weeks("> 1.38 months")
+    ('≥ 12 weeks', '≥ 3 months', '> 6 weeks')
+    """
+
+    def weeks(m: re.Match[str]) -> str:
+        months = float(m.group(1))
+        w = months * 30.44 / 7
+        if months != round(months) and abs(w - round(w)) < 0.05:
+            return f"{round(w)} weeks"
+        return m.group(0)
+
+    return re.sub(r"(\d+(?:\.\d+)?) months\b", weeks, want)
+
+
 def explain(o: CriterionOutcome) -> str:
     """The explanation of one outcome: the trial's words, the patient's facts, the result."""
     c, f = o.criterion, o.finding
@@ -94,7 +111,7 @@ def requirement(kind: str, params: dict[str, Any], f: Finding) -> str:
     if kind == "measurable_disease":
         return "measurable disease" + (f" ({x['standard']})" if x.get("standard") else "")
     if kind == "life_expectancy":
-        return f"a life expectancy {x.get('want', '')}".strip()
+        return f"a life expectancy {_as_weeks(x.get('want', ''))}".strip()
     if kind == "lab":
         return f"{x.get('analyte', 'a lab value')} {x.get('want', '')}".strip()
     if kind == "cns_metastases":
@@ -186,7 +203,12 @@ def _name(vocabulary: str, ident: str) -> str:
 
 
 def _w(v: Any) -> str:
-    return ", ".join(map(str, v)) if isinstance(v, list) else str(v)
+    """A list of the patient's facts as words, each once (a letter may name a regimen twice).
+
+    >>> _w(["FOLFOX", "FOLFIRI + bevacizumab", "FOLFIRI + bevacizumab"]), _w("ECOG 1")
+    ('FOLFOX, FOLFIRI + bevacizumab', 'ECOG 1')
+    """
+    return ", ".join(dict.fromkeys(map(str, v))) if isinstance(v, list) else str(v)
 
 
 def _age(f: Finding) -> str:
@@ -279,7 +301,9 @@ def _equivalent(f: Finding) -> str:
         (x["evidence"], x["evidence_result"]), f"{x['evidence']} {x['evidence_result']}"
     )
     if f.value is False:
-        return f"your tumour is {ev}, which counts as the other result"
+        same = kb.biomarker_equivalents(x["evidence"], x["evidence_result"])
+        as_ = [EVIDENCE.get(p, f"{p[0]} {p[1]}") for p in same if p[0] == x["name"]]
+        return f"your tumour is {ev}, which counts as {as_[0] if as_ else 'another result'}"
     return f"your tumour is {ev}, which counts"
 
 

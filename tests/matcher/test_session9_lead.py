@@ -53,7 +53,10 @@ def test_mss_fails_a_dmmr_requirement_as_msi_h_meets_it(marker, value):
 def test_the_mss_patient_is_ruled_out_of_the_dmmr_trial_with_the_reason():
     o = _marker_outcome(DMMR, {"name": "MSI", "result": "MSS"})
     assert o.status == "not_met"
-    assert "MSS (microsatellite stable), which counts as the other result" in explain(o)
+    assert (
+        "MSS (microsatellite stable), which counts as pMMR (mismatch-repair proficient)"
+        in explain(o)
+    )
 
 
 def test_a_known_status_requirement_is_not_decided_by_the_equivalence():

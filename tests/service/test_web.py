@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -260,3 +261,19 @@ def test_note_page_names_a_variant_not_found_and_measurable_disease(client) -> N
     page = client.post("/note", data={"note": letter}).text
     assert "Not found on testing" in page and "EGFR T790M not detected" in page
     assert "Measurable disease" in page
+
+
+def test_a_letter_s_results_say_each_sentence_once_and_weeks_as_weeks(client: TestClient) -> None:
+    letter = Path(__file__).parents[1] / "data" / "letters" / "crc_referral.txt"
+    html = client.post("/note", data={"note": letter.read_text()}).text
+    rose12 = html[html.index("NCT05907980") :]
+    rose12 = rose12[: rose12.index("</details>")]
+    # NCT05907980 excludes "other malignancy" in two items: the page says it once
+    assert rose12.count("The trial excludes other malignancy") == 1
+    # "Life expectancy ≥ 12 weeks" is parsed in months; the page gives the trial's weeks
+    assert "a life expectancy ≥ 12 weeks" in rose12
+    assert "2.76 months" not in html
+    hro761 = html[html.index("NCT05838768") :]
+    hro761 = hro761[: hro761.index("</details>")]
+    assert "You probably do not qualify" in hro761
+    assert "MSS (microsatellite stable), which counts as pMMR" in hro761
