@@ -67,7 +67,11 @@ def build_profile(
         data["labs"] = [lab for lab in labs if lab is not None]
     given = [f for f in facts if f.field == "therapies"]
     therapies = _unique_therapies(
-        [_valid(Therapy, f.value) for f in given if not _part_named_again(f, given, text)]
+        [
+            _valid(Therapy, f.value)
+            for f in given
+            if not _part_named_again(f, given, text) and not _named_as_cause(f, given, text)
+        ]
     )
     if any(therapies):
         data["therapies"] = [t for t in therapies if t is not None]
@@ -129,6 +133,9 @@ def _part_named_again(fact: Any, given: list[Any], text: str | None) -> bool:
     >>> doc = F(start=18, end=27, value={"drugs": ["docetaxel"]})
     >>> _part_named_again(doc, [thp, doc], t), _part_named_again(thp, [thp, doc], t)
     (True, False)
+
+    Clauses after a semicolon are the same item ("mFOLFIRINOX from 12/2025, 10 cycles; best
+    response stable disease; irinotecan dose-reduced after cycle 4"); a new sentence is not.
     """
     value = fact.value if isinstance(fact.value, dict) else {}
     drugs = set(value.get("drugs") or [])
@@ -138,10 +145,55 @@ def _part_named_again(fact: Any, given: list[Any], text: str | None) -> bool:
         g.start < fact.start
         and (g.value.get("start") or g.value.get("end"))
         and drugs < set(g.value.get("drugs") or [])
-        and _same_sentence(text, g, fact)
+        and _same_item(text, g, fact)
         for g in given
         if g is not fact and isinstance(g.value, dict)
     )
+
+
+#: words before a drug that name it as the cause of something ("neuropathy from
+#: oxaliplatin", "hypothyroidism after pembrolizumab"), and after it ("oxaliplatin-induced")
+_CAUSE_BEFORE = re.compile(
+    r"(?i)\b(?:from|after|due to|caused by|secondary to|related to|attributed to|induced by)"
+    r"\s+(?:(?:prior|previous|the|his|her)\s+)?$"
+)
+_CAUSE_AFTER = re.compile(r"(?i)[- ](?:induced|related|associated)\b")
+
+
+def _named_as_cause(fact: Any, given: list[Any], text: str | None) -> bool:
+    """Whether an undated treatment is named only as the cause of a side effect of a
+    regimen read before it ("grade 1 peripheral neuropathy from oxaliplatin" after
+    mFOLFIRINOX): that regimen again, not another line of therapy.
+
+    >>> from types import SimpleNamespace as F
+    >>> t = "mFOLFIRINOX from 12/2025. Residual neuropathy from oxaliplatin."
+    >>> ffx = F(start=0, end=11, value={"drugs": ["fluorouracil", "oxaliplatin"]})
+    >>> oxa = F(start=51, end=62, value={"drugs": ["oxaliplatin"]})
+    >>> _named_as_cause(oxa, [ffx, oxa], t), _named_as_cause(oxa, [oxa], t)
+    (True, False)
+    """
+    value = fact.value if isinstance(fact.value, dict) else {}
+    drugs = set(value.get("drugs") or [])
+    if text is None or not drugs or value.get("start") or value.get("end"):
+        return False
+    before = text[max(0, fact.start - 30) : fact.start]
+    if not (_CAUSE_BEFORE.search(before) or _CAUSE_AFTER.match(text, fact.end)):
+        return False
+    return any(
+        g.start < fact.start and drugs <= set(g.value.get("drugs") or [])
+        for g in given
+        if g is not fact and isinstance(g.value, dict)
+    )
+
+
+#: the end of a letter's item: a full stop (not a decimal point) or a line end
+_ITEM_END = re.compile(r"\.(?!\d)|\n")
+
+
+def _same_item(text: str | None, a: Any, b: Any) -> bool:
+    if text is None:
+        return True
+    return not _ITEM_END.search(text, min(a.start, b.start), max(a.end, b.end))
 
 
 def _same_sentence(text: str | None, a: Any, b: Any) -> bool:

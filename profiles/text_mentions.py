@@ -10,8 +10,9 @@ from typing import Any
 
 from rules import vocab
 
-#: a full stop, ';' or a line end; the stops of "e.g." and "i.e." end no sentence
-_SENTENCE_END = re.compile(r"(?<!\be\.g)(?<!\bi\.e)(?<!\b[eEiI])\.|[;\n]")
+#: a full stop, ';' or a line end; the stops of "e.g." and "i.e." and a decimal point
+#: ("6.4 mg/kg") end no sentence
+_SENTENCE_END = re.compile(r"(?<!\be\.g)(?<!\bi\.e)(?<!\b[eEiI])\.(?!\d)|[;\n]")
 
 
 def sentence_span(text: str, start: int, end: int) -> tuple[int, int]:

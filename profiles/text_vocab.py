@@ -87,6 +87,11 @@ _DATE = re.compile(
     r"|\b(?P<sm>0?[1-9]|1[0-2])/(?:(?:0?[1-9]|[12]\d|3[01])/)?(?P<sy>(?:19[5-9]\d|20[0-2]\d))\b",
     re.I,
 )
+#: a date heading a letter's item, with a colon: "Induction 06/2025: 7+3 ...", "First line,
+#: 10/2024: trastuzumab ...", "- 02/2024: metastatic relapse ..."
+_HEADED = re.compile(
+    r"^[\s*•-]*(?:[a-z][a-z0-9 ,/+-]{0,30}?[\s,]+)?(?:" + _DATE.pattern + r")\s*:", re.I
+)
 #: what joins a start date to an end date: "from 11/2025 to 08/2026", "2019-2021"
 _DATE_TO = re.compile(r"\s*(?:to|until|till|through|thru|-|–)\s*", re.I)
 #: Drug class -> the profile's therapy kind (the first class that has one wins).
@@ -225,7 +230,22 @@ def _date_near(text: str, start: int, end: int, as_of: date | None = None) -> di
     {'start': '2022-03', 'end': '2025'}
     >>> _date_near("docetaxel stopped after six cycles, P+H until progression in 01/2025", 0, 9)
     {}
+
+    A date heading the mention's item ("Second line, 08/2026: ...") is its ``start`` when
+    the words after it give none:
+
+    >>> _date_near("Second line, 08/2026: T-DXd, stopped after three cycles in 10/2026.", 22, 27)
+    {'end': '2026-10', 'start': '2026-08'}
     """
+    cut, _ = sentence_span(text, start, end)
+    when = _date_after(text, start, end, as_of)
+    headed = _HEADED.match(text[cut:start])
+    if headed and "start" not in when and not when.get("ongoing"):
+        when["start"] = _calendar(headed)
+    return when
+
+
+def _date_after(text: str, start: int, end: int, as_of: date | None) -> dict[str, Any]:
     cut, stop = sentence_span(text, start, end)
     m = _DATE.search(text, end, stop)
     if m:

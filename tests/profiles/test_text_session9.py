@@ -159,3 +159,67 @@ def test_the_pancreatic_letter_s_negative_genes_and_ca_19_9():
 def test_genes_stated_negative(note, negative):
     got = _markers(note)
     assert {g for g, (r, _) in got.items() if r == "negative"} == negative
+
+
+def _therapies(text: str) -> list[tuple[str, str | None, str | None]]:
+    found = extract_profile(text).profile.therapies or []
+    return [(t.name, t.start, t.end) for t in found]
+
+
+def test_the_gej_letter_s_lines_carry_the_dates_heading_their_items():
+    got = _therapies(_letter("gej_her2_referral.txt"))
+    assert ("trastuzumab + capecitabine + oxaliplatin", "2024-10", None) in got
+    # "Second line, 08/2026: trastuzumab deruxtecan 6.4 mg/kg, stopped ... in 10/2026"
+    assert ("trastuzumab_deruxtecan", "2026-08", "2026-10") in got
+    # "oxaliplatin stopped after six cycles" (after a ';') and "hypothyroidism after
+    # pembrolizumab" are the first-line regimen again, not therapies of their own
+    assert [n for n, _, _ in got].count("pembrolizumab") == 1
+    assert "oxaliplatin" not in [n for n, _, _ in got]
+
+
+@pytest.mark.parametrize(
+    ("note", "expected"),
+    [
+        (
+            "- Induction 06/2025: 7+3 with midostaurin.",
+            [("7+3 + midostaurin", "2025-06")],
+        ),
+        ("First line, 10/2024: FOLFOX until progression.", [("FOLFOX", "2024-10")]),
+        # a date after the mention still wins
+        (
+            "- 03/2023: carboplatin and pemetrexed; pembrolizumab from 05/2023.",
+            [("carboplatin and pemetrexed", "2023-03"), ("pembrolizumab", "2023-05")],
+        ),
+    ],
+)
+def test_a_date_heading_an_item_starts_its_treatments(note, expected):
+    got = [(n, s) for n, s, _ in _therapies(note)]
+    for item in expected:
+        assert item in got, got
+
+
+def test_the_pancreatic_letter_reads_one_chemotherapy_regimen():
+    got = _therapies(_letter("pancreatic_referral.txt"))
+    chemo = [n for n, _, _ in got if n in ("mFOLFIRINOX", "irinotecan", "oxaliplatin")]
+    # "irinotecan dose-reduced after cycle 4" (after a ';') and "neuropathy from oxaliplatin"
+    assert chemo == ["mFOLFIRINOX"]
+
+
+@pytest.mark.parametrize(
+    ("note", "kept"),
+    [
+        ("FOLFOX from 2024. Oxaliplatin-induced neuropathy persists.", ["FOLFOX"]),
+        ("FOLFOX from 2024. Neuropathy from oxaliplatin.", ["FOLFOX"]),
+        # a drug named after a regimen it is not part of is a treatment of its own
+        ("FOLFOX from 2024. Rash after cetuximab.", ["FOLFOX", "cetuximab"]),
+        # a new sentence naming a part of the regimen without a cause stays (a rechallenge?)
+        ("FOLFOX from 2024. Oxaliplatin was restarted.", ["FOLFOX", "oxaliplatin"]),
+    ],
+)
+def test_a_drug_named_as_the_cause_of_a_side_effect_is_its_regimen_again(note, kept):
+    assert [n for n, _, _ in _therapies(note)] == kept
+
+
+def test_a_decimal_point_ends_no_sentence():
+    got = _therapies("T-DXd 5.4 mg/kg from 02/2025 to 09/2026.")
+    assert got == [("trastuzumab_deruxtecan", "2025-02", "2026-09")]
