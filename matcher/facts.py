@@ -208,14 +208,14 @@ def count_lines(
     >>> count_lines(ts), count_lines([]), count_lines(None)
     ((2, 2), (0, 0), None)
 
-    An undated mention of a regimen already counted is the same line; of some of its drugs,
-    perhaps a rechallenge (the range widens):
+    An undated mention of a regimen already counted, or of some of its drugs, is the same
+    line:
 
     >>> count_lines(ts + [t("FOLFIRINOX", None), t("gemcitabine", None)])
     (2, 2)
     >>> ts[0].drugs = {"oxaliplatin", "irinotecan"}
     >>> count_lines(ts + [t("oxaliplatin", None)])
-    (2, 3)
+    (2, 2)
     """
     if therapies is None:
         return None
@@ -228,11 +228,9 @@ def count_lines(
         systemic = t.systemic
         if systemic is False or t.maintenance or t.line is not None:
             continue
-        again = _named_again(t, counted)
-        if again == "same":
-            continue  # "progressing on FOLFIRI-bevacizumab": the regimen already counted
-        if again == "part":
-            hi += 1  # "oxaliplatin was stopped": part of FOLFOX, or a rechallenge
+        if _named_again(t, counted):
+            # "progressing on FOLFIRI-bevacizumab", "oxaliplatin was stopped for neuropathy":
+            # the regimen already counted, named again for what happened on it
             continue
         if t.perioperative:
             if not _adjuvant_counts(t, ordered[i + 1 :], adjuvant_within_months):
@@ -258,19 +256,14 @@ def _same_line(prev: TherapyFact, t: TherapyFact) -> bool:
     return bool(a and b and (b[0] - a[1]).days <= 30)
 
 
-def _named_again(t: TherapyFact, counted: list[TherapyFact]) -> str | None:
-    """Whether an undated regimen repeats one already counted: ``"same"`` (its name or its
-    drugs), ``"part"`` (some of its drugs), else None. A letter names a regimen again when it
-    says what happened on it; without a date that is no new line."""
+def _named_again(t: TherapyFact, counted: list[TherapyFact]) -> bool:
+    """Whether an undated regimen repeats one already counted: its name, or its drugs or some
+    of them. A letter names a regimen again, or one of its drugs, when it says what happened
+    on it ("irinotecan was dose-reduced"); without a date that is no new line."""
     if t.start or not t.drugs:
-        return None
+        return False
     name = t.name.strip().lower()
-    for c in counted:
-        if c.name.strip().lower() == name or c.drugs == t.drugs:
-            return "same"
-    if any(t.drugs <= c.drugs for c in counted):
-        return "part"
-    return None
+    return any(c.name.strip().lower() == name or t.drugs <= c.drugs for c in counted)
 
 
 def _same_line(prev: TherapyFact, t: TherapyFact) -> bool:
