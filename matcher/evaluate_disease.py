@@ -90,6 +90,11 @@ def _stage_match(have: str | None, want: str) -> bool | None:
     return None if not h.group(2) else False
 
 
+def _distant(facts: PatientFacts) -> bool:
+    """Metastases recorded beyond lymph nodes (nodes alone may be regional)."""
+    return any("node" not in s.lower() for s in facts.metastatic_sites or [])
+
+
 def _extent_match(facts: PatientFacts, want: str) -> bool | None:
     dx = facts.profile.diagnoses[0] if facts.profile.diagnoses else None
     extent = facts.extent
@@ -110,6 +115,11 @@ def _extent_match(facts: PatientFacts, want: str) -> bool | None:
         return None
     if extent is None:
         return None
+    if extent == "recurrent":
+        # a recurrence may be local or distant: distant sites say metastatic, else unknown
+        if not _distant(facts):
+            return None
+        extent = "metastatic"
     if want in ("unresectable",):
         return True if extent == "metastatic" else None
     return extent == want
@@ -264,6 +274,16 @@ def _one(
         got = b.result == want
     variants = facts_["variants"]
     if got and variants and want == "positive":
+        # variants that are genes of the biomarker ("BRCA1 or BRCA2" of BRCA) are asked of the
+        # patient's gene: a BRCA1 carrier meets them when BRCA1 is named, fails "BRCA2"
+        squash = lambda x: x.lower().replace(" ", "")  # noqa: E731
+        genes = {squash(v) for v in variants if kb.biomarker_id(v) is not None}
+        own = squash(b.name)
+        if genes and own not in genes:
+            return None if own == squash(kb.biomarker_id(b.name) or own) else False
+        variants = [v for v in variants if kb.biomarker_id(v) is None]
+        if not variants:
+            return True
         if not b.detail:
             return None
         detail = b.detail.lower().replace(" ", "")

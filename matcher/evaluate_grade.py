@@ -26,6 +26,17 @@ _NORMAL = (
     (re.compile(r"(?i)common terminology criteria (?:for|of) adverse events"), "CTCAE"),
     (re.compile(r"(?i)\bCTC\s*AE\b|\bNCI[- ]CTCAE\b"), "CTCAE"),
     (re.compile(r"(?i)\s*[(\[](?:CTCAE|NCI)[^()\[\]]{0,20}[)\]]"), ""),
+    # "NCI-CTC (National Cancer Institute-Common Toxicity Criteria) grade greater than or
+    # equal to 2" (NCT02195973): the scale's name and the comparator in words
+    (re.compile(r"(?i)\bNCI[- ]?CTC\b\s*(?:\([^()]{0,80}\))?"), "CTCAE"),
+    (
+        re.compile(
+            r"(?i)\b(?:(?:greater|more|higher) than or equal to|equal to or (?:greater|more|higher) "
+            r"than)(?=\s*(?:CTCAE\s*)?(?:grade\s*)?[0-5]\b)"
+        ),
+        "≥",
+    ),
+    (re.compile(r"(?i)\b(?:greater|higher) than(?=\s*(?:CTCAE\s*)?(?:grade\s*)?[0-5]\b)"), ">"),
 )
 #: what may stand between the grade words and the condition's name: a few words, none that
 #: ties the grade to something else ("toxicities of >= Grade 2 related to the transplant")

@@ -136,14 +136,15 @@ class PatientFacts:
 def _dx_cancers(dx: Any) -> list[str]:
     """Cancer ids of one diagnosis: the condition's, refined by the histology only when the
     histology's reading belongs to the same cancer ("adenocarcinoma" alone reads as lung
-    adenocarcinoma, which must not turn a pancreatic cancer into a lung one)."""
+    adenocarcinoma, which must not turn a pancreatic cancer into a lung one). A histology
+    broader than the condition adds nothing ("small cell carcinoma" reads as any carcinoma:
+    kept, it made every carcinoma trial a question of subtype for a small-cell lung cancer).
+    """
     found = kb.cancer_ids(dx.condition)
     histology = kb.cancer_ids(dx.histology)
     if not found:
         return histology
-    related = [
-        h for h in histology if any(kb.cancer_is_a(h, c) or kb.cancer_is_a(c, h) for c in found)
-    ]
+    related = [h for h in histology if any(kb.cancer_is_a(h, c) for c in found)]
     return found + [h for h in related if h not in found]
 
 

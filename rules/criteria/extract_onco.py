@@ -215,7 +215,17 @@ def _other_illnesses(text: str) -> list[tuple[int, int]]:
     ]
 
 
+#: how the cancer answered platinum ("platinum resistant or refractory disease", "primary
+#: platinum-refractory"): no relapsed/refractory stage of the disease itself
+_PLATINUM_RESPONSE = re.compile(
+    r"(?i)\bplatinum[- ](?:partially[- ])?(?:resistan\w+|refractory|sensitiv\w+)"
+    r"(?:\s*(?:,|/|or|and/or)\s*(?:resistan\w+|refractory|sensitiv\w+))*"
+    r"|\b(?:resistant|refractory|sensitive) to (?:prior )?platinum"
+)
+
+
 def _facet_stage(text: str) -> dict[str, Any]:
+    text = _PLATINUM_RESPONSE.sub(lambda m: " " * len(m.group()), text)
     params: dict[str, Any] = {}
     stages: list[str] = []
     others = _other_illnesses(text)

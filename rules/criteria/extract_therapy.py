@@ -58,11 +58,16 @@ _PLANNED = re.compile(
 _NOT_THERAPY = re.compile(
     r"(?i)\b(?:toxic\w*|adverse (?:events?|effects?|reactions?)|(?:ir|tr)?AEs?|side[- ]effects?|recover\w*|"
     r"hypersensitiv\w*|allerg\w*|intoleran\w*|contraindicat\w*|due to|caused by|effects? of|"
+    r"sensitivity to|(?:infusion[- ]related |infusion |unmanageable |severe )?reactions?|"
     r"induced by|secondary to|related to|attributed to)\b"
 )
 _CUE_TOPICS = (
     (("toxic", "adverse", "side", "recover", "ae", "irae", "trae"), "toxicity_recovery"),
-    (("hypersens", "allerg", "intoler"), "allergy"),
+    (
+        ("hypersens", "allerg", "intoler", "sensitivity", "infusion", "unmanageable", "severe"),
+        "allergy",
+    ),
+    (("reaction",), "allergy"),
     (("contraind",), "contraindication"),
 )
 _NON_RESPONSE = re.compile(

@@ -47,6 +47,12 @@ _CNS_STATE_RX = (
     ("active", r"active|progressi\w+|unstable|uncontrolled|growing|new"),
 )
 _CNS_STATES = tuple((n, re.compile(rf"(?i)\b(?:{rx})\b")) for n, rx in _CNS_STATE_RX)
+#: metastases named as recurrent are active ones, not any (NCT03801200: "Patients with recurrent
+#: brain metastases have previously received brain radiation therapy" of a brain-metastases trial)
+_CNS_RECURRENT = re.compile(
+    r"(?i)\b(?:recurrent|recurring|relapsed|relapsing)\s+(?:brain|cns|central nervous system|"
+    r"intracranial|cerebral)\b"
+)
 _ALLOWED_STATE_RX = (
     ("treated", r"treated|irradiated|resected|radiotherapy|surgery|SRS"),
     ("stable", r"stable|no (?:evidence of )?progression|without progression"),
@@ -542,6 +548,8 @@ def cns_metastases(m: re.Match[str], text: str, polarity: str) -> Params:
         if rx.search(before):
             state = name
             break
+    if state == "any" and _CNS_RECURRENT.search(text, max(0, m.start() - 30), m.end()):
+        state = "active"  # "recurrent brain metastases": they came back after treatment
     allowed: list[str] = []
     if allow_at:
         tail = text[m.end() :]

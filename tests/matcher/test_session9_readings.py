@@ -1,0 +1,214 @@
+"""Matching the readings of session 9's audit (recurrent BRCA1 ovarian cancer and extensive-stage
+small-cell lung cancer letters, tests/data/letters/): each test is a trial's own sentence (the
+NCT id says whose) and a short variant, against the patient it ruled out wrongly."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from matcher import evaluate_trial
+from profiles.model import PatientProfile
+from rules.trial import Trial
+
+AS_OF = date(2026, 11, 20)
+LETTERS = Path(__file__).parents[1] / "data" / "letters"
+
+
+def _letter(name: str) -> PatientProfile:
+    return PatientProfile.model_validate(json.loads((LETTERS / f"{name}.json").read_text()))
+
+
+OVARIAN = _letter("ovarian_brca_referral")
+SCLC = _letter("sclc_referral")
+
+
+def _status(text: str, profile: PatientProfile, *, polarity: str = "inclusion") -> str:
+    head = "Inclusion Criteria:\n* " if polarity == "inclusion" else "Exclusion Criteria:\n* "
+    trial = Trial(nct_id="NCT00000000", eligibility_criteria=head + text)
+    return evaluate_trial(profile, trial, as_of=AS_OF).outcomes[0].status
+
+
+def _with(profile: PatientProfile, **changes: object) -> PatientProfile:
+    data = profile.model_dump()
+    dx = data["diagnoses"][0]
+    for key, value in changes.items():
+        if key in dx:
+            dx[key] = value
+        else:
+            data[key] = value
+    return PatientProfile.model_validate(data)
+
+
+# --- a recurrence with distant metastases is metastatic disease ---------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # NCT05907980 (bundled)
+        "Patients with histologic documentation of locally advanced, or metastatic solid tumor",
+        # NCT01174121
+        "Confirmation of diagnosis of metastatic cancer by the NCI Laboratory of Pathology.",
+        "Advanced solid tumors only",  # NCT00421889
+    ],
+)
+def test_a_recurrence_with_liver_metastases_is_metastatic(text):
+    assert OVARIAN.diagnoses[0].extent == "recurrent"
+    assert _status(text, OVARIAN) == "met"
+
+
+def test_a_recurrence_without_distant_sites_is_not_known_to_be_metastatic():
+    nodal = _with(OVARIAN, metastatic_sites=["pelvic lymph nodes"])
+    assert _status("Metastatic solid tumor", nodal) == "unknown"
+    assert _status("Locally advanced disease", nodal) == "unknown"  # was not_met
+    assert _status("Locally advanced disease", OVARIAN) == "not_met"  # liver metastases
+
+
+# --- a histology broader than the diagnosis adds no question of subtype -----------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Cytologically or histologically documented NSCLC",  # NCT01852578 (bundled)
+        "Non-small cell lung cancer",
+    ],
+)
+def test_small_cell_lung_cancer_is_no_nsclc(text):
+    # histology "small cell carcinoma" reads as any carcinoma: it made NSCLC a subtype question
+    assert SCLC.diagnoses[0].histology == "small cell carcinoma"
+    assert _status(text, SCLC) == "not_met"
+
+
+# --- genes named as the variants of a biomarker -----------------------------------------
+
+
+def test_brca1_carrier_meets_brca1_or_brca2():
+    # NCT00494442: ruled the BRCA1 carrier out (her detail names no gene)
+    assert _status("Advanced ovarian cancer with positive BRCA1 or BRCA2 status", OVARIAN) == "met"
+    assert _status("Deleterious BRCA1 or BRCA2 mutation", OVARIAN) == "met"
+
+
+def test_brca1_carrier_does_not_meet_brca2_and_a_gene_free_record_is_unknown():
+    assert _status("Documented deleterious germline BRCA2 mutation", OVARIAN) == "not_met"
+    assert _status("Documented deleterious germline BRCA1 mutation", OVARIAN) == "met"
+    generic = _with(OVARIAN, biomarkers=[{"name": "BRCA", "result": "positive"}])
+    assert _status("Documented deleterious germline BRCA2 mutation", generic) == "unknown"
+
+
+# --- a CTCAE bound in words ---------------------------------------------------------------
+
+NEUROPATHY = (
+    "Peripheral Neuropathy of NCI-CTC (National Cancer Institute-Common Toxicity Criteria) "
+    "grade greater than or equal to 2"
+)  # NCT02195973
+
+
+@pytest.mark.parametrize(
+    ("text", "grade", "status"),
+    [
+        (NEUROPATHY, 1, "met"),
+        (NEUROPATHY, 2, "not_met"),
+        ("Peripheral neuropathy grade greater than 1", 1, "met"),
+        ("Peripheral neuropathy grade greater than 1", 2, "not_met"),
+    ],
+)
+def test_a_grade_bound_written_in_words(text, grade, status):
+    p = _with(OVARIAN, conditions=["hypertension", f"grade {grade} peripheral neuropathy"])
+    assert _status(text, p, polarity="exclusion") == status
+
+
+# --- words that ask no prior therapy --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Patients who have platinum resistant or refractory disease",  # NCT02282020
+        "Patients with platinum resistant cancer",  # NCT01905592
+        "Participants with primary platinum-refractory disease",  # NCT02631876
+        "Patients determined to have platinum resistant ovarian or primary peritoneal cancer",
+        "Patients that have been treated with previous intraperitoneal chemotherapy",  # NCT00942838
+        "Known history of sensitivity to taxanes or drugs containing Cremophor",  # NCT02244502
+        "The subject has a history of a severe infusion-related reaction following treatment with "
+        "pegylated liposomal doxorubicin as described in the protocol;",  # NCT00659178
+    ],
+)
+def test_exclusions_that_are_not_about_having_had_the_therapy(text):
+    # each excluded the ovarian patient for her carboplatin, paclitaxel or PLD
+    assert _status(text, OVARIAN, polarity="exclusion") != "not_met"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "There is no limit on prior courses of chemotherapy.",  # NCT00637390
+        "Patients may have received bevacizumab though no other prior use of anti-angiogenic "
+        "therapy",  # NCT02354131
+        "Patients may have a history of brain metastasis provided certain protocol criteria are "
+        "met",  # NCT02915523
+        "No prior unmanageable reaction to paclitaxel",  # NCT00005046
+        "At least 3 years since prior chemotherapy for other disease",  # NCT00004081
+    ],
+)
+def test_inclusions_that_allow_rather_than_require(text):
+    assert _status(text, OVARIAN) != "not_met"
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        ("In the previous treatment, there was no antivascular targeted therapy;", "met"),
+        ("No prior paclitaxel albumin-stabilized nanoparticle formulation (Abraxane®)", "met"),
+        ("No prior anti-angiogenic therapy", "met"),
+        ("No prior paclitaxel", "not_met"),
+    ],
+)
+def test_named_classes_olaparib_and_paclitaxel_are_not(text, status):
+    # NCT04348032, NCT00499252: olaparib is no antivascular therapy, paclitaxel no Abraxane
+    assert _status(text, OVARIAN) == status
+
+
+def test_folate_receptor_targeted_therapy_is_not_any_targeted_therapy():
+    text = "Prior exposure to FR-targeted therapy (EC145, EC0225, farletuzumab, etc)"  # NCT00722592
+    assert _status(text, OVARIAN, polarity="exclusion") == "met"
+    assert _status("Prior targeted therapy", OVARIAN, polarity="exclusion") == "not_met"
+
+
+# --- topoisomerase I is not topoisomerase II ----------------------------------------------
+
+TOPO1 = (
+    "Previous receipt of any drug containing a topoisomerase I inhibitor drug, including "
+    "antibody-drug conjugates;"
+)  # NCT06480136 (bundled)
+
+
+def test_etoposide_is_no_topoisomerase_i_inhibitor():
+    assert _status(TOPO1, SCLC, polarity="exclusion") == "met"
+    assert _status("Prior topoisomerase II inhibitor", SCLC, polarity="exclusion") == "not_met"
+    assert _status("Prior topoisomerase inhibitors", SCLC, polarity="exclusion") == "not_met"
+
+
+def test_irinotecan_is_a_topoisomerase_i_inhibitor():
+    p = _with(SCLC, therapies=[{"name": "irinotecan", "drugs": ["irinotecan"], "start": "2026-06"}])
+    assert _status(TOPO1, p, polarity="exclusion") == "not_met"
+    assert _status("Prior topoisomerase II inhibitor", p, polarity="exclusion") == "met"
+
+
+# --- recurrent brain metastases are active ones ------------------------------------------
+
+RECURRENT_CNS = (
+    "Patients with recurrent brain metastases have previously received brain radiation therapy"
+)
+
+
+def test_recurrent_brain_metastases_are_not_treated_stable_ones():
+    # NCT03801200 (bundled), a trial for brain metastases: it excluded every one of them
+    assert _status(RECURRENT_CNS, SCLC, polarity="exclusion") == "met"
+    growing = _with(SCLC, metastatic_sites=["brain (recurrent after radiotherapy)", "liver"])
+    assert _status(RECURRENT_CNS, growing, polarity="exclusion") == "not_met"
+    assert _status("Recurrent CNS metastases", growing, polarity="exclusion") == "not_met"
