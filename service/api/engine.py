@@ -113,7 +113,7 @@ class Engine:
         """
         parsed = self.criteria(trial)  # a clear 501 when the parser is missing
         structured = need("matcher", "structured_criteria", "plain-English criteria")
-        describe = need("matcher.explain", "describe_criterion", "plain-English criteria")
+        describe = need("matcher.describe", "describe_criterion", "plain-English criteria")
         crits = list(_engine_call(structured, trial)) + parsed
         return [(c, _engine_call(describe, c)) for c in crits]
 

@@ -7,7 +7,7 @@ from functools import cache
 
 import pytest
 
-from matcher.explain import describe_criterion
+from matcher.describe import describe_criterion
 from rules.criteria import parse_trial
 from rules.criterion import Criterion
 from tests.matcher.real import corpus, trial

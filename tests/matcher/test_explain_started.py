@@ -11,7 +11,8 @@ from datetime import date
 import pytest
 
 from matcher import evaluate_trial
-from matcher.explain import describe_criterion, explain
+from matcher.describe import describe_criterion
+from matcher.explain import explain
 from profiles.model import PatientProfile
 from rules.trial import Trial
 

@@ -4,7 +4,7 @@ question for a clinician: the items after them are checked one by one."""
 from __future__ import annotations
 
 from matcher import evaluate_trial
-from matcher.explain import describe_criterion
+from matcher.describe import describe_criterion
 from rules.corpus import bundled_trials
 from rules.criteria import parse_trial
 from tests.matcher.real import AS_OF, profile
