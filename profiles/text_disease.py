@@ -39,7 +39,9 @@ _POSITIVE = re.compile(
     r"(?i)(?<!non-)(?<!non)(?<!non )\b(?:RECIST[- ]?(?:1\.1[- ])?measurable(?:\s+(?:disease|lesions?))?|"
     r"measurable\s+(?:disease|lesions?|tumou?r)|target\s+lesions?|"
     r"measurable\s+(?:by|per|according\s+to)\s+(?:RECIST|IMWG|Lugano|iRECIST|mRECIST|RANO)"
-    r"(?:\s*v?\d(?:\.\d)?)?)"
+    r"(?:\s*v?\d(?:\.\d)?)?|"
+    # a lesion's size said measurable: "(largest nodule 2.1 cm, measurable)"
+    r"(?<=[cm]m, )measurable\b)"
 )
 _NONMEASURABLE = re.compile(
     r"(?i)\b(?:non-?\s?measurable\s+(?:disease|lesions?)(?:\s+only)?|"

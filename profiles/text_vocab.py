@@ -92,6 +92,16 @@ _DATE = re.compile(
 _HEADED = re.compile(
     r"^[\s*•-]*(?:[a-z][a-z0-9 ,/+-]{0,30}?[\s,]+)?(?:" + _DATE.pattern + r")\s*:", re.I
 )
+#: the next sentence of the same item opening with a progression and its date: the end of
+#: the treatment before it ("mFOLFIRINOX from 12/2025, 10 cycles. Progression on CT in
+#: 08/2026 with new liver metastases.")
+_NEXT_PROGRESSION = re.compile(
+    r"\.[ \t]+(?:(?:disease|radiological|radiologic|clinical)[ \t]+)?"
+    r"(?:progression|progressed|progressive disease)\b[^.;\n]{0,40}?\b(?:in|on)[ \t]+"
+    r"(?P<date>(?:" + _DATE.pattern + r"))",
+    re.I,
+)
+_FULL_STOP = re.compile(r"(?<!\be\.g)(?<!\bi\.e)(?<!\b[eEiI])\.(?!\d)|\n")
 #: what joins a start date to an end date: "from 11/2025 to 08/2026", "2019-2021"
 _DATE_TO = re.compile(r"\s*(?:to|until|till|through|thru|-|–)\s*", re.I)
 #: Drug class -> the profile's therapy kind (the first class that has one wins).
@@ -236,12 +246,22 @@ def _date_near(text: str, start: int, end: int, as_of: date | None = None) -> di
 
     >>> _date_near("Second line, 08/2026: T-DXd, stopped after three cycles in 10/2026.", 22, 27)
     {'end': '2026-10', 'start': '2026-08'}
+
+    and a progression opening the next sentence of the item ends it:
+
+    >>> _date_near("FOLFOX from 12/2025, 10 cycles. Progression on CT in 08/2026.", 0, 6)
+    {'start': '2025-12', 'end': '2026-08'}
     """
     cut, _ = sentence_span(text, start, end)
     when = _date_after(text, start, end, as_of)
     headed = _HEADED.match(text[cut:start])
     if headed and "start" not in when and not when.get("ongoing"):
         when["start"] = _calendar(headed)
+    if "start" in when and "end" not in when and not when.get("ongoing"):
+        full_stop = _FULL_STOP.search(text, end)  # past any ';' of the item
+        progressed = full_stop and _NEXT_PROGRESSION.match(text, full_stop.start())
+        if progressed:  # ". Progression on CT in 08/2026"
+            when["end"] = _calendar(_DATE.search(text, progressed.start("date")))
     return when
 
 

@@ -223,3 +223,29 @@ def test_a_drug_named_as_the_cause_of_a_side_effect_is_its_regimen_again(note, k
 def test_a_decimal_point_ends_no_sentence():
     got = _therapies("T-DXd 5.4 mg/kg from 02/2025 to 09/2026.")
     assert got == [("trastuzumab_deruxtecan", "2025-02", "2026-09")]
+
+
+def test_the_pancreatic_letter_s_regimen_ends_at_the_progression_of_its_item():
+    # "mFOLFIRINOX from 12/2025, 10 cycles; ... Progression on CT in 08/2026 with new ..."
+    got = _therapies(_letter("pancreatic_referral.txt"))
+    assert ("mFOLFIRINOX", "2025-12", "2026-08") in got
+
+
+@pytest.mark.parametrize(
+    ("note", "expected"),
+    [
+        ("Gemcitabine from 03/2025. Disease progression in 09/2025.", ("2025-03", "2025-09")),
+        # a progression in a later sentence that does not open with it dates nothing
+        ("Gemcitabine from 03/2025. CT in 09/2025 showed progression.", ("2025-03", None)),
+        # an end the item gives itself is kept
+        ("FOLFOX from 01/2024 to 06/2024. Progression in 09/2025.", ("2024-01", "2024-06")),
+    ],
+)
+def test_a_progression_opening_the_next_sentence_ends_the_treatment(note, expected):
+    [(_, start, end)] = _therapies(note)
+    assert (start, end) == expected
+
+
+def test_the_gej_letter_s_measurable_nodule():
+    assert extract_profile(_letter("gej_her2_referral.txt")).profile.measurable_disease is True
+    assert extract_profile("A 2 cm nodule, not measurable.").profile.measurable_disease is None
