@@ -131,3 +131,21 @@ def test_fhir_quantity_comparator_is_read(tmp_path):
     path.write_text(json.dumps(bundle))
     [lab] = [lab for lab in load_profile(path).labs or [] if lab.name == "Testosterone"]
     assert (lab.value, lab.unit, lab.comparator) == (50, "ng/dL", "<")
+
+
+@pytest.mark.parametrize(
+    ("note", "status"),
+    [
+        # 1.0 mg/dL is 88 µmol/L: every value below it is under the limit of 150 µmol/L
+        ("Creatinine less than 1.0 mg/dL.", "met"),
+        # 2.0 mg/dL is 177 µmol/L: every value above it is over the limit
+        ("Creatinine > 2.0 mg/dL.", "not_met"),
+        # 1.5 mg/dL is 133 µmol/L: a value above it may or may not be over 150 µmol/L
+        ("Creatinine > 1.5 mg/dL.", "unknown"),
+    ],
+)
+def test_a_bound_converts_to_the_criterion_s_unit_before_deciding(note, status):
+    # NCT00175266 "Serum creatinine > 150 µmol/L" (exclusion), as in test_lab_units
+    o = _outcome(note, "Exclusion Criteria:\n- Serum creatinine > 150 µmol/L", nct="NCT00175266")
+    assert o.criterion.kind == "lab"
+    assert o.status == status, o.explanation
