@@ -222,7 +222,9 @@ def test_stage_list_and_inoperable_are_both_required():
     ]
 
 
-@pytest.mark.parametrize("text", ["None", "-", "\\-", "Nil", "N/A"])
+@pytest.mark.parametrize(
+    "text", ["None", "-", "\\-", "Nil", "N/A", "Not specified", "See Disease Characteristics"]
+)
 def test_placeholder_items_are_marked_not_dropped(text):
     crits = parse_criteria(f"Inclusion Criteria:\n* Age >= 18\nExclusion Criteria:\n* {text}")
     last = crits[-1]
