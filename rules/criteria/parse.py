@@ -17,7 +17,13 @@ from rules.criteria.compound import Part, condition_before_lab
 from rules.criteria.context import context
 from rules.criteria.headings import headings
 from rules.criteria.labs import LabThreshold, thresholds
-from rules.criteria.segment import Item, is_definition_item, one_of_section_choice, segment
+from rules.criteria.segment import (
+    Item,
+    is_definition_item,
+    one_of_section_choice,
+    segment,
+    unflattened,
+)
 from rules.criterion import Criterion, Polarity
 
 NEGATABLE = frozenset(
@@ -310,6 +316,7 @@ def _split_stage(hit: engine.Hit) -> list[engine.Hit]:
 
 def parse_items(text: str) -> list[Criterion]:
     """Criteria of an eligibility text (see :func:`rules.criteria.parse_criteria`)."""
+    record, text = text, unflattened(text)
     items = segment(text)
     ids = _ids(items)
     defined = record_abbreviations(text)
@@ -324,7 +331,10 @@ def parse_items(text: str) -> list[Criterion]:
             abbreviations=defined,
         )
     crits = _cohort_lists(text, items, ids, _or_lists(_disease_lists(out)))
-    return [_trimmed(c) for c in headings(rival_diseases(crits, cap=CHILD_OF_LIST_CONFIDENCE))]
+    crits = [_trimmed(c) for c in headings(rival_diseases(crits, cap=CHILD_OF_LIST_CONFIDENCE))]
+    if record is not text:  # read with its lines back; each criterion cites the record's words
+        crits = [c.model_copy(update={"text": record[c.start : c.end]}) for c in crits]
+    return crits
 
 
 def _trimmed(c: Criterion) -> Criterion:

@@ -219,6 +219,21 @@ def _marker_class(marker: str | None) -> str:
     return "sym"
 
 
+def unflattened(text: str) -> str:
+    """The text with its lines back, when a source joined them with "~" (99 of the 18,122
+    records: "Inclusion Criteria:~Adults 18 - 65~Stable, moderately active Crohn's
+    Disease~..."). Same length, so every span still points at the record's own words.
+
+    >>> unflattened("Inclusion Criteria:~Adults 18 - 65~Stable Crohn's Disease~Exclusion Criteria:~HIV")
+    "Inclusion Criteria:\\nAdults 18 - 65\\nStable Crohn's Disease\\nExclusion Criteria:\\nHIV"
+    >>> unflattened("Dose ~5 mg/kg, ~2 weeks, ~3 cycles\\nAge 18")  # a text with lines keeps its tildes
+    'Dose ~5 mg/kg, ~2 weeks, ~3 cycles\\nAge 18'
+    """
+    if "\n" in text or text.count("~") < 3:
+        return text
+    return text.replace("~", "\n")
+
+
 def segment(text: str) -> list[Item]:
     """Items of an eligibility text, in order, with polarity, section and nesting.
 
