@@ -105,6 +105,12 @@ def _extent_match(facts: PatientFacts, want: str) -> bool | None:
         extent = "metastatic"
     if extent is None and stage.startswith("IV"):
         extent = "metastatic"
+    if want == "extensive stage":
+        # small-cell lung cancer's staging: extensive is beyond one hemithorax, so metastatic
+        named = ((dx.condition or "") if dx else "").lower()
+        if "extensive" in named or extent == "metastatic":
+            return True
+        return False if "limited" in named or extent == "localized" else None
     if want == "advanced":
         return any_of(
             [_extent_match(facts, "locally advanced"), _extent_match(facts, "metastatic")]

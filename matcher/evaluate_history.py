@@ -166,6 +166,15 @@ def prior_therapy(params: dict[str, Any], facts: PatientFacts) -> Finding:
             matched.append(t.name)
     value = any_of(results)
     facts_ = {"want": want, "matched": matched, "patient": [t.name for t in facts.therapies]}
+    if (
+        value
+        and params.get("during")
+        and not any(t.progressed for t in facts.therapies if t.name in matched)
+    ):
+        # "Progression while on previous chemotherapy": had it, but grew during it? A regimen
+        # whose record names no progression leaves it open
+        value = None
+        facts_["during"] = True
     if value and params.get("purpose") and not _for_own_cancer(params["purpose"], facts):
         value = None  # "No prior thalidomide for myeloma": given for another disease, maybe
         facts_["purpose"] = list(params["purpose"])

@@ -70,6 +70,15 @@ _CUE_TOPICS = (
     (("reaction",), "allergy"),
     (("contraind",), "contraindication"),
 )
+_CONTAINING = re.compile(
+    r"(?i)\b(?:chemotherapy|regimen)s?\s+(?:regimens?\s+)?(?:containing|that contain\w*)\s+"
+)
+#: progression while the therapy was given, not after it (NCT01222936, ES-SCLC letter)
+_DURING = re.compile(
+    r"(?i)\b(?:progress\w*|relaps\w*|recurr\w*)\s+(?:\w+\s+){0,2}(?:while|during)\b"
+    r"(?![^.;]{0,40}?\b(?:or|and/or)\s+(?:after|following|within|since))|"
+    r"\bwhile (?:on|receiving)\b[^.;]{0,60}\bprogress"
+)
 _NON_RESPONSE = re.compile(
     r"(?i)\bnon-?respon\w*|\bno response to|\bfail\w* to respond|\black of response"
 )
@@ -284,6 +293,8 @@ def prior_therapy(m: re.Match[str], text: str, polarity: str) -> Params:
         return None  # "ILD ..., radiation pneumonitis requiring steroids": a comorbidity
     if re.search(r"(?i)\b(?:refractory|resistan\w+|progress\w*|failure|failed|relapsed)\b", text):
         params["refractory"] = True
+        if _DURING.search(text):  # "Progression while on previous chemotherapy"
+            params["during"] = True
     if is_current(text, anchor, params):
         if _SCOPE.match(text):
             return None  # "For patients receiving anticoagulation: stable regimen": a scope
@@ -584,6 +595,16 @@ def _drop_reference_drugs(params: dict[str, Any], text: str) -> None:
     >>> p["drugs"]
     []
     """
+    if (
+        params["drugs"]
+        and _CONTAINING.search(text)
+        and len(re.findall(r"(?i)chemotherap", text)) == 1
+    ):
+        # "Prior chemotherapy regimen containing irinotecan" (NCT00397293): that drug, not any
+        # chemotherapy
+        params["classes"] = [c for c in params["classes"] if c != "chemotherapy"]
+        if params.get("kind") == "chemotherapy":
+            del params["kind"]
     found = vocab.find_drugs(text)
     ref = {x.id for x in found if x.type == "drug" and _REFERENCE.search(text[: x.start])}
     if not ref:

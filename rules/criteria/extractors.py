@@ -209,6 +209,9 @@ def _age_scope(m: re.Match[str], text: str) -> bool:
 _OTHERS_AGE = re.compile(
     r"(?i)\b(?:with|around|near)\s+(?:\w+\s+){0,2}(?:children|child|infants?|babies|kids|"
     r"siblings|household|contacts?|persons|individuals|partners?|grandchildren)\b[^.;:]{0,25}$"
+    # "unexplained sudden death of first degree relative under 40 years of age" (NCT00969306)
+    r"|\b(?:relatives?|family members?|parents?|sisters?|brothers?|siblings?|offspring)\b"
+    r"[^.;:]{0,15}$"
 )
 #: a score between "age" and its number: "children <= 10 years of age, Lansky >= 60"
 _SCORE_BETWEEN = re.compile(r"(?i)\b(?:lansky|karnofsky|ecog|zubrod|score|performance)\b")
@@ -518,6 +521,16 @@ _CNS_OTHER_ORGAN = re.compile(
 _CNS_EXAMPLE = re.compile(r"(?i)(?:\(|\b)(?:e\.?\s?g\.?|for example|such as|including)\s*[,:]?\s*$")
 
 
+#: CNS lesions a radiation is for ("Concurrent radiation for palliation of bone metastases and
+#: CNS lesions must be discussed", "prophylactic cranial radiation for prevention of brain
+#: metastases"): the treatment is the subject, not the patient's metastases
+_CNS_RT_TARGET = re.compile(
+    r"(?i)\b(?:radiation|radiotherapy|irradiation|PCI|radiosurgery)\b(?:\s+\w+){0,2}\s+(?:for|to)\s+"
+    r"(?:the\s+)?(?:(?:palliation|prevention|prophylaxis|control)\s+of\s+)?"
+    r"(?:[^.;()]{0,30}\s(?:and|or)\s+)?$"
+)
+
+
 def _cns_only_mentioned(m: re.Match[str], text: str) -> bool:
     start = max(text.rfind(". ", 0, m.start()), text.rfind(";", 0, m.start())) + 1
     stops = [i for i in (text.find(". ", m.end()), text.find(";", m.end())) if i >= 0]
@@ -526,6 +539,7 @@ def _cns_only_mentioned(m: re.Match[str], text: str) -> bool:
         _CNS_NOT_TARGET.search(sentence)
         or _CNS_EXAMPLE.search(text, max(0, m.start() - 25), m.start())
         or _CNS_OTHER_ORGAN.search(m.group())
+        or _CNS_RT_TARGET.search(text, max(0, m.start() - 100), m.start())
     )
 
 

@@ -98,7 +98,12 @@ _SITE_AFTER = re.compile(
 )
 #: a radiotherapy limited by words that name no site the vocabulary knows ("to more than 25%
 #: of bone marrow", "to the treatment area", "to study lesion")
-_LIMITED = re.compile(r"(?i)^\s+(?:to|of|involving)\s+(?:the\s+|a\s+|an\s+)?(?!any\b|all\b)[\w>%]")
+_LIMITED = re.compile(
+    r"(?i)^\s+(?:to|of|on|involving)\s+(?:the\s+|a\s+|an\s+)?(?!any\b|all\b)[\w>%]"
+)
+#: a radiotherapy of the patient's past, not the study's own ("prior chest radiation which ...
+#: precludes delivery of protocol radiation therapy", NCT03043599)
+_PAST_RADIOTHERAPY = re.compile(r"(?i)(?<!protocol )(?<!study )" + _RADIOTHERAPY.pattern[4:])
 
 
 def radiotherapy_sites_named(text: str) -> list[str]:
@@ -112,7 +117,7 @@ def radiotherapy_sites_named(text: str) -> list[str]:
     >>> radiotherapy_sites_named("Prior chest or abdominal irradiation with greater than 1800 cGy")
     ['abdominal', 'thoracic']
     """
-    return sites_named(text, _RADIOTHERAPY, cut=_BEFORE_CUT, after=_SITE_AFTER)
+    return sites_named(text, _PAST_RADIOTHERAPY, cut=_BEFORE_CUT, after=_SITE_AFTER)
 
 
 def radiotherapy_limited_elsewhere(text: str) -> bool:
@@ -126,8 +131,9 @@ def radiotherapy_limited_elsewhere(text: str) -> bool:
     (False, False)
     """
     for m in _RADIOTHERAPY.finditer(text):
-        tail = _SITE_AFTER.match(text[m.end() :])
-        if _LIMITED.match(text[m.end() :]) and not (tail and vocab.surgery_sites(tail.group(1))):
+        rest = re.sub(r"^\s*\([^()]{0,12}\)", "", text[m.end() :])  # "radiotherapy (RT) on"
+        tail = _SITE_AFTER.match(rest)
+        if _LIMITED.match(rest) and not (tail and vocab.surgery_sites(tail.group(1))):
             return True
     return False
 

@@ -212,3 +212,92 @@ def test_recurrent_brain_metastases_are_not_treated_stable_ones():
     growing = _with(SCLC, metastatic_sites=["brain (recurrent after radiotherapy)", "liver"])
     assert _status(RECURRENT_CNS, growing, polarity="exclusion") == "not_met"
     assert _status("Recurrent CNS metastases", growing, polarity="exclusion") == "not_met"
+
+
+# --- ES-SCLC over the 18,122 trials ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Have presented at initial diagnosis with extensive-stage disease",  # NCT03043599
+        "Histologically or cytologically confirmed small cell lung cancer (SCLC) (limited or "
+        "extensive stage disease)",  # NCT00470054
+    ],
+)
+def test_extensive_stage_is_the_sclc_patients_stage(text):
+    assert _status(text, SCLC) == "met"
+    assert _status("Limited-stage small cell lung cancer", SCLC) == "not_met"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # NCT03043599: the chest, and the protocol's own radiotherapy, are no whole-brain one
+        "Participants who have received prior chest radiation which at the discretion of the "
+        "treating radiation oncologist precludes delivery of protocol radiation therapy",
+        "No prior hemithorax radiotherapy",  # NCT00006012
+        # NCT03116971: a share of the bone marrow, for a clinician
+        "Extensive prior radiotherapy (RT) on more than 30% of bone marrow reserves (by "
+        "Investigator judgment)",
+        "Prior chemotherapy regimen containing irinotecan.",  # NCT00397293
+        "Progression while on previous chemotherapy",  # NCT01222936: he progressed after it
+        # NCT00969306: a relative's age
+        "Unexplained sudden death of first degree relative under 40 years of age",
+        # NCT00316186: CNS lesions a radiation is for
+        "Concurrent or planned chemotherapy, immunotherapy, radiotherapy, or investigational "
+        "therapy for the treatment of SCLC. (Concurrent radiation for palliation of bone "
+        "metastases and CNS lesions must be discussed with and approved by the Medical Monitor)",
+        # NCT03391362, a trial for 1-10 brain metastases
+        "Participants with > 10 definitive lesions consistent with brain metastases",
+    ],
+)
+def test_sclc_exclusions_that_do_not_rule_him_out(text):
+    polarity = "inclusion" if text.startswith("No prior") else "exclusion"
+    assert _status(text, SCLC, polarity=polarity) != "not_met"
+
+
+def test_the_same_words_still_rule_out_what_they_name():
+    chest = _with(
+        SCLC,
+        therapies=[{"name": "thoracic radiotherapy", "kind": "radiotherapy", "start": "2026-03"}],
+    )
+    assert _status("No prior hemithorax radiotherapy", chest) == "not_met"
+    iri = _with(SCLC, therapies=[{"name": "FOLFIRI", "drugs": ["irinotecan"], "start": "2025-01"}])
+    assert _status(
+        "Prior chemotherapy regimen containing irinotecan.", iri, polarity="exclusion"
+    ) == ("not_met")
+    # atezolizumab maintenance stopped for progression: progression during it is on record
+    assert (
+        _status(
+            "Disease progression while receiving anti-PD-L1 therapy", SCLC, polarity="exclusion"
+        )
+        == "not_met"
+    )
+    assert _status("Brain metastases", SCLC, polarity="exclusion") == "not_met"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # NCT00009971 (SCLC): what may count as the disease's only evidence, not brain metastases
+        "No pleural effusions, bone metastases, brain metastases, or abnormal radionucleotide "
+        "scans as sole evidence of disease",
+        # NCT00445198: one phase's rule, glued to another's
+        "Extensive-stage SCLC & is chemotherapy naïve(US only) has experienced progressive "
+        "disease following at least one chemotherapy regimen or their disease is refractory."
+        "(Phase 2a)",
+    ],
+)
+def test_sclc_inclusions_in_doubt(text):
+    assert _status(text, SCLC) != "not_met"
+
+
+def test_a_psa_as_only_evidence_of_disease_is_no_psa_limit():
+    # the known leftover: "No PSA >= 5 ng/mL as only evidence of disease" read as a PSA limit
+    p = PatientProfile(
+        sex="male",
+        diagnoses=[{"condition": "prostate cancer", "metastatic_sites": ["bone"]}],
+        labs=[{"name": "PSA", "value": 48, "unit": "ng/mL"}],
+    )
+    assert _status("No PSA >= 5 ng/mL as only evidence of disease", p) != "not_met"

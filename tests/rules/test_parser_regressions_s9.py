@@ -119,3 +119,65 @@ def test_recurrent_brain_metastases_are_active():
     assert (c.kind, c.params["state"]) == ("cns_metastases", "active")
     assert _one("Recurrent CNS metastases").params["state"] == "active"
     assert _one("Brain metastases").params["state"] == "any"
+
+
+# -- the ES-SCLC letter over the 18,122 trials -----------------------------------------------
+
+
+def test_a_relatives_age_is_no_age():
+    c = _one(
+        "Congenital long QT-syndrome or unexplained sudden death of first degree relative "
+        "under 40 years of age",
+        "Inclusion Criteria:",
+    )
+    assert c.kind != "age"
+    assert _one("Age under 40 years", "Inclusion Criteria:").kind == "age"
+
+
+@pytest.mark.parametrize(
+    ("text", "during"),
+    [
+        ("Progression while on previous chemotherapy", True),  # NCT01222936
+        ("Disease progression has occurred while receiving a taxane regimen.", True),
+        (
+            "Progressive disease during or after completion of at least one platinum based "
+            "chemotherapy regimen",
+            False,
+        ),  # NCT00004008: during or after
+        ("Progression after prior chemotherapy", False),
+    ],
+)
+def test_progression_during_a_therapy(text, during):
+    c = _one(text)
+    assert c.kind == "prior_therapy"
+    assert bool(c.params.get("during")) is during
+
+
+def test_radiotherapy_sites_and_shares():
+    chest = _one(
+        "Participants who have received prior chest radiation which at the discretion "
+        "of the treating radiation oncologist precludes delivery of protocol radiation "
+        "therapy"
+    )
+    assert chest.params["sites"] == ["thoracic"]
+    assert _one("No prior hemithorax radiotherapy").params["sites"] == ["thoracic"]
+    marrow = _one("Extensive prior radiotherapy (RT) on more than 30% of bone marrow reserves")
+    assert marrow.confidence < 0.8
+
+
+def test_a_regimen_containing_a_drug_is_that_drug():
+    c = _one("Prior chemotherapy regimen containing irinotecan.")
+    assert (c.params["drugs"], c.params["classes"]) == (["irinotecan"], [])
+    assert "chemotherapy" in _one("Prior chemotherapy, including irinotecan").params["classes"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Participants who have received prophylactic cranial radiation for prevention of brain "
+        "metastases",  # NCT03391362: the radiation, not metastases
+        "Concurrent radiation for palliation of bone metastases and CNS lesions must be discussed",
+    ],
+)
+def test_cns_lesions_a_radiation_is_for(text):
+    assert _one(text).kind != "cns_metastases"
