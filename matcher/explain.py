@@ -203,7 +203,18 @@ def _w(v: Any) -> str:
     >>> _w(["FOLFOX", "FOLFIRI + bevacizumab", "FOLFIRI + bevacizumab"]), _w("ECOG 1")
     ('FOLFOX, FOLFIRI + bevacizumab', 'ECOG 1')
     """
-    return ", ".join(dict.fromkeys(map(str, v))) if isinstance(v, list) else str(v)
+    if not isinstance(v, list):
+        return str(v)
+    return ", ".join(dict.fromkeys(words_of_id(str(x)) for x in v))
+
+
+def words_of_id(name: str) -> str:
+    """A name the note reader took from a vocabulary id, in words.
+
+    >>> words_of_id("insulin_glargine"), words_of_id("R-CHOP"), words_of_id("a b_c")
+    ('insulin glargine', 'R-CHOP', 'a b_c')
+    """
+    return name.replace("_", " ") if " " not in name else name
 
 
 def _age(f: Finding) -> str:

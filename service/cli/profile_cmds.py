@@ -9,7 +9,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from profiles import Biomarker, PatientProfile, ProfileRecord, iter_profiles
+from profiles import Biomarker, Lab, PatientProfile, ProfileRecord, iter_profiles
 from rules.errors import ProfileError
 from service.cli.app import app, console, echo_json, fail, parse_date
 
@@ -165,9 +165,14 @@ def _cells(p: PatientProfile) -> list[str]:
             p.therapies,
             lambda t: f"{t.name} {t.start or '?'}..{'ongoing' if t.ongoing else t.end or '?'}",
         ),
-        _items(p.labs, lambda lab: f"{lab.name} {lab.value:g} {lab.unit or ''}".strip()),
+        _items(p.labs, _lab),
         _other(p),
     ]
+
+
+def _lab(lab: Lab) -> str:
+    """ "testosterone < 50 ng/dL": a bound keeps its sign."""
+    return " ".join(x for x in (lab.name, lab.comparator, f"{lab.value:g}", lab.unit) if x)
 
 
 def _biomarker(b: Biomarker) -> str:

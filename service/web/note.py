@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from matcher.explain import words_of_id
+
 LABELS = {
     "age": "Age",
     "sex": "Sex",
@@ -36,10 +38,14 @@ def _value(field: str, value: Any) -> str:
     'KRAS positive (G12D)'
     >>> _value("therapies", {"name": "FOLFIRINOX", "kind": "chemotherapy", "start": "2025-11"})
     'FOLFIRINOX (chemotherapy), from 2025-11'
+    >>> _value("therapies", {"name": "insulin_glargine", "drugs": ["insulin_glargine"]})
+    'insulin glargine'
     >>> _value("conditions.none", []), _value("pregnant", False)
     ('none', 'no')
     >>> _value("biomarkers.not_detected", {"name": "EGFR", "result": "negative", "detail": "T790M"})
     'EGFR T790M not detected'
+    >>> _value("labs", {"name": "testosterone", "value": 50.0, "unit": "ng/dL", "comparator": "<"})
+    'testosterone < 50 ng/dL'
 
     """
     if isinstance(value, bool):
@@ -58,12 +64,15 @@ def _value(field: str, value: Any) -> str:
             )
         out = " ".join(str(w) for w in words if w)
         return out + (f" ({value['detail']})" if value.get("detail") else "")
-    if field == "labs":
+    if field == "labs":  # "testosterone < 50 ng/dL": a bound keeps its sign
+        number = value.get("value")
+        words = [value.get("name"), value.get("comparator"), number, value.get("unit")]
         return " ".join(
-            str(value[k]) for k in ("name", "value", "unit") if value.get(k) is not None
+            f"{w:g}" if isinstance(w, float) else str(w) for w in words if w is not None
         )
     if field == "therapies":
         out = str(value.get("name") or ", ".join(value.get("drugs") or []) or "a treatment")
+        out = words_of_id(out)
         if value.get("kind"):
             out += f" ({value['kind']})"
         when = [f"from {value['start']}" if value.get("start") else "",

@@ -145,3 +145,12 @@ def test_profile_extract_errors_are_clear(tmp_path):
         assert result.exit_code == 2, (args, result.output)
         assert message in result.output, (args, result.output)
         assert "Traceback" not in result.output
+
+
+def test_table_summary_keeps_a_lab_bound(tmp_path):
+    path = tmp_path / "bound.json"
+    labs = [{"name": "testosterone", "value": 50, "unit": "ng/dL", "comparator": "<"}]
+    path.write_text(json.dumps({"age": 71, "sex": "male", "labs": labs}))
+    result = _run(path, "--format", "table")
+    assert result.exit_code == 0
+    assert "testosterone < 50 ng/dL" in result.stdout
