@@ -248,15 +248,6 @@ def count_lines(
     return lo + len(explicit), hi + len(explicit)
 
 
-def _same_line(prev: TherapyFact, t: TherapyFact) -> bool:
-    if prev.progressed:
-        return False
-    if t.drugs and t.drugs <= prev.drugs:
-        return True  # de-escalation or continuation of the same drugs
-    a, b = date_range(prev.start), date_range(t.start)
-    return bool(a and b and (b[0] - a[1]).days <= 30)
-
-
 def _named_again(t: TherapyFact, counted: list[TherapyFact]) -> bool:
     """Whether an undated regimen repeats one already counted: its name, or its drugs or some
     of them. A letter names a regimen again, or one of its drugs, when it says what happened
