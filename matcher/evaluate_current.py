@@ -22,11 +22,11 @@ from matcher.outcome import Finding
 from rules import vocab
 
 _THERAPIES = ("therapies",)
-#: drug classes that are never anticancer therapy nor a line of it (an anticoagulant, the
-#: entecavir given to prevent hepatitis B reactivation). Steroids and somatostatin analogues
-#: are not here: they treat myeloma, lymphoma, acromegaly (a "previously untreated"
-#: acromegaly trial means them).
-SUPPORTIVE = ("anticoagulant", "antiviral")
+#: drug classes that are never anticancer therapy nor a line of it (an anticoagulant, insulin,
+#: an antibiotic for an infection, the entecavir given to prevent hepatitis B reactivation).
+#: Steroids and somatostatin analogues are not here: they treat myeloma, lymphoma, acromegaly
+#: (a "previously untreated" acromegaly trial means them).
+SUPPORTIVE = ("anticoagulant", "antiviral", "insulin", "antibiotic")
 Matches = Callable[[TherapyFact, dict[str, Any]], bool | None]
 
 

@@ -65,3 +65,18 @@ def test_a_known_status_requirement_is_not_decided_by_the_equivalence():
 
     facts = PatientFacts.of(PatientProfile(biomarkers=[{"name": "MSI", "result": "MSS"}]), AS_OF)
     assert biomarker({"biomarker": "MMR", "result": "known"}, facts).value is None
+
+
+def test_the_pancreatic_letter_has_one_line_of_therapy():
+    # mFOLFIRINOX, its irinotecan dose-reduced and oxaliplatin stopped, insulin glargine for
+    # diabetes and antibiotics for a cholangitis: one line for advanced disease
+    from pathlib import Path
+
+    from matcher.evaluate_history import lines_of_therapy
+    from matcher.facts import PatientFacts
+    from profiles.text import extract_profile
+
+    letter = Path(__file__).parents[1] / "data" / "letters" / "pancreatic_referral.txt"
+    facts = PatientFacts.of(extract_profile(letter.read_text(), as_of=AS_OF).profile, AS_OF)
+    f = lines_of_therapy({"lines": {"op": "<=", "value": 1}}, facts)
+    assert (f.value, f.facts["patient"]) == (True, "1")
