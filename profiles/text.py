@@ -128,6 +128,31 @@ def negated(text: str, start: int, *, window: int = 6, clause: bool = False) -> 
     return bool(cue.regex.search(" ".join(words)))
 
 
+#: a metastatic site said as an adjective or a plural, as the organ ("hepatic metastases" are
+#: in the liver: a lab limit "if liver metastases" applies; "peritoneal metastases" and
+#: "metastatic to the peritoneum" are one site)
+_SITE_NOUNS = {
+    "hepatic": "liver",
+    "osseous": "bone",
+    "bones": "bone",
+    "pulmonary": "lung",
+    "lungs": "lung",
+    "peritoneal": "peritoneum",
+    "nodal": "lymph nodes",
+    "cerebral": "brain",
+}
+
+
+def site_noun(word: str) -> str:
+    """A metastatic site's word as the organ.
+
+    >>> site_noun("Hepatic"), site_noun("peritoneal"), site_noun("adrenal")
+    ('liver', 'peritoneum', 'adrenal')
+    """
+    word = word.lower()
+    return _SITE_NOUNS.get(word, word)
+
+
 def _fact(field: str, value: Any, text: str, start: int, end: int) -> Fact:
     return Fact(field=field, value=value, text=text[start:end], start=start, end=end)
 
@@ -254,18 +279,16 @@ def _oncology(text: str) -> list[Fact]:
     sites: dict[str, Fact] = {}
     for p, m in _find("metastatic_site", text):
         if not negated(text, m.start()):
-            sites.setdefault(
-                m.group(p.group).lower(),
-                _group_fact("metastatic_sites", m.group(p.group).lower(), text, p, m),
-            )
+            site = site_noun(m.group(p.group))
+            sites.setdefault(site, _group_fact("metastatic_sites", site, text, p, m))
             at = m.end(p.group)  # "to liver, lungs and bone": the sites listed after it
             while more := _MORE_SITES.match(text, at):
-                site = more.group(1).lower()
+                site = site_noun(more.group(1))
                 sites.setdefault(site, _fact("metastatic_sites", site, text, *more.span(1)))
                 at = more.end()
             at = m.start(p.group)  # "bone and brain metastases": the sites listed before it
             while before := _SITES_BEFORE.search(text, max(0, at - 40), at):
-                site = before.group(1).lower()
+                site = site_noun(before.group(1))
                 sites.setdefault(site, _fact("metastatic_sites", site, text, *before.span(1)))
                 at = before.start()
     for p, m in _find("metastatic_site_bone", text):  # "L2 vertebral metastasis": bone

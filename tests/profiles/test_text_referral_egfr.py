@@ -107,7 +107,7 @@ def test_genes_listed_negative_are_each_negative(text, negatives):
     ("text", "sites"),
     [
         ("Metastases to bone (T8, right ilium), contralateral lung and brain.", ["bone", "lung", "brain"]),
-        ("metastatic to the liver (segment 7), and both lungs", ["liver", "lungs"]),
+        ("metastatic to the liver (segment 7), and both lungs", ["liver", "lung"]),
         ("Metastases to contralateral lung.", ["lung"]),
         ("No metastases to bone (T8) or lung.", None),
     ],
