@@ -155,15 +155,24 @@ def prior_therapy(params: dict[str, Any], facts: PatientFacts) -> Finding:
         return current_therapy(params, facts, matches=_matches, want=want)
     if facts.therapies is None:
         return Finding(None, "missing.therapies", _THERAPIES, {"want": want}, question="therapies")
+    together = [set(g) for g in params.get("together") or []]
+    if together:  # "or with both PLD and topotecan": those only as a pair, over the history
+        paired = set().union(*together)
+        params = {**params, "drugs": [d for d in params.get("drugs") or [] if d not in paired]}
     results: list[bool | None] = []
     matched: list[str] = []
     for t in facts.therapies:
+        if together and not (params["drugs"] or params.get("classes") or params.get("kind")):
+            results.append(False)  # nothing asked alone: no "any anticancer therapy"
+            continue
         hit = _matches(t, params)
         if hit is not False:
             hit = hit if hit is None else _setting_ok(t, params.get("setting"))
         results.append(hit)
         if hit:
             matched.append(t.name)
+    had = set().union(*(t.drugs for t in facts.therapies)) if facts.therapies else set()
+    results += [all(d in had for d in g) for g in together]
     value = any_of(results)
     facts_ = {"want": want, "matched": matched, "patient": [t.name for t in facts.therapies]}
     if (

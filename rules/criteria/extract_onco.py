@@ -37,7 +37,13 @@ _EXTENTS = (
     ),
     ("resectable", r"(?<!un)(?<!non-)(?<!non )(?<!borderline )resectable|operable"),
     ("borderline resectable", r"borderline[- ]resectable"),
-    ("localized", r"locali[sz]ed|early[- ]stage|limited[- ]stage"),
+    # "At least 30 days since localized surgery, radiotherapy or chemotherapy" (NCT01416038):
+    # a local treatment, not the extent of the disease
+    (
+        "localized",
+        r"locali[sz]ed(?!\s+(?:surgery|surgical|radiotherapy|radiation|therapy|treatment|"
+        r"resection|excision|ablation|procedure))|early[- ]stage|limited[- ]stage",
+    ),
     ("extensive stage", r"extensive[- ]stage"),
     (
         "refractory",

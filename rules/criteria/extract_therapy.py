@@ -243,6 +243,8 @@ def prior_therapy(m: re.Match[str], text: str, polarity: str) -> Params:
         return None
     params = _therapy_params(text)
     _drop_reference_drugs(params, text)
+    if together := _both(text, params["drugs"]):
+        params["together"] = together  # "or with both PLD and topotecan": only the two
     for_illness = params.pop("_for_illness", False)
     carved = params.pop("_carved", False)
     if not (
@@ -295,6 +297,10 @@ def prior_therapy(m: re.Match[str], text: str, polarity: str) -> Params:
         params["refractory"] = True
         if _DURING.search(text):  # "Progression while on previous chemotherapy"
             params["during"] = True
+    if _SCOPE_BEFORE.search(text, max(0, anchor - 40), anchor):
+        # "PT and PTT within normal limits or within therapeutic limits for patients receiving
+        # anticoagulation" (NCT02244502): the patients a limit is for, not a therapy asked
+        return None
     if is_current(text, anchor, params):
         if _SCOPE.match(text):
             return None  # "For patients receiving anticoagulation: stable regimen": a scope
@@ -340,6 +346,10 @@ _PROPHYLAXIS_ALLOWED = re.compile(
 _LOCAL_ROUTE = re.compile(r"(?i)\b(?:topical|inhaled|intranasal|nasal|ophthalmic|low[- ]potency)\b")
 _UNLESS = re.compile(r"(?i)\b(?:unless|other than|except(?:ing)?|excluding)\b")
 #: an item scoped to the patients on a therapy, not a requirement to be on it
+_SCOPE_BEFORE = re.compile(
+    r"(?i)\b(?:for|in)\s+(?:patients?|subjects?|participants?|those)\s+(?:who\s+are\s+)?"
+    r"(?:receiving|on|taking|treated with)\s+(?:\w+\s+){0,2}$"
+)
 _SCOPE = re.compile(
     r"(?i)^\W*(?:for|in|if)\s+(?:the\s+)?(?:patients?|subjects?|participants?|those|people)\b"
 )
@@ -583,6 +593,28 @@ _REFERENCE = re.compile(
     r"(?i)\b(?:(?:first|initial|last) )?(?:dose|administration|start) of\s+"
     r"(?:[\w-]+\s+(?:or|and|/)\s+)?$"
 )
+
+
+def _both(text: str, drugs: list[str]) -> list[list[str]]:
+    """Drugs that count only together ("Prior treatment with PM01183, trabectedin, or with
+    both PLD and topotecan", NCT02421588): each "both X and Y" of two named drugs.
+
+    >>> _both("or with both PLD and topotecan", ["liposomal_doxorubicin", "topotecan"])
+    [['liposomal_doxorubicin', 'topotecan']]
+    >>> _both("PLD and topotecan", ["liposomal_doxorubicin", "topotecan"])
+    []
+    """
+    found = [x for x in vocab.find_drugs(text) if x.type == "drug" and x.id in drugs]
+    groups = []
+    for b in re.finditer(r"(?i)\bboth\s+", text):
+        after = [x for x in found if x.start >= b.end()]
+        if (
+            len(after) >= 2
+            and after[0].start == b.end()
+            and re.fullmatch(r"(?i)\s*(?:and|&)\s*", text[after[0].end : after[1].start])
+        ):
+            groups.append([after[0].id, after[1].id])
+    return groups
 
 
 def _drop_reference_drugs(params: dict[str, Any], text: str) -> None:

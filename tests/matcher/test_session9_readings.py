@@ -301,3 +301,21 @@ def test_a_psa_as_only_evidence_of_disease_is_no_psa_limit():
         labs=[{"name": "PSA", "value": 48, "unit": "ng/mL"}],
     )
     assert _status("No PSA >= 5 ng/mL as only evidence of disease", p) != "not_met"
+
+
+BOTH = "Prior treatment with PM01183, trabectedin, or with both PLD and topotecan."  # NCT02421588
+
+
+def test_drugs_named_both_count_only_together():
+    # she had PLD, not topotecan: "both PLD and topotecan" had ruled her out for PLD alone
+    assert _status(BOTH, OVARIAN, polarity="exclusion") == "met"
+    both = _with(
+        OVARIAN,
+        therapies=[
+            *OVARIAN.model_dump()["therapies"],
+            {"name": "topotecan", "drugs": ["topotecan"], "start": "2026-01"},
+        ],
+    )
+    assert _status(BOTH, both, polarity="exclusion") == "not_met"
+    trabectedin = _with(OVARIAN, therapies=[{"name": "trabectedin", "drugs": ["trabectedin"]}])
+    assert _status(BOTH, trabectedin, polarity="exclusion") == "not_met"

@@ -181,3 +181,31 @@ def test_a_regimen_containing_a_drug_is_that_drug():
 )
 def test_cns_lesions_a_radiation_is_for(text):
     assert _one(text).kind != "cns_metastases"
+
+
+def test_a_local_treatment_is_no_localized_disease():
+    # NCT01416038 (ovarian letter over the 18k): read as "localized disease" required
+    c = _one(
+        "At least 30 days since localized surgery, radiotherapy or chemotherapy",
+        "Inclusion Criteria:",
+    )
+    assert c.kind != "stage"
+    stage = _one("Localized prostate cancer", "Inclusion Criteria:").params["all_of"][1]
+    assert stage["params"]["extent"] == ["localized"]
+
+
+def test_the_patients_a_limit_is_for_are_no_therapy_asked():
+    # NCT02244502: required anticoagulants of every patient
+    c = _one(
+        "Coagulation status: PT and PTT within normal limits or within therapeutic limits "
+        "for patients receiving anticoagulation.",
+        "Inclusion Criteria:",
+    )
+    assert c.kind != "prior_therapy"
+    assert _one("Currently receiving anticoagulation").params["current"] is True
+
+
+def test_both_drugs_together():
+    c = _one("Prior treatment with PM01183, trabectedin, or with both PLD and topotecan.")
+    assert c.params["together"] == [["liposomal_doxorubicin", "topotecan"]]
+    assert "together" not in _one("Prior treatment with PLD and topotecan").params
