@@ -19,6 +19,7 @@ from rules.criteria.headings import headings
 from rules.criteria.labs import LabThreshold, thresholds
 from rules.criteria.segment import (
     Item,
+    field_label,
     is_definition_item,
     one_of_section_choice,
     segment,
@@ -485,6 +486,11 @@ def _criteria_for(
     # a drug abbreviation is read as its long form ("increase in GC ... therapy"); the
     # criterion still cites the record's own words
     kind, params, conf, rule = classify(reading(own, abbreviations), item.polarity)
+    if kind == "other" and not params and (label := field_label(text, item.start)):
+        # "Age:\n* Under 65" (legacy PDQ records): the value read under its label
+        k, p, c, r = classify(reading(f"{label[0]}: {own}", abbreviations), item.polarity)
+        if k == label[1]:
+            kind, params, conf, rule = k, p, c, f"{r}+field-label"
     if item.permissive and kind != "other":
         kind, params, conf, rule = "other", {"topic": "permissive"}, 0.5, f"{rule}+permissive"
     if item.exception and kind in ("condition", "comorbidity"):

@@ -56,6 +56,8 @@ class _Rules:
     list_parent: re.Pattern[str]  # "Patients ... must meet all of the following criteria:"
     definition_item: re.Pattern[str]  # "X is defined as Y", "... is considered ... unless"
     note_item: re.Pattern[str]  # "NOTE: ..." saying no requirement
+    field_label: re.Pattern[str]  # "Age:" on its own line before a PDQ record's value
+    field_kinds: dict[str, str]  # the kind a labelled value must read as
     alternatives_parent: re.Pattern[str]
     k_of_n_parent: re.Pattern[str]
     one_of_parent: re.Pattern[str]
@@ -85,6 +87,8 @@ def rules() -> _Rules:
         list_parent=re.compile(d["list_parent"]["regex"]),
         definition_item=re.compile(d["definition_item"]["regex"]),
         note_item=re.compile(d["note_item"]["regex"]),
+        field_label=re.compile(d["field_label"]["regex"]),
+        field_kinds=dict(d["field_label"]["kinds"]),
         alternatives_parent=re.compile(d["alternatives_parent"]),
         k_of_n_parent=re.compile(d["k_of_n_parent"]),
         one_of_parent=re.compile(d["one_of_parent"]),
@@ -500,6 +504,27 @@ def is_list_parent(text: str, polarity: str) -> bool:
     """
     m = rules().list_parent.search(text.strip())
     return bool(m and m.group("all" if polarity == "inclusion" else "excluded"))
+
+
+def field_label(text: str, start: int) -> tuple[str, str] | None:
+    """The field label standing alone on the line before an item of a legacy PDQ record
+    ("Age:\\n* Under 65"), with the kind its value must read as.
+
+    >>> t = "PATIENT CHARACTERISTICS:\\nAge:\\n* Under 65\\nLife expectancy:\\n* At least 8 weeks"
+    >>> field_label(t, t.index("Under")), field_label(t, t.index("At least"))
+    (('Age', 'age'), ('Life expectancy', 'life_expectancy'))
+    >>> field_label("Dosage:\\n* 5 mg", 9) is None
+    True
+    """
+    window = text[max(0, start - 80) : start]
+    if start > 80:
+        window = window[window.find("\n") + 1 :]  # whole lines only
+    r = rules()
+    m = r.field_label.search(window)
+    if not m:
+        return None
+    label = m.group("label")
+    return label, r.field_kinds[label.lower()]
 
 
 def is_definition_item(text: str) -> bool:
