@@ -65,7 +65,7 @@ def build_profile(
     labs = [_valid(Lab, f.value) for f in _current_first(facts, text) if f.field == "labs"]
     if any(labs):
         data["labs"] = [lab for lab in labs if lab is not None]
-    given = [f for f in facts if f.field == "therapies"]
+    given = _ends_joined([f for f in facts if f.field == "therapies"])
     therapies = _unique_therapies(
         [
             _valid(Therapy, f.value)
@@ -149,6 +149,43 @@ def _part_named_again(fact: Any, given: list[Any], text: str | None) -> bool:
         for g in given
         if g is not fact and isinstance(g.value, dict)
     )
+
+
+def _ends_joined(given: list[Any]) -> list[Any]:
+    """An end said of a treatment later ("Atezolizumab stopped 10/2026") closes the one of the
+    same drugs begun before it and not yet ended ("atezolizumab maintenance from 06/2026"),
+    instead of standing as another treatment.
+
+    >>> from profiles.text import Fact
+    >>> def F(start, value):
+    ...     return Fact(field="therapies", value=value, text="", start=start, end=start + 12)
+    >>> m = F(0, {"name": "atezolizumab", "drugs": ["atezolizumab"], "start": "2026-06"})
+    >>> s = F(40, {"name": "Atezolizumab", "drugs": ["atezolizumab"], "end": "2026-10"})
+    >>> [f.value for f in _ends_joined([m, s])]
+    [{'name': 'atezolizumab', 'drugs': ['atezolizumab'], 'start': '2026-06', 'end': '2026-10'}]
+    """
+    out: list[Any] = []
+    for f in given:
+        value = f.value if isinstance(f.value, dict) else {}
+        drugs = set(value.get("drugs") or [])
+        if drugs and value.get("end") and not value.get("start"):
+            open_ = next(
+                (
+                    g
+                    for g in reversed(out)
+                    if isinstance(g.value, dict)
+                    and g.value.get("start")
+                    and not g.value.get("end")
+                    and set(g.value.get("drugs") or []) == drugs
+                ),
+                None,
+            )
+            if open_ is not None:
+                joined = open_.model_copy(update={"value": {**open_.value, "end": value["end"]}})
+                out[out.index(open_)] = joined
+                continue
+        out.append(f)
+    return out
 
 
 #: words before a drug that name it as the cause of something ("neuropathy from

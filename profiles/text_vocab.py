@@ -48,7 +48,8 @@ _PLANNED = re.compile(
     r"discuss(?:ed|ing)?|recommend(?:ed|s|ing)?|propos(?:e|ed|ing)|"
     r"options? (?:include|includes|are|were|would be)|"
     # "She is interested in trials of ..., for example tucatinib-based combinations"
-    r"interested in|would like to (?:be considered|join|take part|try)|keen (?:on|to)|"
+    # "He would like second-line trial options, including ... (tarlatamab or similar)"
+    r"interested in|would like|keen (?:on|to)|"
     r"hop(?:es|ing) (?:to|for)|wish(?:es)? to)\b",
     re.I,
 )
@@ -319,8 +320,19 @@ def _kind(classes: Iterable[str]) -> str | None:
     return None
 
 
+#: a treatment word that says the patient went without it: "chemotherapy-free interval",
+#: "treatment-naive"
+_WITHOUT = re.compile(r"(?i)[- ](?:free|naive|naïve)\b")
+#: "off dexamethasone since 04/2026": the date it ended
+_OFF = re.compile(r"(?i)\boff\s+$")
+
+
 def _therapy(text: str, m: Any, as_of: date | None = None) -> dict[str, Any] | None:
+    if _WITHOUT.match(text, m.end):
+        return None
     when = _date_near(text, m.start, m.end, as_of)
+    if _OFF.search(text, max(0, m.start - 6), m.start) and "start" in when and "end" not in when:
+        when = {"end": when["start"]}
     value: dict[str, Any]
     if m.type == "regimen":
         drugs = vocab.regimen_drugs(m.id) or []
