@@ -110,6 +110,10 @@ def _find(field: str, text: str) -> list[tuple[_Pattern, re.Match[str]]]:
     return sorted(found, key=lambda pm: pm[1].start(pm[0].group))
 
 
+#: a closed parenthesis: a negation inside it does not reach past it
+CLOSED_BRACKETS = re.compile(r"\([^()]*\)")
+
+
 def negated(text: str, start: int, *, window: int = 6, clause: bool = False) -> bool:
     """Whether a negation cue stands within ``window`` words before ``start`` in its sentence
     (with ``clause``, in its clause: a comma ends the reach of "no cardiac history, QTc 428").
@@ -119,11 +123,17 @@ def negated(text: str, start: int, *, window: int = 6, clause: bool = False) -> 
     >>> t = "no cardiac history, QTc 428 ms"
     >>> negated(t, 20), negated(t, 20, clause=True)
     (True, False)
+
+    A cue inside a parenthesis closed before the mention does not reach it:
+
+    >>> t = "debulking surgery (no macroscopic residual disease), followed by carboplatin"
+    >>> negated(t, t.index("carboplatin")), negated("No (prior) chemotherapy", 11)
+    (False, True)
     """
     head = text[:start]
     ends = _CLAUSE_END if clause else _SENTENCE_END
     cut = max((m.end() for m in ends.finditer(head)), default=0)
-    words = head[cut:].split()[-window:]
+    words = CLOSED_BRACKETS.sub(" ", head[cut:]).split()[-window:]
     cue = next(p for p in patterns() if p.field == "negation")
     return bool(cue.regex.search(" ".join(words)))
 

@@ -27,6 +27,10 @@ _ALTERATION = {
     "loss": "loss",
     "loss of function": "loss of function",
     "inactivating mutation": "loss of function",
+    "pathogenic variant": "mutation",  # "Germline BRCA1 pathogenic variant (c.68_69delAG)"
+    "likely pathogenic variant": "mutation",
+    "pathogenic mutation": "mutation",
+    "likely pathogenic mutation": "mutation",
     "overexpression": "overexpression",
 }
 
@@ -123,7 +127,8 @@ def gene_fact(text: str, item: str, start: int, end: int) -> Any | None:
         if m:
             detail = m.group(p.group)
             if p.field == "alteration":
-                detail = _ALTERATION.get(detail.lower(), detail.lower())
+                detail = " ".join(detail.lower().split())
+                detail = _ALTERATION.get(detail, detail)
             elif short := _EXON_SHORT.match(detail):  # "ex19del" -> "exon 19 deletion"
                 exon = short.group(1) or short.group(4)
                 kind = (short.group(2) or short.group(3)).lower()

@@ -166,8 +166,11 @@ def about_patient(text: str, start: int, end: int) -> bool:
 
     if negated(text, start):
         return False
+    from profiles.text import CLOSED_BRACKETS
+
     cut, _ = sentence_span(text, start, end)
-    scoped = _LIST_NEGATION.search(text[cut:start])
+    # "surgery (no residual disease), followed by carboplatin": the bracket closes the "no"
+    scoped = _LIST_NEGATION.search(CLOSED_BRACKETS.sub(" ", text[cut:start]))
     if scoped and not _PIVOT.search(scoped.group("rest")):
         return False
     if _FAMILY.search(text[cut:start]) or _FAMILY_AFTER.match(text[end:]):
@@ -187,6 +190,32 @@ def post_negated(text: str, end: int) -> bool:
     False
     """
     return bool(_AFTER_NEGATIVE.match(text[end : end + 50]))
+
+
+#: what separates the items of a list of conditions ("HTN, HL, DMII", "CAD, HL and HTN")
+_LIST_GAP = re.compile(r"\s*(?:,|;|/|\band\b)\s*", re.I)
+
+
+def _abbreviation_among_comorbidities(text: str, m: Any, comorbid: list[tuple[int, int]]) -> bool:
+    """Whether a cancer's short abbreviation ("HL", "MM") stands in a list next to other
+    conditions, where it is their abbreviation (hyperlipidaemia), not a cancer.
+
+    >>> from types import SimpleNamespace as M
+    >>> t = "PMH: HTN, HL, DMII."
+    >>> _abbreviation_among_comorbidities(t, M(text="HL", start=10, end=12), [(5, 8), (14, 18)])
+    True
+    >>> t = "Relapsed HL after ABVD."
+    >>> _abbreviation_among_comorbidities(t, M(text="HL", start=9, end=11), [])
+    False
+    """
+    if len(m.text) > 3 or not m.text.isupper():
+        return False
+    for start, end in comorbid:
+        if end <= m.start and _LIST_GAP.fullmatch(text[end : m.start]):
+            return True
+        if start >= m.end and _LIST_GAP.fullmatch(text[m.end : start]):
+            return True
+    return False
 
 
 def _planned(text: str, start: int, end: int) -> bool:
@@ -452,10 +481,13 @@ def vocab_facts(
             for f in taken
             if f.field in ("biomarkers", "extent", "diagnoses.status")
         }
+        comorbid = [(c.start, c.end) for c in vocab.find_comorbidities(text)]
         for m in vocab.find_cancers(text):
             others = [s for s in spans if s not in markers]
             if service_name(text, m.end):
                 continue  # "Department of Haematology - Myeloma Service": a unit, no diagnosis
+            if _abbreviation_among_comorbidities(text, m, comorbid):
+                continue  # "HTN, HL, DMII": hyperlipidaemia, not Hodgkin lymphoma
             if about_patient(text, m.start, m.end) and not _overlaps(m.start, m.end, others):
                 add("diagnoses.condition", m.text, m)
     if "therapies" not in skip:
