@@ -53,7 +53,9 @@ class TherapyFact:
 
     @property
     def maintenance(self) -> bool:
-        return "maintenance" in self.setting or "maintenance" in self.name.lower()
+        """Continues the line before it: maintenance, a leukaemia's consolidation, the
+        conditioning of a transplant."""
+        return any(w in self.setting for w in _CONTINUES) or "maintenance" in self.name.lower()
 
     @property
     def systemic(self) -> bool | None:
@@ -68,6 +70,10 @@ class TherapyFact:
         if self.ongoing:
             return 0, 0
         return days_since(self.end, when)
+
+
+#: settings that continue the line of therapy before them
+_CONTINUES = ("maintenance", "consolidation", "conditioning")
 
 
 @dataclass(slots=True)

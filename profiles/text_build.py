@@ -340,8 +340,11 @@ def _unique_conditions(values: list[str]) -> list[str]:
 
 
 def _unique_therapies(values: list[Therapy | None]) -> list[Therapy]:
-    seen: dict[tuple[str, str | None], Therapy] = {}
+    """Each treatment once: by its drugs and start ("7+3 (daunorubicin and cytarabine)" is
+    one), else by its name and start."""
+    seen: dict[tuple[Any, str | None], Therapy] = {}
     for t in values:
         if t is not None:
-            seen.setdefault((t.name.lower(), t.start), t)
+            key = frozenset(t.drugs) if t.drugs else t.name.lower()
+            seen.setdefault((key, t.start), t)
     return list(seen.values())
