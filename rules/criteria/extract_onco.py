@@ -28,7 +28,13 @@ _HISTO = re.compile(
 )
 _EXTENTS = (
     ("locally advanced", r"locally[- ]advanced|locoregionally advanced"),
-    ("metastatic", r"metasta(?:tic|ses|sis|sized)|stage\s*iv\b|distant"),
+    # "Metastatic disease to the central nervous system" (NCT01673217): CNS metastases, not
+    # any metastatic disease
+    (
+        "metastatic",
+        r"metasta(?:tic|ses|sis|sized)(?!\s+(?:disease\s+)?(?:to|in|of)\s+(?:the\s+)?(?:brain|cns|"
+        r"central nervous system|leptomeninges)\b)|stage\s*iv\b|distant",
+    ),
     ("recurrent", r"recurren(?:t|ce)|recurred|relaps(?:ed|e)"),
     ("advanced", r"(?<!locally )(?<!locally-)advanced"),
     (

@@ -319,3 +319,41 @@ def test_drugs_named_both_count_only_together():
     assert _status(BOTH, both, polarity="exclusion") == "not_met"
     trabectedin = _with(OVARIAN, therapies=[{"name": "trabectedin", "drugs": ["trabectedin"]}])
     assert _status(BOTH, trabectedin, polarity="exclusion") == "not_met"
+
+
+# --- readings the metastatic recurrence uncovered (ovarian letter, 18k, after the first fixes)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # NCT01673217: CNS metastases, not any metastatic disease
+        "Metastatic disease to the central nervous system for which other therapeutic options, "
+        "including radiotherapy, may be available",
+        # NCT01174121: a complication of the primary tumour
+        "Advanced primary with impeding occlusion, perforation or bleeding, dependent on "
+        "transfusion.",
+    ],
+)
+def test_exclusions_that_are_not_her_metastatic_disease(text):
+    assert _status(text, OVARIAN, polarity="exclusion") != "not_met"
+
+
+def test_cns_metastases_named_after_metastatic_still_exclude_them():
+    text = "Metastatic disease to the central nervous system"
+    assert _status(text, SCLC, polarity="exclusion") == "not_met"
+
+
+def test_no_limitation_on_metastatic_disease_requires_none():
+    # NCT00003308: "No limitation on the extent of extracranial metastatic disease"
+    text = "No limitation on the extent of extracranial metastatic disease"
+    assert _status(text, OVARIAN) != "not_met"
+
+
+def test_ovarian_carcinoma_named_in_a_list():
+    # NCT02661815: "epithelial ovarian, fallopian tube or primary peritoneal carcinoma"
+    text = (
+        "Participants must have recurrent or persistent epithelial ovarian, fallopian tube or "
+        "primary peritoneal carcinoma, recurrent endometrial cancer, or recurrent cervical cancer."
+    )
+    assert _status(text, OVARIAN) == "met"
