@@ -58,6 +58,9 @@ def comorbidity(m: re.Match[str], text: str, polarity: str) -> Params:
         if not mentions:
             return _other_than(text, carved)
     lower = text.lower()
+    if _CONTRAINDICATION.search(text, max(0, mentions[0].start - 40), mentions[0].start):
+        # "No other contraindications for HSCT": fitness for it, not having had it
+        return {"_kind": "other", "topic": "contraindication", "_confidence": 0.5}
     if _SCOPE_HEADER.match(text):  # "FOR SICKLE CELL PATIENTS:", "for acromegaly"
         return {"_kind": "other", "topic": "scope_header", "_confidence": 0.5}
     if _PRIOR_STUDY.search(text):  # "enrolled in the previous ICAC trial ... for Asthma"
@@ -82,6 +85,7 @@ def comorbidity(m: re.Match[str], text: str, polarity: str) -> Params:
         text
     ):  # "with a history of hypertension must be well-controlled"
         return {"_kind": "other", "topic": "controlled_comorbidity", "_confidence": 0.5}
+    mentions = _without_bare_ancestors(mentions, text)
     ids = list(dict.fromkeys(x.id for x in mentions))
     if "hypersensitivity" in ids and len(ids) == 1:
         return {"_kind": "other", "topic": "allergy", "_confidence": 0.5}
@@ -136,7 +140,7 @@ _HEPATITIS = re.compile(r"hepatitis_[bc]$")
 #: An exception word right before a condition ("other than COPD", "(other than asthma)",
 #: "except hypothyroidism"): the condition is carved out of the criterion, not named by it.
 _OTHER_THAN = re.compile(
-    r"(?i)\b(?:other than|except(?:\s+for)?|apart from|aside from|besides|excluding|with the "
+    r"(?i)\b(?:other than|except(?:\s+for)?|excepting|apart from|aside from|besides|excluding|with the "
     r"exception of)\s*\(?\s*(?:(?:the|a|an|chronic|stable|known|underlying|mild|controlled)\s+)?$"
 )
 #: A significant illness of any kind is excluded, apart from the carve-out ("Severe
@@ -422,6 +426,31 @@ def _within_years(text: str) -> dict[str, Any] | None:
     v = number(w.group(1)) or 0.0
     years = v if w.group(2).lower().startswith("y") else round(v / 12, 2)
     return numeric("<=", years, "years")
+
+
+_CONTRAINDICATION = re.compile(r"(?i)\bcontra-?indications?\s+(?:to|for)\s+(?:an?\s+|the\s+)?$")
+
+
+#: words that introduce examples of what was just named
+_EXAMPLE_OF = re.compile(r"(?i)^[\s,(]*(?:including|such as|e\.g\.|for example|like)\b[^.;]*$")
+
+
+def _without_bare_ancestors(mentions: list[vocab.Mention], text: str) -> list[vocab.Mention]:
+    """The mentions without a one-word generic one given as an example of a more precise one
+    before it: "solid organ transplant, including corneal transplant" is about solid organs
+    (the vocabulary lacks corneal ones), not any transplant, a stem-cell one included.
+    """
+
+    def example(x: vocab.Mention) -> bool:
+        return " " not in x.text.strip() and any(
+            y.end <= x.start
+            and x.id in vocab.comorbidity_classes(y.id)
+            and _EXAMPLE_OF.match(text[y.end : x.start])
+            for y in mentions
+            if y.id != x.id
+        )
+
+    return [x for x in mentions if not example(x)] or mentions
 
 
 @cache
