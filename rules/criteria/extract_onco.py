@@ -32,8 +32,8 @@ _EXTENTS = (
     # any metastatic disease
     (
         "metastatic",
-        r"metasta(?:tic|ses|sis|sized)(?!\s+(?:disease\s+)?(?:to|in|of)\s+(?:the\s+)?(?:brain|cns|"
-        r"central nervous system|leptomeninges)\b)|stage\s*iv\b|distant",
+        r"metasta(?:tic|ses|sis|sized)(?!\s+(?:disease\s+)?(?:(?:to|in|of)\s+(?:the\s+)?)?(?:brain|"
+        r"cns|central nervous system|leptomeninges)\b)|stage\s*iv\b|distant",
     ),
     ("recurrent", r"recurren(?:t|ce)|recurred|relaps(?:ed|e)"),
     ("advanced", r"(?<!locally )(?<!locally-)advanced"),
@@ -236,8 +236,26 @@ _PLATINUM_RESPONSE = re.compile(
 )
 
 
+#: the disease a therapy was given for ("more than 3 prior cytotoxic regimens for metastatic
+#: disease", "in the advanced disease setting", "therapy for advanced disease"): the therapy's
+#: setting, not an extent the patient must have (read only where a therapy is named)
+_FOR_SETTING = re.compile(
+    r"(?i)\b(?:for|in)\s+(?:the\s+)?(?:treatment\s+of\s+)?(?:(?:locally\s+)?advanced|metastatic|"
+    r"recurrent)(?:\s*(?:,|/|or|and/or)\s*(?:(?:locally\s+)?advanced|metastatic|recurrent))*"
+    r"\s+(?:disease\s+)?setting\b|\b(?:regimens?|therap(?:y|ies)|chemotherap(?:y|ies)|agents?|"
+    r"treatments?|lines?)\s+(?:\w+\s+){0,3}?(?:for|in)\s+(?:the\s+)?(?:(?:locally\s+)?advanced|"
+    r"metastatic|recurrent)(?:\s*(?:,|/|or|and/or)\s*(?:(?:locally\s+)?advanced|metastatic|"
+    r"recurrent))*\s+(?:disease|cancer|renal cell carcinoma)\b"
+)
+
+
 def _facet_stage(text: str) -> dict[str, Any]:
     text = _PLATINUM_RESPONSE.sub(lambda m: " " * len(m.group()), text)
+    # only where the therapy's own reading keeps the setting (its "metastatic"); "for
+    # advanced disease" stays, under the doubt rule therapy_setting of the matcher
+    text = _FOR_SETTING.sub(
+        lambda m: " " * len(m.group()) if "metasta" in m.group().lower() else m.group(), text
+    )
     params: dict[str, Any] = {}
     stages: list[str] = []
     others = _other_illnesses(text)

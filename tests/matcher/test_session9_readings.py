@@ -357,3 +357,29 @@ def test_ovarian_carcinoma_named_in_a_list():
         "primary peritoneal carcinoma, recurrent endometrial cancer, or recurrent cervical cancer."
     )
     assert _status(text, OVARIAN) == "met"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "More than 3 prior cytotoxic regimens in the metastatic setting",  # NCT00632424
+        "Patient has received greater than 3 prior cytotoxic regimens for metastatic disease.",
+        "More than 2 chemotherapy agents in the advanced disease setting",  # NCT00435409
+        "Symptomatic primary or metastatic CNS malignancy.",  # NCT02517021
+        "Known intraluminal metastatic lesion/s with risk of bleeding",  # NCT02138526
+        "New York Heart Association (NYHA) functional class III-IV (heart failure symptoms at "
+        "less than 2 blocks to advanced symptoms at rest)",  # NCT02993198
+    ],
+)
+def test_words_of_a_setting_or_complication_are_no_metastatic_exclusion(text):
+    # each ruled the ovarian patient out once her liver metastases made her metastatic
+    assert _status(text, OVARIAN, polarity="exclusion") != "not_met"
+    assert _status("Patients with any metastatic disease.", OVARIAN, polarity="exclusion") == (
+        "not_met"
+    )
+
+
+def test_therapy_for_advanced_disease_is_no_extent():
+    # NCT00005644: "No prior systemic biologic response modifier therapy for advanced disease"
+    text = "No prior systemic biologic response modifier therapy for advanced disease"
+    assert _status(text, OVARIAN) != "not_met"
