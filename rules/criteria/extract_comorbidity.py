@@ -421,36 +421,64 @@ def _within_years(text: str) -> dict[str, Any] | None:
     )
     if not w:
         w = re.search(r"(?i)\b(\d+|one|two|three|five)\s*(years?)\s*(?:before|prior)", text)
-    if not w:
-        return None
-    v = number(w.group(1)) or 0.0
-    years = v if w.group(2).lower().startswith("y") else round(v / 12, 2)
-    return numeric("<=", years, "years")
+    if w:
+        value, unit = w.group(1), w.group(2).lower()
+    else:
+        # "allogeneic stem cell transplant <=3 months before", "≤ 6 months prior to enrollment"
+        # (a bare "for 3 months prior to screening" is a duration, "more than 6 months prior"
+        # an older one)
+        b = _BEFORE.search(text)
+        if not b or not b.group("less"):
+            return None
+        value, unit = b.group("n"), b.group("unit").lower()
+    v = number(value) or 0.0
+    per_year = {"y": 1, "m": 12, "w": 52.18, "d": 365.25}[unit[0]]
+    return numeric("<=", round(v / per_year, 2), "years")
+
+
+#: a time before now: "<=3 months before", "< 120 days prior" (the comparator decides the side)
+_BEFORE = re.compile(
+    r"(?i)(?:(?P<more>>|≥|more than|greater than|at least|over)|(?P<less>\\?<=?|≤|less than))?\s*"
+    r"\b(?P<n>\d+(?:\.\d+)?|one|two|three|four|five|six|ten)\s*(?P<unit>years?|months?|weeks?|days?)"
+    r"\s*(?:before|prior)\b"
+)
 
 
 _CONTRAINDICATION = re.compile(r"(?i)\bcontra-?indications?\s+(?:to|for)\s+(?:an?\s+|the\s+)?$")
 
 
-#: words that introduce examples of what was just named
-_EXAMPLE_OF = re.compile(r"(?i)^[\s,(]*(?:including|such as|e\.g\.|for example|like)\b[^.;]*$")
+#: words before a generic condition that take up one named before it: an example
+#: ("including corneal transplant") or the one just named ("the last transplant")
+_TAKES_UP = re.compile(
+    r"(?i)\b(?:including|such as|e\.?g\.?,?|for example|the(?:\s+(?:last|same|previous|prior))?)"
+    r"\s+(?:[\w-]+\s+)?$"
+)
+_RELATED_AFTER = re.compile(r"(?i)[- ]related\b")
 
 
 def _without_bare_ancestors(mentions: list[vocab.Mention], text: str) -> list[vocab.Mention]:
-    """The mentions without a one-word generic one given as an example of a more precise one
-    before it: "solid organ transplant, including corneal transplant" is about solid organs
-    (the vocabulary lacks corneal ones), not any transplant, a stem-cell one included.
+    """The mentions without a one-word generic one that takes up a more precise one before
+    it: "solid organ transplant, including corneal transplant" is about solid organs (the
+    vocabulary lacks corneal ones), "autologous ... transplant who have not recovered from the
+    effects of the last transplant (eg, transplant-related side effects)" about an autologous
+    one, not any transplant. "Atrial fibrillation or severe arrhythmia" keeps both.
     """
 
-    def example(x: vocab.Mention) -> bool:
-        return " " not in x.text.strip() and any(
-            y.end <= x.start
-            and x.id in vocab.comorbidity_classes(y.id)
-            and _EXAMPLE_OF.match(text[y.end : x.start])
-            for y in mentions
-            if y.id != x.id
+    def taken_up(x: vocab.Mention) -> bool:
+        return (
+            " " not in x.text.strip()
+            and bool(
+                _TAKES_UP.search(text, max(0, x.start - 30), x.start)
+                or _RELATED_AFTER.match(text, x.end)
+            )
+            and any(
+                y.end <= x.start and x.id in vocab.comorbidity_classes(y.id)
+                for y in mentions
+                if y.id != x.id
+            )
         )
 
-    return [x for x in mentions if not example(x)] or mentions
+    return [x for x in mentions if not taken_up(x)] or mentions
 
 
 @cache

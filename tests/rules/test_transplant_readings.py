@@ -48,3 +48,53 @@ def test_fitness_for_a_transplant_is_not_having_had_one():
 
 def test_an_unqualified_generic_transplant_still_counts():
     assert classify("History of transplant", "exclusion")[1]["classes"] == ["transplant"]
+
+
+@pytest.mark.parametrize(
+    ("text", "years"),
+    [
+        # NCT04811560, NCT04789655 (AML letter: transplant 8 months ago), NCT01136499
+        (
+            "Received prior treatment with allogenic bone marrow or stem cell transplant \\<=3 "
+            "months before the first dose",
+            0.25,
+        ),
+        (
+            "Prior allogeneic HSCT with either standard or reduced intensity conditioning ≤ 6 "
+            "months prior to enrollment",
+            0.5,
+        ),
+        ("Acute myocardial infarction (MI) ≤ 3 months prior to starting study drug,", 0.25),
+        ("Active infection ≤5 days prior to registration.", 0.01),
+    ],
+)
+def test_a_bounded_time_before_is_the_window(text, years):
+    assert classify(text, "exclusion")[1]["within"] == {"op": "<=", "value": years, "unit": "years"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Myocardial infarction more than 6 months prior to enrollment",  # an older one
+        "Type 2 diabetes, taking metformin for 3 months prior to screening",  # a duration
+    ],
+)
+def test_no_window_without_an_upper_bound(text):
+    assert "within" not in classify(text, "exclusion")[1]
+
+
+def test_the_last_transplant_is_the_autologous_one():
+    # NCT04789655: "(eg, transplant-related side effects)" is no other transplant
+    text = (
+        "Participants with prior autologous hematopoietic stem cell transplant who, in the "
+        "investigator's judgment, have not fully recovered from the effects of the last "
+        "transplant (eg, transplant-related side effects)."
+    )
+    assert classify(text, "exclusion")[1]["conditions"] == ["autologous_hsct"]
+    assert classify(text, "exclusion")[1]["classes"] == []
+
+
+def test_a_generic_alternative_stays():
+    assert classify("Atrial fibrillation or severe arrhythmia", "exclusion")[1]["classes"] == [
+        "arrhythmia"
+    ]
