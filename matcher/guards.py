@@ -67,6 +67,8 @@ def text_doubt(c: Criterion) -> str | None:
     for name, pattern, only, rule in _text_rules():
         if only and not (only & kinds):
             continue
+        if rule.get("sole") and not kinds <= only:
+            continue  # doubt about one facet only: a composite fails on its other facets too
         if rule.get("unless_param") and any(rule["unless_param"] in p for _, p in items):
             continue
         if rule.get("unless_result") and any(

@@ -383,3 +383,13 @@ def test_therapy_for_advanced_disease_is_no_extent():
     # NCT00005644: "No prior systemic biologic response modifier therapy for advanced disease"
     text = "No prior systemic biologic response modifier therapy for advanced disease"
     assert _status(text, OVARIAN) != "not_met"
+
+
+def test_a_doubt_about_the_stage_leaves_the_diagnosis_deciding():
+    # NCT06094296: an NSCLC trial's "Stage IV or recurrent disease following multimodal therapy
+    # for locally advanced disease" still rules the small-cell patient out on the diagnosis
+    text = (
+        "Participants must have NSCLC with Stage IV or recurrent disease following multimodal "
+        "therapy for locally advanced disease."
+    )
+    assert _status(text, SCLC) == "not_met"
