@@ -293,11 +293,21 @@ def _one(
         if not b.detail:
             return None
         detail = b.detail.lower().replace(" ", "")
-        return any(
+        if any(
             v.lower().replace(" ", "") in detail or detail in v.lower().replace(" ", "")
             for v in variants
-        )
+        ):
+            return True
+        if all(v.lower() in _ORIGINS for v in variants) and not any(
+            o in (b.method or "").lower() + detail for o in _ORIGINS
+        ):
+            return None  # "germline BRCA1" of a record that does not say where it was found
+        return False
     return got
+
+
+#: where a variant was found: an origin a record may leave out ("BRCA1 mutation")
+_ORIGINS = ("germline", "somatic", "tumor", "tumour")
 
 
 def _equivalent_against(

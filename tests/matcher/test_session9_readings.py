@@ -393,3 +393,12 @@ def test_a_doubt_about_the_stage_leaves_the_diagnosis_deciding():
         "therapy for locally advanced disease."
     )
     assert _status(text, SCLC) == "not_met"
+
+
+def test_a_record_silent_on_the_origin_leaves_germline_open():
+    # the note reader wrote her BRCA1 as detail "mutation": "germline BRCA1" is then unknown,
+    # not failed; a record that says germline meets it, one that says somatic fails it
+    text = "Documented deleterious germline BRCA1 mutation"
+    for detail, status in (("mutation", "unknown"), ("germline", "met"), ("somatic", "not_met")):
+        p = _with(OVARIAN, biomarkers=[{"name": "BRCA1", "result": "positive", "detail": detail}])
+        assert _status(text, p) == status
