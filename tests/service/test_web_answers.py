@@ -155,8 +155,17 @@ def test_condition_year_and_therapy_end_are_checked() -> None:
 
 def test_a_grade_answer_settles_the_grade_question() -> None:
     """ "Grade ≥2 peripheral neuropathy" asks the grade of a neuropathy recorded without it;
-    the answer is written into the condition and read back by the matcher."""
-    profile = {**EXAMPLE, "conditions": ["peripheral neuropathy"]}
+    the answer is written into the condition and read back by the matcher. A metastatic GEJ
+    adenocarcinoma: NCT05913115 (gastric/GEJ, "Peripheral sensory neuropathy >= grade 2")
+    stays open for it, as it no longer does for the pancreatic example."""
+    gej = {
+        "condition": "gastroesophageal junction adenocarcinoma",
+        "histology": "adenocarcinoma",
+        "histologically_confirmed": True,
+        "extent": "metastatic",
+        "status": "progressing",
+    }
+    profile = {**EXAMPLE, "diagnoses": [gej], "conditions": ["peripheral neuropathy"]}
     key = "condition_grade:peripheral_neuropathy"
     assert key in {q["key"] for q in _matches(profile)["questions"]}
     updated = apply(profile, key, "1")
