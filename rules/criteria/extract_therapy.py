@@ -56,7 +56,10 @@ _PLANNED = re.compile(
     r"(?:every|each) cycle of)"
 )
 _NOT_THERAPY = re.compile(
-    r"(?i)\b(?:toxic\w*|adverse (?:events?|effects?|reactions?)|(?:ir|tr)?AEs?|side[- ]effects?|recover\w*|"
+    # "bleeding from previous surgery", "peritoneal fibrosis either from disease or prior
+    # surgery": a condition the operation caused
+    r"(?i)\b(?:bleeding|complications?|fibrosis|adhesions?)\b[^.;]{0,30}\bfrom\b|"
+    r"\b(?:toxic\w*|adverse (?:events?|effects?|reactions?)|(?:ir|tr)?AEs?|side[- ]effects?|recover\w*|"
     r"hypersensitiv\w*|allerg\w*|intoleran\w*|contraindicat\w*|due to|caused by|effects? of|"
     r"sensitivity to|(?:infusion[- ]related |infusion |unmanageable |severe )?reactions?|"
     r"induced by|secondary to|related to|attributed to)\b"
@@ -682,6 +685,12 @@ def _minimum_interval(text: str, m: re.Match[str]) -> bool:
     return bool(_MIN_BEFORE.search(text[max(0, start - 25) : start]) or _MIN_WORDS.search(text))
 
 
+_NOT_RECEIVED_MORE = re.compile(
+    r"(?i)\bnot\s+(?:yet\s+)?(?:been\s+)?(?:received|had|undergone|given|treated with)\s+"
+    r"(?:more than|greater than|over|in excess of|>|≥|>=)\s*$"
+)
+
+
 def lines_of_therapy(m: re.Match[str], text: str, polarity: str) -> Params:
     g = m.groupdict()
     n = number(g.get("n") or "")
@@ -700,6 +709,9 @@ def lines_of_therapy(m: re.Match[str], text: str, polarity: str) -> Params:
     lost = not op and bool(re.search(r"\S\s{2,}$", before))  # "Has received  3": a symbol lost
     if not op:
         op = ">=" if re.search(r"(?i)\bafter|following|progress|failed|received\b", text) else "="
+    elif op in (">", ">=") and _NOT_RECEIVED_MORE.search(text, 0, m.start()):
+        # "Subject has not received more than 2 prior lines" (NCT03803761): at most 2
+        op = "<=" if op == ">" else "<"
     params: dict[str, Any] = {"lines": numeric(op, n)}
     if lost:
         params["_confidence"] = 0.7

@@ -209,3 +209,25 @@ def test_both_drugs_together():
     c = _one("Prior treatment with PM01183, trabectedin, or with both PLD and topotecan.")
     assert c.params["together"] == [["liposomal_doxorubicin", "topotecan"]]
     assert "together" not in _one("Prior treatment with PLD and topotecan").params
+
+
+def test_not_received_more_than_is_at_most():
+    # NCT03803761: read as more than 2 lines required
+    c = _one(
+        "Subject has not received more than 2 prior lines of chemotherapy in the metastatic "
+        "setting",
+        "Inclusion Criteria:",
+    )
+    lines = next(p["params"] for p in c.params["all_of"] if p["kind"] == "lines_of_therapy")
+    assert lines["lines"]["op"] == "<="
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "No history of excessive unexplained bleeding from previous surgery",  # NCT01050504
+        "No significant peritoneal fibrosis either from disease or prior surgery",  # NCT00005025
+    ],
+)
+def test_a_condition_an_operation_caused_is_no_operation_asked(text):
+    assert _one(text, "Inclusion Criteria:").kind != "prior_therapy"
