@@ -61,5 +61,7 @@ def test_partial_dates_are_checked(bad):
 
 
 def test_partial_dates_are_kept():
-    p = PatientProfile.model_validate({"therapies": [{"name": "x", "start": "2025", "end": "2025-10"}]})
+    p = PatientProfile.model_validate(
+        {"therapies": [{"name": "x", "start": "2025", "end": "2025-10"}]}
+    )
     assert (p.therapies[0].start, p.therapies[0].end) == ("2025", "2025-10")

@@ -78,6 +78,7 @@ def test_match_condition_and_intervention_filters_answer_the_cli_json(
     client: TestClient, example_profile_json: dict
 ) -> None:
     from rules.trial import STATUSES
+
     body = {
         "profile": example_profile_json,
         "as_of": "2026-11-20",
