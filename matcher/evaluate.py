@@ -290,13 +290,11 @@ def within_bound(comparator: str, value: float, want: Any) -> bool | None:
     (True, None)
     """
     get = want.get if isinstance(want, dict) else lambda k: getattr(want, k, None)
-    op, b = get("op"), get("value2")
-    if op not in ("<", "<=", ">", ">=", "=", "between") or get("value") is None:
+    op, a, b = get("op"), get("value"), get("value2")
+    if op not in ("<", "<=", ">", ">=", "=", "between") or a is None:
         return None
     lo, lo_in, hi, hi_in = _interval(comparator, value, None, floor=0.0)
-    w_lo, w_lo_in, w_hi, w_hi_in = _interval(
-        op, float(get("value")), None if b is None else float(b)
-    )
+    w_lo, w_lo_in, w_hi, w_hi_in = _interval(op, float(a), None if b is None else float(b))
     inside_lo = w_lo < lo or (w_lo == lo and (w_lo_in or not lo_in))
     inside_hi = hi < w_hi or (hi == w_hi and (w_hi_in or not hi_in))
     if inside_lo and inside_hi:

@@ -174,7 +174,11 @@ def prior_therapy(params: dict[str, Any], facts: PatientFacts) -> Finding:
     had = set().union(*(t.drugs for t in facts.therapies)) if facts.therapies else set()
     results += [all(d in had for d in g) for g in together]
     value = any_of(results)
-    facts_ = {"want": want, "matched": matched, "patient": [t.name for t in facts.therapies]}
+    facts_: dict[str, Any] = {
+        "want": want,
+        "matched": matched,
+        "patient": [t.name for t in facts.therapies],
+    }
     if (
         value
         and params.get("during")

@@ -290,8 +290,9 @@ def _date_near(text: str, start: int, end: int, as_of: date | None = None) -> di
     if "start" in when and "end" not in when and not when.get("ongoing"):
         full_stop = _FULL_STOP.search(text, end)  # past any ';' of the item
         progressed = full_stop and _NEXT_PROGRESSION.match(text, full_stop.start())
-        if progressed:  # ". Progression on CT in 08/2026"
-            when["end"] = _calendar(_DATE.search(text, progressed.start("date")))
+        date_ = _DATE.search(text, progressed.start("date")) if progressed else None
+        if date_:  # ". Progression on CT in 08/2026"
+            when["end"] = _calendar(date_)
     return when
 
 

@@ -488,9 +488,9 @@ def _criteria_for(
     kind, params, conf, rule = classify(reading(own, abbreviations), item.polarity)
     if kind == "other" and not params and (label := field_label(text, item.start)):
         # "Age:\n* Under 65" (legacy PDQ records): the value read under its label
-        k, p, c, r = classify(reading(f"{label[0]}: {own}", abbreviations), item.polarity)
-        if k == label[1]:
-            kind, params, conf, rule = k, p, c, f"{r}+field-label"
+        labelled = classify(reading(f"{label[0]}: {own}", abbreviations), item.polarity)
+        if labelled[0] == label[1]:
+            kind, params, conf, rule = (*labelled[:3], f"{labelled[3]}+field-label")
     if item.permissive and kind != "other":
         kind, params, conf, rule = "other", {"topic": "permissive"}, 0.5, f"{rule}+permissive"
     if item.exception and kind in ("condition", "comorbidity"):
