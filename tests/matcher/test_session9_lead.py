@@ -80,3 +80,22 @@ def test_the_pancreatic_letter_has_one_line_of_therapy():
     facts = PatientFacts.of(extract_profile(letter.read_text(), as_of=AS_OF).profile, AS_OF)
     f = lines_of_therapy({"lines": {"op": "<=", "value": 1}}, facts)
     assert (f.value, f.facts["patient"]) == (True, "1")
+
+
+# NCT05991206 (bundled) inclusion 3, abridged: the stages asked, glued to a definition
+RESECTABLE = (
+    "Inclusion Criteria:\n* Previously untreated, histologically confirmed resectable stage II, "
+    "IIIA, IIIB (N2) (AJCC stage VIII) NSCLC; resectable stage II non-small cell lung cancer is "
+    "defined as radical resection as assessed by a qualified thoracic surgeon"
+)
+
+
+def test_a_definition_glued_to_the_stages_asked_does_not_hide_them():
+    # the definition doubt is for items that only define stages ('sole'); a stage IVB patient
+    # still fails the stages this item asks
+    profile = PatientProfile(
+        diagnoses=[{"condition": "lung adenocarcinoma", "stage": "IVB", "extent": "metastatic"}],
+        therapies=[{"name": "osimertinib", "start": "2024-04"}],
+    )
+    trial = Trial(nct_id="NCT05991206", eligibility_criteria=RESECTABLE)
+    assert evaluate_trial(profile, trial, as_of=AS_OF).outcomes[0].status == "not_met"
