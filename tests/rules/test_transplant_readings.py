@@ -98,3 +98,28 @@ def test_a_generic_alternative_stays():
     assert classify("Atrial fibrillation or severe arrhythmia", "exclusion")[1]["classes"] == [
         "arrhythmia"
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "params"),
+    [
+        # NCT00493155 (helper A's ovarian audit over the 18k): the bracket says what "not
+        # amenable to curative treatment" means; it is not "not advanced or metastatic"
+        (
+            "Histologically confirmed cancer not amenable to curative treatment (ie advanced "
+            "and/or metastatic)",
+            "stage",
+            {"extent": ["metastatic", "advanced"]},
+        ),
+        # NCT00502567 (18k): measurable disease required, not excluded
+        (
+            "histologically confirmed metastatic cancer that is not amenable to surgery or "
+            "radiation therapy with curative intent  measurable lesion by CT",
+            "measurable_disease",
+            {},  # required (it had been "negated": true)
+        ),
+    ],
+)
+def test_not_amenable_negates_nothing_after_it(text, kind, params):
+    got_kind, got, *_ = classify(text, "inclusion")
+    assert (got_kind, got) == (kind, params)
