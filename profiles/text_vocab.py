@@ -472,6 +472,7 @@ def vocab_facts(
         facts.append(Fact(field=field, value=value, text=m.text, start=m.start, end=m.end))
         spans.append((m.start, m.end))
 
+    comorbidities = vocab.find_comorbidities(text)  # conditions, and abbreviations among them
     if "diagnoses" not in skip:
         # a cancer named with its marker ("HER2-positive breast cancer") is the diagnosis even
         # though the marker was read as a biomarker already
@@ -482,7 +483,7 @@ def vocab_facts(
             for f in taken
             if f.field in ("biomarkers", "extent", "diagnoses.status")
         }
-        comorbid = [(c.start, c.end) for c in vocab.find_comorbidities(text)]
+        comorbid = [(c.start, c.end) for c in comorbidities]
         for m in vocab.find_cancers(text):
             others = [s for s in spans if s not in markers]
             if service_name(text, m.end):
@@ -507,7 +508,7 @@ def vocab_facts(
             if value is not None:
                 add("therapies", value, m)
     if "conditions" not in skip:
-        for m in vocab.find_comorbidities(text):
+        for m in comorbidities:
             if _room_air(text, m) or _overlaps(m.start, m.end, spans):
                 continue
             if not about_patient(text, m.start, m.end):
