@@ -27,20 +27,56 @@ Comparator = Literal["<", "<=", ">", ">="]
 Scoring = Literal["CPS", "TPS", "IC", "TC", "H-score", "IHC", "ISH", "percent", "mut/Mb", "other"]
 Extent = Literal["localized", "locally advanced", "metastatic", "recurrent", "unknown"]
 TherapyKind = Literal[
-    "chemotherapy", "immunotherapy", "targeted therapy", "hormone therapy", "radiotherapy",
-    "surgery", "chemoradiotherapy", "cell therapy", "stem cell transplant", "investigational",
+    "chemotherapy",
+    "immunotherapy",
+    "targeted therapy",
+    "hormone therapy",
+    "radiotherapy",
+    "surgery",
+    "chemoradiotherapy",
+    "cell therapy",
+    "stem cell transplant",
+    "investigational",
     "other",
 ]
-_SEX_ALIASES = {"m": "male", "man": "male", "male": "male", "f": "female", "woman": "female",
-                "female": "female", "other": "other", "x": "other"}
-_EXTENT_ALIASES = {"local": "localized", "localised": "localized", "localized": "localized",
-                   "locally advanced": "locally advanced", "locally-advanced": "locally advanced",
-                   "la": "locally advanced", "metastatic": "metastatic",
-                   "distant": "metastatic", "advanced metastatic": "metastatic",
-                   "recurrent": "recurrent", "unknown": "unknown"}
-_SCORING_ALIASES = {"cps": "CPS", "tps": "TPS", "ic": "IC", "tc": "TC", "h-score": "H-score",
-                    "hscore": "H-score", "ihc": "IHC", "ish": "ISH", "fish": "ISH",
-                    "percent": "percent", "%": "percent", "mut/mb": "mut/Mb", "other": "other"}
+_SEX_ALIASES = {
+    "m": "male",
+    "man": "male",
+    "male": "male",
+    "f": "female",
+    "woman": "female",
+    "female": "female",
+    "other": "other",
+    "x": "other",
+}
+_EXTENT_ALIASES = {
+    "local": "localized",
+    "localised": "localized",
+    "localized": "localized",
+    "locally advanced": "locally advanced",
+    "locally-advanced": "locally advanced",
+    "la": "locally advanced",
+    "metastatic": "metastatic",
+    "distant": "metastatic",
+    "advanced metastatic": "metastatic",
+    "recurrent": "recurrent",
+    "unknown": "unknown",
+}
+_SCORING_ALIASES = {
+    "cps": "CPS",
+    "tps": "TPS",
+    "ic": "IC",
+    "tc": "TC",
+    "h-score": "H-score",
+    "hscore": "H-score",
+    "ihc": "IHC",
+    "ish": "ISH",
+    "fish": "ISH",
+    "percent": "percent",
+    "%": "percent",
+    "mut/mb": "mut/Mb",
+    "other": "other",
+}
 
 
 class _Model(BaseModel):
@@ -60,7 +96,9 @@ def check_partial_date(value: Any, what: str = "date") -> str | None:
         try:
             date.fromisoformat(text)
         except ValueError:
-            raise ValueError(f"{text!r} is not a real {what}: write YYYY, YYYY-MM or YYYY-MM-DD") from None
+            raise ValueError(
+                f"{text!r} is not a real {what}: write YYYY, YYYY-MM or YYYY-MM-DD"
+            ) from None
     return text
 
 
@@ -79,7 +117,9 @@ class Diagnosis(_Model):
     @classmethod
     def _nonempty(cls, v: str) -> str:
         if not v:
-            raise ValueError("the condition is empty: name the cancer, e.g. 'non-small cell lung cancer'")
+            raise ValueError(
+                "the condition is empty: name the cancer, e.g. 'non-small cell lung cancer'"
+            )
         return v
 
     @field_validator("stage", mode="before")
@@ -124,7 +164,9 @@ class Biomarker(_Model):
             return None
         found = _SCORING_ALIASES.get(str(v).strip().lower())
         if found is None:
-            raise ValueError(f"{v!r} is not a scoring method: use CPS, TPS, IC, TC, H-score, IHC or ISH")
+            raise ValueError(
+                f"{v!r} is not a scoring method: use CPS, TPS, IC, TC, H-score, IHC or ISH"
+            )
         return found
 
     @field_validator("date", mode="before")
@@ -174,10 +216,17 @@ class Therapy(_Model):
         if v is None or v == "":
             return None
         text = str(v).strip().lower()
-        aliases = {"chemo": "chemotherapy", "targeted": "targeted therapy", "io": "immunotherapy",
-                   "radiation": "radiotherapy", "radiation therapy": "radiotherapy",
-                   "hormonal": "hormone therapy", "endocrine therapy": "hormone therapy",
-                   "transplant": "stem cell transplant", "car-t": "cell therapy"}
+        aliases = {
+            "chemo": "chemotherapy",
+            "targeted": "targeted therapy",
+            "io": "immunotherapy",
+            "radiation": "radiotherapy",
+            "radiation therapy": "radiotherapy",
+            "hormonal": "hormone therapy",
+            "endocrine therapy": "hormone therapy",
+            "transplant": "stem cell transplant",
+            "car-t": "cell therapy",
+        }
         return aliases.get(text, text)
 
     @field_validator("start", "end", mode="before")
@@ -188,8 +237,23 @@ class Therapy(_Model):
     @model_validator(mode="after")
     def _order(self) -> Therapy:
         if self.start and self.end and self.end[: len(self.start)] < self.start[: len(self.end)]:
-            raise ValueError(f"therapy {self.name!r} ends ({self.end}) before it starts ({self.start})")
+            raise ValueError(
+                f"therapy {self.name!r} ends ({self.end}) before it starts ({self.start})"
+            )
         return self
+
+
+def lab_words(name: Any, value: Any, unit: Any = None, comparator: Any = None) -> str:
+    """A lab value in words ("testosterone < 50 ng/dL"), from a :class:`Lab`'s fields or a
+    note's lab fact; what is not given is left out.
+
+    >>> lab_words("platelets", 210.0, "x10^9/L"), lab_words("psa", None)
+    ('platelets 210 x10^9/L', 'psa')
+    """
+    parts = (name, comparator, value, unit)
+    return " ".join(
+        f"{p:g}" if isinstance(p, float) else str(p) for p in parts if p not in (None, "")
+    )
 
 
 class Lab(_Model):
@@ -201,6 +265,14 @@ class Lab(_Model):
     unit: str | None = None
     date: str | None = None
     comparator: Comparator | None = None
+
+    def words(self) -> str:
+        """The measurement as a person reads it, a bound with its sign.
+
+        >>> Lab(name="testosterone", value=50, unit="ng/dL", comparator="<").words()
+        'testosterone < 50 ng/dL'
+        """
+        return lab_words(self.name, self.value, self.unit, self.comparator)
 
     @field_validator("comparator", mode="before")
     @classmethod

@@ -165,14 +165,9 @@ def _cells(p: PatientProfile) -> list[str]:
             p.therapies,
             lambda t: f"{t.name} {t.start or '?'}..{'ongoing' if t.ongoing else t.end or '?'}",
         ),
-        _items(p.labs, _lab),
+        _items(p.labs, Lab.words),
         _other(p),
     ]
-
-
-def _lab(lab: Lab) -> str:
-    """ "testosterone < 50 ng/dL": a bound keeps its sign."""
-    return " ".join(x for x in (lab.name, lab.comparator, f"{lab.value:g}", lab.unit) if x)
 
 
 def _biomarker(b: Biomarker) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from matcher.explain import words_of_id
+from profiles.model import lab_words
 
 LABELS = {
     "age": "Age",
@@ -65,11 +66,7 @@ def _value(field: str, value: Any) -> str:
         out = " ".join(str(w) for w in words if w)
         return out + (f" ({value['detail']})" if value.get("detail") else "")
     if field == "labs":  # "testosterone < 50 ng/dL": a bound keeps its sign
-        number = value.get("value")
-        words = [value.get("name"), value.get("comparator"), number, value.get("unit")]
-        return " ".join(
-            f"{w:g}" if isinstance(w, float) else str(w) for w in words if w is not None
-        )
+        return lab_words(*(value.get(k) for k in ("name", "value", "unit", "comparator")))
     if field == "therapies":
         out = str(value.get("name") or ", ".join(value.get("drugs") or []) or "a treatment")
         out = words_of_id(out)
