@@ -208,7 +208,7 @@ def _have(kind: str, params: dict[str, Any], *, stage: str | None = None) -> str
         standard = f" ({params['standard']})" if params.get("standard") else ""
         return f"have cancer that can be measured on a scan{standard}"
     if kind == "life_expectancy" and params.get("months"):
-        return f"be expected by your doctor to live {_amount(params['months'], unit='months')}"
+        return f"be expected by your doctor to live {as_weeks(_amount(params['months'], unit='months'))}"
     if kind == "contraception" or kind == "consent":
         return _screening(kind)
     return "meet this criterion (see the trial's words)"
@@ -220,6 +220,24 @@ def _screening(kind: str) -> str:
     if kind == "consent":
         return "be able and willing to give informed consent"
     return "meet this criterion (see the trial's words)"
+
+
+def as_weeks(words: str) -> str:
+    """Months the parser made of weeks, in the trial's weeks again (a life expectancy "of at
+    least 12 weeks" is kept as 2.76 months).
+
+    >>> as_weeks("≥ 2.76 months"), as_weeks("≥ 3 months"), as_weeks("more than 1.38 months")
+    ('≥ 12 weeks', '≥ 3 months', 'more than 6 weeks')
+    """
+
+    def weeks(m: re.Match[str]) -> str:
+        months = float(m.group(1))
+        w = months * 30.44 / 7
+        if months != round(months) and abs(w - round(w)) < 0.05:
+            return f"{round(w)} weeks"
+        return m.group(0)
+
+    return re.sub(r"(\d+(?:\.\d+)?) months\b", weeks, words)
 
 
 def _amount(numeric: dict[str, Any], *, unit: str | None = None) -> str:

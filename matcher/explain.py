@@ -7,11 +7,10 @@ writes its own wording.
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING, Any
 
 from matcher import knowledge as kb
-from matcher.describe import display_name
+from matcher.describe import as_weeks, display_name
 from matcher.outcome import Finding
 from rules import vocab
 
@@ -24,23 +23,6 @@ EVIDENCE = {
     ("MMR", "proficient"): "pMMR (mismatch-repair proficient)",
     ("MSI", "MSS"): "MSS (microsatellite stable)",
 }
-
-
-def _as_weeks(want: str) -> str:
-    """A limit the parser turned from weeks into months, in the trial's weeks again.
-
-    >>> _as_weeks("≥ 2.76 months"), _as_weeks("≥ 3 months"), _as_weeks("> 1.38 months")
-    ('≥ 12 weeks', '≥ 3 months', '> 6 weeks')
-    """
-
-    def weeks(m: re.Match[str]) -> str:
-        months = float(m.group(1))
-        w = months * 30.44 / 7
-        if months != round(months) and abs(w - round(w)) < 0.05:
-            return f"{round(w)} weeks"
-        return m.group(0)
-
-    return re.sub(r"(\d+(?:\.\d+)?) months\b", weeks, want)
 
 
 def explain(o: CriterionOutcome) -> str:
@@ -112,7 +94,7 @@ def requirement(kind: str, params: dict[str, Any], f: Finding) -> str:
     if kind == "measurable_disease":
         return "measurable disease" + (f" ({x['standard']})" if x.get("standard") else "")
     if kind == "life_expectancy":
-        return f"a life expectancy {_as_weeks(x.get('want', ''))}".strip()
+        return f"a life expectancy {as_weeks(x.get('want', ''))}".strip()
     if kind == "lab":
         return f"{x.get('analyte', 'a lab value')} {x.get('want', '')}".strip()
     if kind == "cns_metastases":

@@ -99,3 +99,13 @@ def test_a_definition_glued_to_the_stages_asked_does_not_hide_them():
     )
     trial = Trial(nct_id="NCT05991206", eligibility_criteria=RESECTABLE)
     assert evaluate_trial(profile, trial, as_of=AS_OF).outcomes[0].status == "not_met"
+
+
+def test_the_trial_page_also_says_the_trial_s_weeks():
+    from matcher.describe import describe_criterion
+    from rules.criteria import parse_criteria
+
+    crit = parse_criteria("Inclusion Criteria:\n* Life expectancy >= 12 weeks")[0]
+    assert (
+        describe_criterion(crit) == "You must be expected by your doctor to live at least 12 weeks."
+    )
