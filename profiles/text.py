@@ -26,6 +26,7 @@ from pydantic import BaseModel, ConfigDict
 
 from profiles.model import PatientProfile
 from profiles.text_cns import CNS_SITES, cns_states, state_name
+from profiles.text_course import with_stop_reasons
 from profiles.text_disease import with_disease_facts
 from profiles.text_genes import free_genes, gene_fact
 from profiles.text_labs import a_change, mean_arterial_pressure, measurement_facts, scale_fact
@@ -447,6 +448,7 @@ def extract_facts(text: str, *, as_of: date | None = None) -> list[Fact]:
     facts = group_regimens(text, facts)
     # "adjuvant trastuzumab", "... maintenance", "radiotherapy to the chest wall"
     facts = [with_site(text, with_setting(text, f)) for f in facts]
+    facts = with_stop_reasons(text, facts)  # "stopped for atrial fibrillation"
     if "therapies" not in seen:
         facts.extend(surgery_facts(text, facts, as_of=as_of))
     return sorted(facts, key=lambda f: (f.start, f.field))

@@ -181,7 +181,8 @@ def _ends_joined(given: list[Any]) -> list[Any]:
                 None,
             )
             if open_ is not None:
-                joined = open_.model_copy(update={"value": {**open_.value, "end": value["end"]}})
+                ended = {k: value[k] for k in ("end", "stop_reason") if value.get(k)}
+                joined = open_.model_copy(update={"value": {**open_.value, **ended}})
                 out[out.index(open_)] = joined
                 continue
         out.append(f)

@@ -1,0 +1,88 @@
+"""Note-reader readings of session 10: why a treatment ended (``stop_reason``), the ovarian
+and small-cell letters' leftovers, lab values of the past, and the head-and-neck,
+glioblastoma and CLL letters (tests/data/letters/). Each reading is tested on the letter's
+own words and on a short variant."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from profiles.text import extract_profile
+
+LETTERS = Path(__file__).parents[1] / "data" / "letters"
+AS_OF = date(2026, 11, 20)
+
+
+def _profile(text: str):
+    return extract_profile(text, as_of=AS_OF).profile
+
+
+def _letter(name: str):
+    return _profile((LETTERS / name).read_text())
+
+
+def _therapies(profile) -> dict[str, object]:
+    return {t.name.lower(): t for t in profile.therapies or []}
+
+
+# --- why a treatment ended -------------------------------------------------------------
+
+
+def test_olaparib_stopped_at_the_ovarian_recurrence_the_month_after():
+    got = _therapies(_letter("ovarian_brca_referral.txt"))
+    assert got["olaparib"].end == "2025-05"
+    assert got["olaparib"].stop_reason == "progression"
+    # the first-line chemotherapy ended three years before it: no progression on it
+    assert got["carboplatin/paclitaxel"].stop_reason is None
+
+
+def test_atezolizumab_stopped_at_the_small_cell_progression():
+    got = _therapies(_letter("sclc_referral.txt"))
+    assert (got["atezolizumab"].start, got["atezolizumab"].end) == ("2026-06", "2026-10")
+    assert got["atezolizumab"].stop_reason == "progression"
+    assert got["carboplatin + etoposide + atezolizumab"].stop_reason is None
+
+
+@pytest.mark.parametrize(
+    ("note", "reason"),
+    [
+        ("Sunitinib from 01/2025 to 08/2025. Progression on CT 09/2025.", "progression"),
+        ("Nivolumab from 2024-02 to 2025-06; progressive disease 06/2025.", "progression"),
+        ("Sunitinib from 01/2025 to 03/2025. Progression on CT 09/2025.", None),  # a pause
+        ("Sunitinib from 01/2025 to 08/2025. No progression since 09/2025.", None),
+        ("Capecitabine until progression in 08/2026.", "progression"),
+        ("Pembrolizumab from 2024 to 05/2025, discontinued due to grade 3 colitis.",
+         "toxicity (grade 3 colitis)"),
+        ("Docetaxel x4, stopped for toxicity.", "toxicity"),
+        ("Ibrutinib 2021 to 2024, stopped for atrial fibrillation (not for progression).",
+         "toxicity (atrial fibrillation)"),
+        ("Gemcitabine x2 cycles, discontinued due to patient preference.", "patient preference"),
+        ("FOLFOX x6, stopped after six cycles.", None),
+    ],
+)  # fmt: skip
+def test_a_stop_reason_is_read_from_the_words_or_a_progression_at_the_end(note, reason):
+    therapy = _profile(note).therapies[0]
+    assert therapy.stop_reason == reason
+
+
+def test_the_cll_letter_s_ibrutinib_stopped_for_atrial_fibrillation_not_progression():
+    got = _therapies(_letter("cll_referral.txt"))
+    assert got["ibrutinib"].stop_reason == "toxicity (atrial fibrillation)"
+    # fixed duration, ended 07/2025; the progression is 10/2026
+    assert got["venetoclax + obinutuzumab"].stop_reason is None
+
+
+def test_a_stop_reason_belongs_to_the_treatment_just_before_it():
+    # the GBM letter: "(02/2026 to 03/2026), then adjuvant temozolomide x3 cycles
+    # (05/2026 to 07/2026), stopped at cycle 3 for thrombocytopenia"
+    got = _letter("gbm_referral.txt").therapies
+    tmz = [t for t in got if t.name == "temozolomide"]
+    assert [(t.end, t.stop_reason) for t in tmz] == [
+        ("2026-03", None),
+        ("2026-07", "toxicity (thrombocytopenia)"),
+    ]
+    rt = next(t for t in got if t.kind == "radiotherapy")
+    assert rt.stop_reason is None
