@@ -24,6 +24,13 @@ _HISTOLOGY = re.compile(
     re.I,
 )
 _BOUNDARY = re.compile(r"[.;\n]")
+#: a histology said just before the cancer's name, with its grade: "recurrent high-grade
+#: serous ovarian carcinoma" (the name read is "ovarian carcinoma")
+_HISTOLOGY_BEFORE = re.compile(
+    r"(?i)\b((?:(?:high|low)[- ]grade\s+)?(?:serous|mucinous|endometrioid|clear[- ]cell|"
+    r"squamous(?:[- ]cell)?|adenosquamous|papillary|ductal|lobular|acinar|signet[- ]ring))"
+    r"[\s,-]+$"
+)
 
 
 def _valid(model: Any, value: dict[str, Any]) -> Any | None:
@@ -282,7 +289,10 @@ def _diagnoses(facts: list[Any], text: str | None) -> list[Diagnosis]:
         # another mention of the same cancer in the same sentence names
         near = [g.value for g in folded.get(n, []) if _same_sentence(text, f, g)]
         histology = next((h for w in [f.value, *near] if (h := _HISTOLOGY.search(w))), None)
-        if histology:
+        before = _HISTOLOGY_BEFORE.search(text, max(0, f.start - 40), f.start) if text else None
+        if before:  # "high-grade serous ovarian carcinoma": the words before say more
+            dx["histology"] = before.group(1).lower()
+        elif histology:
             dx["histology"] = histology.group(1).lower()
         if n == 0:
             status = list(dict.fromkeys(g.value for g in facts if g.field == "diagnoses.status"))

@@ -41,7 +41,12 @@ _POSITIVE = re.compile(
     r"measurable\s+(?:by|per|according\s+to)\s+(?:RECIST|IMWG|Lugano|iRECIST|mRECIST|RANO)"
     r"(?:\s*v?\d(?:\.\d)?)?|"
     # a lesion's size said measurable: "(largest nodule 2.1 cm, measurable)"
-    r"(?<=[cm]m, )measurable\b)"
+    r"(?<=[cm]m, )measurable\b|"
+    # said of the lesions just named: "(growing hilar mass and new liver lesions, measurable)"
+    r"(?:(?<=lesions, )|(?<=lesion, )|(?<=mass, )|(?<=masses, )|(?<=nodules, )|"
+    r"(?<=nodule, )|(?<=deposits, )|(?<=metastases, ))measurable"
+    r"(?=\s*[().;])"
+    r")"
 )
 _NONMEASURABLE = re.compile(
     r"(?i)\b(?:non-?\s?measurable\s+(?:disease|lesions?)(?:\s+only)?|"

@@ -86,3 +86,71 @@ def test_a_stop_reason_belongs_to_the_treatment_just_before_it():
     ]
     rt = next(t for t in got if t.kind == "radiotherapy")
     assert rt.stop_reason is None
+
+
+# --- the ovarian and small-cell letters' leftovers ---------------------------------------
+
+
+def test_the_ovarian_debulking_surgery_and_its_histology_are_read():
+    p = _letter("ovarian_brca_referral.txt")
+    surgery = _therapies(p)["primary debulking surgery"]
+    assert (surgery.kind, surgery.start) == ("surgery", "2022-03")
+    assert p.primary.histology == "high-grade serous"
+
+
+@pytest.mark.parametrize(
+    ("note", "name", "start"),
+    [
+        ("Interval debulking surgery in 2024 after three cycles of carboplatin.",
+         "Interval debulking surgery", "2024"),
+        ("Glioblastoma: gross total resection 01/2026, then chemoradiotherapy.",
+         "gross total resection", "2026-01"),
+        ("transoral robotic surgery 05/2021 for a tonsil primary", "transoral robotic surgery",
+         "2021-05"),
+    ],
+)  # fmt: skip
+def test_an_operation_named_with_its_date_is_a_surgery(note, name, start):
+    surgery = next(t for t in _profile(note).therapies if t.kind == "surgery")
+    assert (surgery.name, surgery.start) == (name, start)
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Not a candidate for salvage surgery or re-irradiation.",
+        "Complete debulking surgery is planned for 01/2027.",
+        "New lesion at the posterior resection margin 10/2026.",
+    ],
+)
+def test_an_operation_not_had_or_without_a_date_is_not_read(note):
+    assert not [t for t in _profile(note).therapies or [] if t.kind == "surgery"]
+
+
+@pytest.mark.parametrize(
+    ("note", "histology"),
+    [
+        ("Recurrent low-grade serous ovarian carcinoma, FIGO IIIC.", "low-grade serous"),
+        ("A 1.8 cm infiltrating ductal breast carcinoma (TREC ct2021-25).", "ductal"),
+        ("Stage IV ovarian carcinoma.", None),
+    ],
+)
+def test_a_histology_said_before_the_cancer_s_name_is_kept(note, histology):
+    assert _profile(note).primary.histology == histology
+
+
+def test_the_small_cell_lesions_said_measurable_are_measurable_disease():
+    # "progression on CT 10/2026 (growing hilar mass and new liver lesions, measurable)"
+    assert _letter("sclc_referral.txt").measurable_disease is True
+
+
+@pytest.mark.parametrize(
+    ("note", "measurable"),
+    [
+        ("CT: new peritoneal deposits, measurable.", True),
+        ("MRI: two new lesions, measurable (RANO).", True),
+        ("CT 10/2026 of the chest, measurable.", None),  # no lesion named
+        ("CT: new lesions, measurable ones only in the liver", None),
+    ],
+)
+def test_measurable_said_after_the_lesions(note, measurable):
+    assert _profile(note).measurable_disease is measurable
