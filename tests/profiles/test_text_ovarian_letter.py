@@ -24,6 +24,7 @@ def test_the_ovarian_letter():
         ("BRCA1", "positive", "mutation")
     ]
     assert [(t.name, t.start, t.end) for t in p.therapies or []] == [
+        ("primary debulking surgery", "2022-03", None),  # read since session 10
         ("carboplatin/paclitaxel", "2022-04", "2022-08"),
         ("olaparib", "2022-09", "2025-05"),
         ("carboplatin + liposomal_doxorubicin", None, "2025-12"),
