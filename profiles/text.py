@@ -30,6 +30,7 @@ from profiles.text_course import with_stop_reasons
 from profiles.text_disease import with_disease_facts
 from profiles.text_genes import free_genes, gene_fact
 from profiles.text_labs import a_change, mean_arterial_pressure, measurement_facts, scale_fact
+from profiles.text_past import with_past_labs
 from profiles.text_regimens import group_regimens
 from profiles.text_settings import with_setting, with_site
 from profiles.text_vocab import surgery_facts, vocab_facts
@@ -449,6 +450,7 @@ def extract_facts(text: str, *, as_of: date | None = None) -> list[Fact]:
     # "adjuvant trastuzumab", "... maintenance", "radiotherapy to the chest wall"
     facts = [with_site(text, with_setting(text, f)) for f in facts]
     facts = with_stop_reasons(text, facts)  # "stopped for atrial fibrillation"
+    facts = with_past_labs(text, facts, as_of=as_of)  # "at diagnosis, glucose >1000 mg/dL"
     if "therapies" not in seen:
         facts.extend(surgery_facts(text, facts, as_of=as_of))
     return sorted(facts, key=lambda f: (f.start, f.field))

@@ -87,8 +87,9 @@ def test_the_prostate_letter(mcrpc):
     # "Abiraterone with prednisolone from 03/2022, progressed in 2025"
     assert ("abiraterone + prednisone", "2022-03", "2025", None) in therapies
     assert not any("olaparib" in t.drugs for t in mcrpc.therapies)  # "no prior PARP inhibitor"
-    # the PSA of today comes before the PSA at presentation: the matcher takes the first
-    assert [lab.value for lab in mcrpc.labs if lab.name == "psa"] == [48.0, 112.0]
+    # the PSA of today is the profile's; the PSA at presentation (01/2022) is of the past,
+    # kept as a labs.past fact with its date (session 10), not as a current value
+    assert [lab.value for lab in mcrpc.labs if lab.name == "psa"] == [48.0]
     assert set(mcrpc.conditions) == {"type 2 diabetes", "atrial fibrillation"}
 
 

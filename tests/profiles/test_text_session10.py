@@ -154,3 +154,47 @@ def test_the_small_cell_lesions_said_measurable_are_measurable_disease():
 )
 def test_measurable_said_after_the_lesions(note, measurable):
     assert _profile(note).measurable_disease is measurable
+
+
+# --- lab values of the past ------------------------------------------------------------
+
+TREC_29 = (
+    "The patient states that at the time of his initial diagnosis with type 1 diabetes he was "
+    "hospitalized with a glucose value >1000 mg/dL. At the time, he was experiencing "
+    "polyuria. His lab studies showed:\nA1c: 11.3%\nCreatinine: 0.9 mg/dL"
+)
+
+
+def test_trec_29_s_glucose_at_diagnosis_is_not_today_s():
+    x = extract_profile(TREC_29, as_of=AS_OF)
+    assert [lab.name for lab in x.profile.labs] == ["a1c", "creatinine"]
+    past = [f for f in x.facts if f.field == "labs.past"]
+    assert [(f.value["name"], f.value["value"], f.text) for f in past] == [
+        ("glucose", 1000.0, "glucose value >1000 mg/dL")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("note", "current", "past"),
+    [
+        # a dated past value keeps its date
+        ("On admission in 2019 her sodium was 118 mmol/L. Sodium 139 mmol/L today.",
+         [("sodium", 139.0)], [("sodium", "2019")]),
+        ("At diagnosis (03/2022) LDH was 900 U/L. LDH 210 U/L.",
+         [("ldh", 210.0)], [("ldh", "2022-03")]),
+        # the mCRPC letter: "diagnosed 01/2022 with bone metastases at presentation (PSA 112)"
+        ("Diagnosed 01/2022 with bone metastases at presentation (PSA 112 ng/mL). "
+         "Current: PSA 48 ng/mL.", [("psa", 48.0)], [("psa", "2022-01")]),
+        ("PSA 112 ng/mL at diagnosis, currently PSA 48 ng/mL.", [("psa", 48.0)], [("psa", None)]),
+        # the present, or a recent presentation, stays current
+        ("Labs (10/11/2026): creatinine 0.9 mg/dL.", [("creatinine", 0.9)], []),
+        ("On admission, glucose 450 mg/dL.", [("glucose", 450.0)], []),
+        ("Her BMI was 24, but she has gained 5 kg in the past few weeks.", [("bmi", 24.0)], []),
+        ("Nadir in 11/2026: PSA 0.2 ng/mL.", [("psa", 0.2)], []),  # a recent date
+    ],
+)  # fmt: skip
+def test_a_value_tied_to_a_past_event_is_not_the_current_value(note, current, past):
+    x = extract_profile(note, as_of=AS_OF)
+    assert [(lab.name, lab.value) for lab in x.profile.labs or []] == current
+    got = [(f.value["name"], f.value.get("date")) for f in x.facts if f.field == "labs.past"]
+    assert got == past
