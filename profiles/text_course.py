@@ -157,3 +157,87 @@ def with_stop_reasons(text: str, facts: list[Any]) -> list[Any]:
             f.model_copy(update={"value": {**value, "stop_reason": reason}}) if reason else f
         )
     return out
+
+
+#: how recent a dated progression must be to say the disease is progressing now (months)
+_RECENT = 3
+
+
+def recent_progression(text: str, facts: list[Any], *, as_of: Any) -> list[Any]:
+    """A ``diagnoses.status`` fact "progressing" when the letter dates a progression or
+    recurrence within three months of ``as_of`` and no status was read ("progression on CT
+    10/2026", "first recurrence on MRI 10/2026" read in 11/2026).
+
+    >>> from datetime import date
+    >>> t = "Current: progression on CT 10/2026 (new liver lesions)."
+    >>> [(f.value, f.text) for f in recent_progression(t, [], as_of=date(2026, 11, 20))]
+    [('progressing', 'progression')]
+    >>> recent_progression("Recurrence 06/2025, treated.", [], as_of=date(2026, 11, 20))
+    []
+    """
+    from profiles.text import Fact
+
+    if any(f.field == "diagnoses.status" for f in facts):
+        return []
+    today = as_of.year * 12 + as_of.month
+    for month, at in progression_months(text):
+        if 0 <= today - _month_index(month) <= _RECENT:
+            word = re.match(r"\w+", text[at:])
+            end = at + (word.end() if word else 0)
+            return [
+                Fact(
+                    field="diagnoses.status",
+                    value="progressing",
+                    text=text[at:end],
+                    start=at,
+                    end=end,
+                )
+            ]
+    return []
+
+
+#: "since 10/2026" right after a treatment: begun then, and going on
+_SINCE = re.compile(r"(?i)\bsince\s+$")
+#: a clause opening with "on" and the drug: "Hypothyroidism after radiotherapy, on
+#: levothyroxine"; "paroxysmal atrial fibrillation since 2024, on apixaban 5 mg twice daily"
+_CLAUSE_ON = re.compile(r"(?i)(?:[,;(]|\band\b)\s*on\s+$")
+
+
+def with_current_use(text: str, facts: list[Any]) -> list[Any]:
+    """The therapy facts with ``ongoing`` set when the words say the drug is taken now: a
+    start given by "since" and no end ("Dexamethasone 2 mg daily since 10/2026"), or a clause
+    opening "on" the drug (", on apixaban 5 mg twice daily"), none putting it in the past.
+
+    >>> from profiles.text import extract_facts
+    >>> t = "Dexamethasone 2 mg daily since 10/2026. AF since 2024, on apixaban 5 mg bd."
+    >>> [f.value.get("ongoing") for f in extract_facts(t) if f.field == "therapies"]
+    [True, True]
+    """
+    out: list[Any] = []
+    for f in facts:
+        value = f.value if f.field == "therapies" and isinstance(f.value, dict) else None
+        if value is None or value.get("end") or value.get("ongoing"):
+            out.append(f)
+            continue
+        cut, stop = sentence_span(text, f.start, f.end)
+        current = False
+        if value.get("start"):
+            dated = _DATE.search(text, f.end, stop)
+            current = bool(
+                dated
+                and _calendar(dated) == value["start"]
+                and _SINCE.search(text, f.end, dated.start())
+            )
+        elif value.get("drugs"):
+            current = bool(_CLAUSE_ON.search(text, cut, f.start)) and not _PAST.search(
+                text, cut, stop
+            )
+        out.append(f.model_copy(update={"value": {**value, "ongoing": True}}) if current else f)
+    return out
+
+
+#: words that put a drug in the past
+_PAST = re.compile(
+    r"(?i)\b(?:previously|formerly|stopped|discontinued|held|was\s+on|had\s+been|no\s+longer|"
+    r"until|ended|completed)\b"
+)

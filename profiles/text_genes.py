@@ -134,7 +134,7 @@ def gene_fact(text: str, item: str, start: int, end: int) -> Any | None:
                 kind = (short.group(2) or short.group(3)).lower()
                 detail = f"exon {exon} {'deletion' if kind == 'del' else 'insertion'}"
             value = {"name": m.group(1), "result": "positive", "detail": detail}
-            if detail.lower() in ("negative", "wild type", "wild-type"):
+            if detail.lower() in ("negative", "wild type", "wild-type", "wildtype"):
                 value = {"name": m.group(1), "result": "negative"}
             return _fact("biomarkers", value, text, start, end)
     name = item.split()[0] if item.split() else ""

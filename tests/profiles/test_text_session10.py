@@ -198,3 +198,87 @@ def test_a_value_tied_to_a_past_event_is_not_the_current_value(note, current, pa
     assert [(lab.name, lab.value) for lab in x.profile.labs or []] == current
     got = [(f.value["name"], f.value.get("date")) for f in x.facts if f.field == "labs.past"]
     assert got == past
+
+
+# --- the head-and-neck, glioblastoma and CLL letters -----------------------------------
+
+
+def test_the_hnscc_letter_s_oropharyngeal_cancer_is_a_head_and_neck_scc():
+    from rules import vocab
+
+    p = _letter("hnscc_referral.txt")
+    dx = p.primary
+    assert dx.condition == "squamous cell carcinoma of the oropharynx"
+    assert "hnscc" in vocab.cancer_ids(dx.condition)
+    assert (dx.extent, dx.metastatic_sites, p.measurable_disease) == ("recurrent", ["lung"], True)
+    assert [(b.name, b.result, b.value) for b in p.biomarkers] == [
+        ("HPV", "positive", None),
+        ("PD-L1", "positive", 20.0),
+    ]
+    assert (p.ecog, [lab.value for lab in p.labs if lab.name == "creatinine"]) == (0, [1.1])
+
+
+def test_the_gbm_letter_s_idh_wildtype_recurrence_and_steroid():
+    p = _letter("gbm_referral.txt")
+    assert [(b.name, b.result) for b in p.biomarkers] == [("IDH", "negative")]
+    assert p.primary.status == "progressing"  # "first recurrence on MRI 10/2026"
+    assert p.karnofsky == 80
+    dex = _therapies(p)["dexamethasone"]
+    assert (dex.start, dex.ongoing) == ("2026-10", True)  # "2 mg daily since 10/2026"
+    assert "bevacizumab" not in {d for t in p.therapies for d in t.drugs}  # "No prior"
+
+
+@pytest.mark.parametrize(
+    ("note", "marker"),
+    [
+        ("Astrocytoma, IDH-wildtype.", ("IDH", "negative")),
+        ("KRAS wildtype colorectal cancer.", ("KRAS", "negative")),
+        ("IDH1 R132H mutant glioma.", ("IDH1", "positive")),
+    ],
+)
+def test_a_gene_said_wildtype_in_one_word_is_negative(note, marker):
+    assert [(b.name, b.result) for b in _profile(note).biomarkers] == [marker]
+
+
+@pytest.mark.parametrize(
+    ("note", "status"),
+    [
+        ("Current: progression on CT 10/2026 (new liver lesions).", "progressing"),
+        ("Progressive disease 11/2026 with new bone lesions.", "progressing"),
+        ("Progression on CT 03/2026, then docetaxel; responding.", None),  # 8 months ago
+        ("No progression since 10/2026.", None),
+    ],
+)
+def test_a_progression_dated_in_the_last_three_months_is_the_current_status(note, status):
+    dx = _profile("Metastatic prostate cancer. " + note).primary
+    assert dx.status == status
+
+
+def test_the_small_cell_letter_is_progressing():
+    assert _letter("sclc_referral.txt").primary.status == "progressing"
+
+
+def test_the_cll_letter_s_apixaban_is_taken_now():
+    p = _letter("cll_referral.txt")
+    assert _therapies(p)["apixaban"].ongoing is True
+    assert [(b.name, b.result) for b in p.biomarkers] == [
+        ("del(17p)", "positive"),
+        ("TP53", "positive"),
+    ]
+    assert (p.primary.status, p.ecog) == ("progressing", 1)
+    assert [lab.value for lab in p.labs if lab.name == "platelets"] == [95.0]
+
+
+@pytest.mark.parametrize(
+    ("note", "ongoing"),
+    [
+        ("Hypothyroidism after radiotherapy, on apixaban 5 mg bd.", True),
+        ("Dexamethasone 4 mg since 2026-09.", True),
+        ("Dexamethasone 4 mg from 2026-09.", None),  # a start only
+        ("Atrial fibrillation, on apixaban until 2025.", None),
+        ("Progressed on apixaban.", None),
+    ],
+)
+def test_a_drug_taken_now(note, ongoing):
+    got = next(t for t in _profile(note).therapies or [] if t.drugs)
+    assert got.ongoing is ongoing
