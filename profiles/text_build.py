@@ -298,11 +298,15 @@ def _diagnoses(facts: list[Any], text: str | None) -> list[Diagnosis]:
             status = list(dict.fromkeys(g.value for g in facts if g.field == "diagnoses.status"))
             if status:  # "relapsed/refractory, biochemical progression"
                 dx["status"] = ", ".join(status)
+            # and an extent said with the disease's course ("first recurrence on MRI
+            # 10/2026, ... RANO progression": the glioblastoma is recurrent)
+            course = [g for g in facts if g.field == "diagnoses.status"]
             near = [
                 g
-                for d, _ in kept
+                for d, _ in [*kept, *((c, []) for c in course)]
                 for g in facts
-                if _same_sentence(text, d, g) or (g.field == "stage" and _staging(text, g))
+                if (_same_sentence(text, d, g) and (d not in course or g.field == "extent"))
+                or (g.field == "stage" and _staging(text, g))
             ]
             for g in near:
                 if g.field in ("stage", "extent") and g.field not in dx:

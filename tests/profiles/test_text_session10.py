@@ -282,3 +282,21 @@ def test_the_cll_letter_s_apixaban_is_taken_now():
 def test_a_drug_taken_now(note, ongoing):
     got = next(t for t in _profile(note).therapies or [] if t.drugs)
     assert got.ongoing is ongoing
+
+
+@pytest.mark.parametrize(
+    ("note", "extent"),
+    [
+        # the GBM letter's words: the recurrence is said with the disease's course
+        ("Diagnosis: glioblastoma, IDH-wildtype.\n\nCurrent: first recurrence on MRI 10/2026, "
+         "a new enhancing lesion, RANO progression.", "recurrent"),
+        ("Glioblastoma, IDH-wildtype. Headaches recurrent since 2020.", None),
+        ("Glioblastoma. First recurrence on MRI 01/2024, treated with lomustine.", None),
+    ],
+)  # fmt: skip
+def test_an_extent_said_with_the_disease_s_course_is_the_cancer_s(note, extent):
+    assert _profile(note).primary.extent == extent
+
+
+def test_the_gbm_letter_s_glioblastoma_is_recurrent():
+    assert _letter("gbm_referral.txt").primary.extent == "recurrent"
