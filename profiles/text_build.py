@@ -311,6 +311,15 @@ def _diagnoses(facts: list[Any], text: str | None) -> list[Diagnosis]:
             for g in near:
                 if g.field in ("stage", "extent") and g.field not in dx:
                     dx[g.field] = g.value
+            # "Biopsy 09/2026 confirmed recurrent squamous cell carcinoma": this cancer's (the
+            # only one named, or named in the biopsy's sentence)
+            mentions = [f, *folded.get(0, [])]
+            if any(
+                g.field == "diagnoses.confirmed"
+                and (len(kept) == 1 or any(_same_sentence(text, d, g) for d in mentions))
+                for g in facts
+            ):
+                dx["histologically_confirmed"] = True
             sites = list(dict.fromkeys(g.value for g in facts if g.field == "metastatic_sites"))
             if sites:
                 states = [g.value for g in facts if g.field == "metastatic_sites.state"]

@@ -300,3 +300,30 @@ def test_an_extent_said_with_the_disease_s_course_is_the_cancer_s(note, extent):
 
 def test_the_gbm_letter_s_glioblastoma_is_recurrent():
     assert _letter("gbm_referral.txt").primary.extent == "recurrent"
+
+
+# --- a cancer confirmed by pathology ---------------------------------------------------
+
+
+def test_the_hnscc_letter_s_biopsy_confirms_the_cancer():
+    # "Biopsy 09/2026 confirmed recurrent squamous cell carcinoma, p16-positive."
+    assert _letter("hnscc_referral.txt").primary.histologically_confirmed is True
+    # the ovarian letter names its histology but no biopsy: not recorded
+    assert _letter("ovarian_brca_referral.txt").primary.histologically_confirmed is None
+
+
+@pytest.mark.parametrize(
+    ("note", "confirmed"),
+    [
+        # TREC ct2021-25 and ct2021-15
+        ("Core biopsy was done and revealed a 1.8 cm infiltrating ductal breast carcinoma.", True),
+        ("The results of the biopsy were consistent with pancreatic adenocarcinoma.", True),
+        ("A 45-year-old woman with cytologically confirmed breast cancer.", True),
+        ("Histologically proven lung adenocarcinoma, stage IV.", True),
+        ("Suspected pancreatic adenocarcinoma; biopsy pending.", None),
+        ("Pancreatic mass; EUS biopsy was non-diagnostic. Presumed pancreatic cancer.", None),
+        ("Lung adenocarcinoma, stage IV.", None),
+    ],
+)
+def test_a_biopsy_or_histology_said_of_the_cancer_confirms_it(note, confirmed):
+    assert _profile(note).primary.histologically_confirmed is confirmed
