@@ -18,7 +18,7 @@ from rules import vocab
 
 _SCALARS = ("age", "sex", "ecog", "karnofsky", "pregnant", "breastfeeding")
 _HISTOLOGY = re.compile(
-    r"\b(adenocarcinoma|squamous cell|small cell|large cell|ductal|lobular|papillary|"
+    r"\b(adenocarcinoma|squamous[- ]cell|small[- ]cell|large[- ]cell|ductal|lobular|papillary|"
     r"follicular|medullary|anaplastic|clear cell|serous|mucinous|transitional cell|"
     r"urothelial|neuroendocrine|sarcomatoid|undifferentiated)\b",
     re.I,
@@ -28,7 +28,8 @@ _BOUNDARY = re.compile(r"[.;\n]")
 #: serous ovarian carcinoma" (the name read is "ovarian carcinoma")
 _HISTOLOGY_BEFORE = re.compile(
     r"(?i)\b((?:(?:high|low)[- ]grade\s+)?(?:serous|mucinous|endometrioid|clear[- ]cell|"
-    r"squamous(?:[- ]cell)?|adenosquamous|papillary|ductal|lobular|acinar|signet[- ]ring))"
+    r"squamous(?:[- ]cell)?|(?:small|large)[- ]cell|adenosquamous|papillary|ductal|lobular|acinar|"
+    r"signet[- ]ring))"
     r"[\s,-]+$"
 )
 
@@ -291,9 +292,9 @@ def _diagnoses(facts: list[Any], text: str | None) -> list[Diagnosis]:
         histology = next((h for w in [f.value, *near] if (h := _HISTOLOGY.search(w))), None)
         before = _HISTOLOGY_BEFORE.search(text, max(0, f.start - 40), f.start) if text else None
         if before:  # "high-grade serous ovarian carcinoma": the words before say more
-            dx["histology"] = before.group(1).lower()
+            dx["histology"] = re.sub(r"-cell\b", " cell", before.group(1).lower())
         elif histology:
-            dx["histology"] = histology.group(1).lower()
+            dx["histology"] = histology.group(1).lower().replace("-", " ")
         if n == 0:
             status = list(dict.fromkeys(g.value for g in facts if g.field == "diagnoses.status"))
             if status:  # "relapsed/refractory, biochemical progression"

@@ -327,3 +327,15 @@ def test_the_hnscc_letter_s_biopsy_confirms_the_cancer():
 )
 def test_a_biopsy_or_histology_said_of_the_cancer_confirms_it(note, confirmed):
     assert _profile(note).primary.histologically_confirmed is confirmed
+
+
+@pytest.mark.parametrize(
+    ("note", "histology"),
+    [
+        ("Extensive-stage small-cell lung cancer (ES-SCLC).", "small cell"),  # the SCLC letter
+        ("Large-cell lung carcinoma, stage IIIA.", "large cell"),
+        ("Small cell lung cancer, limited stage.", "small cell"),
+    ],
+)
+def test_a_hyphenated_cell_type_is_the_histology(note, histology):
+    assert _profile(note).primary.histology == histology
