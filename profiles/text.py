@@ -26,7 +26,12 @@ from pydantic import BaseModel, ConfigDict
 
 from profiles.model import PatientProfile
 from profiles.text_cns import CNS_SITES, cns_states, state_name
-from profiles.text_course import recent_progression, with_current_use, with_stop_reasons
+from profiles.text_course import (
+    recent_progression,
+    with_current_use,
+    with_event_start,
+    with_stop_reasons,
+)
 from profiles.text_disease import with_disease_facts
 from profiles.text_genes import free_genes, gene_fact
 from profiles.text_labs import a_change, mean_arterial_pressure, measurement_facts, scale_fact
@@ -452,6 +457,7 @@ def extract_facts(text: str, *, as_of: date | None = None) -> list[Fact]:
     facts = [with_site(text, with_setting(text, f)) for f in facts]
     facts = with_stop_reasons(text, facts)  # "stopped for atrial fibrillation"
     facts = with_current_use(text, facts)  # "since 10/2026", ", on apixaban"
+    facts = with_event_start(text, facts)  # "recurrence 06/2025, treated with ..."
     facts.extend(recent_progression(text, facts, as_of=as_of))  # "progression on CT 10/2026"
     facts = with_past_labs(text, facts, as_of=as_of)  # "at diagnosis, glucose >1000 mg/dL"
     facts.extend(confirmation_facts(text, facts))  # "Biopsy 09/2026 confirmed ... carcinoma"

@@ -241,3 +241,41 @@ _PAST = re.compile(
     r"(?i)\b(?:previously|formerly|stopped|discontinued|held|was\s+on|had\s+been|no\s+longer|"
     r"until|ended|completed)\b"
 )
+
+
+#: the words before a treatment that date it from the event opening its sentence:
+#: "Platinum-sensitive recurrence 06/2025 (peritoneal nodules), treated with carboplatin/PLD"
+_TREATED_WITH = re.compile(r"(?i)\b(?:treated|managed)\s+with\s+(?:\w+\s+)?$")
+
+
+def with_event_start(text: str, facts: list[Any]) -> list[Any]:
+    """The therapy facts with a ``start`` taken from the dated event that opens their
+    sentence when they are "treated with" after it and have an end but no start of their own.
+
+    >>> from profiles.text import extract_facts
+    >>> t = "Recurrence 06/2025 (peritoneal nodules), treated with carboplatin x6, ended 12/2025."
+    >>> [(f.value.get("start"), f.value.get("end")) for f in extract_facts(t) if f.field == "therapies"]
+    [('2025-06', '2025-12')]
+    """
+    out: list[Any] = []
+    for f in facts:
+        value = f.value if f.field == "therapies" and isinstance(f.value, dict) else None
+        if value is None or value.get("start") or not value.get("end"):
+            out.append(f)
+            continue
+        cut, _ = sentence_span(text, f.start, f.end)
+        dated = _DATE.search(text, cut, f.start)
+        start = _calendar(dated) if dated else None
+        if (
+            start
+            and _TREATED_WITH.search(text, cut, f.start)
+            and _months_of(start) <= _months_of(value["end"])
+        ):
+            value = {**value, "start": start}
+            f = f.model_copy(update={"value": value})
+        out.append(f)
+    return out
+
+
+def _months_of(month: str) -> int:
+    return int(month[:4]) * 12 + (int(month[5:7]) if len(month) >= 7 else 1)

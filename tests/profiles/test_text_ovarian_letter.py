@@ -27,7 +27,8 @@ def test_the_ovarian_letter():
         ("primary debulking surgery", "2022-03", None),  # read since session 10
         ("carboplatin/paclitaxel", "2022-04", "2022-08"),
         ("olaparib", "2022-09", "2025-05"),
-        ("carboplatin + liposomal_doxorubicin", None, "2025-12"),
+        # "recurrence 06/2025 (...), treated with carboplatin/PLD ..., ended 12/2025" (session 10)
+        ("carboplatin + liposomal_doxorubicin", "2025-06", "2025-12"),
     ]
     assert p.diagnoses[0].metastatic_sites == ["peritoneum", "liver"]
 

@@ -339,3 +339,18 @@ def test_a_biopsy_or_histology_said_of_the_cancer_confirms_it(note, confirmed):
 )
 def test_a_hyphenated_cell_type_is_the_histology(note, histology):
     assert _profile(note).primary.histology == histology
+
+
+@pytest.mark.parametrize(
+    ("note", "when"),
+    [
+        ("Platinum-sensitive recurrence 06/2025 (peritoneal nodules, CA-125 rise), treated "
+         "with carboplatin/pegylated liposomal doxorubicin x6 cycles, ended 12/2025.",
+         ("2025-06", "2025-12")),
+        ("Relapse 02/2024, treated with bendamustine, ended 08/2024.", ("2024-02", "2024-08")),
+        ("Relapse 02/2024; she chose observation. Bendamustine ended 08/2024.", (None, "2024-08")),
+    ],
+)  # fmt: skip
+def test_a_treatment_given_for_a_dated_event_starts_then(note, when):
+    t = next(t for t in _profile(note).therapies if t.drugs)
+    assert (t.start, t.end) == when
