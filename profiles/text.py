@@ -35,6 +35,7 @@ from profiles.text_course import (
 from profiles.text_disease import with_disease_facts
 from profiles.text_genes import free_genes, gene_fact
 from profiles.text_labs import a_change, mean_arterial_pressure, measurement_facts, scale_fact
+from profiles.text_mentions import history_none_facts
 from profiles.text_past import with_past_labs
 from profiles.text_pathology import confirmation_facts
 from profiles.text_regimens import group_regimens
@@ -461,6 +462,8 @@ def extract_facts(text: str, *, as_of: date | None = None) -> list[Fact]:
     facts.extend(recent_progression(text, facts, as_of=as_of))  # "progression on CT 10/2026"
     facts = with_past_labs(text, facts, as_of=as_of)  # "at diagnosis, glucose >1000 mg/dL"
     facts.extend(confirmation_facts(text, facts))  # "Biopsy 09/2026 confirmed ... carcinoma"
+    if "conditions" not in seen:
+        facts.extend(history_none_facts(text))  # "Other history: none."
     if "therapies" not in seen:
         facts.extend(surgery_facts(text, facts, as_of=as_of))
     return sorted(facts, key=lambda f: (f.start, f.field))

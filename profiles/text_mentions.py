@@ -116,3 +116,28 @@ def resolved_hbv(text: str, m: Any) -> str | None:
     if _HBC.search(sentence) and _HBSAG_NEGATIVE.search(sentence):
         return f"resolved hepatitis B ({m.text})"
     return None
+
+
+#: a letter's history field answered none: "Other history: none.", "PMH: nil"
+_HISTORY_NONE = re.compile(
+    r"(?im)^[ \t]*(?:other\s+(?:medical\s+)?history|(?:past\s+)?medical\s+history|PMH|"
+    r"comorbidit(?:y|ies))[ \t]*:[ \t]*(none(?:\s+known|\s+of\s+note)?|nil|nothing\s+of\s+note|"
+    r"unremarkable|no\s+other\s+(?:medical\s+)?history)[ \t]*\.?[ \t]*$"
+)
+
+
+def history_none_facts(text: str) -> list[Any]:
+    """A ``conditions.none`` fact for a history field answered none ("Other history: none."):
+    no other conditions, unless the note names some elsewhere (they are then the list).
+
+    >>> [(f.field, f.text) for f in history_none_facts("KPS 80.\\n\\nOther history: none.\\n")]
+    [('conditions.none', 'none')]
+    >>> history_none_facts("Other history: hypertension, none other.")
+    []
+    """
+    from profiles.text import Fact
+
+    return [
+        Fact(field="conditions.none", value=[], text=m.group(1), start=m.start(1), end=m.end(1))
+        for m in _HISTORY_NONE.finditer(text)
+    ]

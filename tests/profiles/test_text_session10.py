@@ -354,3 +354,18 @@ def test_a_hyphenated_cell_type_is_the_histology(note, histology):
 def test_a_treatment_given_for_a_dated_event_starts_then(note, when):
     t = next(t for t in _profile(note).therapies if t.drugs)
     assert (t.start, t.end) == when
+
+
+@pytest.mark.parametrize(
+    ("note", "conditions"),
+    [
+        ("Glioblastoma. KPS 80.\n\nOther history: none.\n", []),  # the GBM letter's field
+        ("Glioblastoma. Focal seizures.\nOther history: none.\n", ["seizures"]),
+        ("Glioblastoma.\nPMH: nil\n", []),
+        ("Glioblastoma.\nOther history: hypertension.\n", ["hypertension"]),
+        ("Glioblastoma. KPS 80.", None),  # not asked: not recorded
+    ],
+)
+def test_a_history_field_answered_none_is_no_other_condition(note, conditions):
+    got = _profile(note).conditions
+    assert (got if got is None else [c.lower() for c in got]) == conditions
