@@ -30,7 +30,7 @@ _STOPPED_FOR = re.compile(
     r"(?i)\b(?:stopped|discontinued|ceased|withdrawn|halted|interrupted|ended)\b"
     r"(?:\s+(?:at|after|in)\s+(?:cycle|dose|week|month|course)\s*\d+)?"
     r"(?:\s+(?:in|on)\s+[\d/]+)?"
-    r",?\s+(?P<neg>not\s+)?(?:for|due\s+to|because\s+of|owing\s+to|secondary\s+to|following)\s+"
+    r",?\s+(?P<neg>not\s+)?(?:for|due\s+to|because\s+of|owing\s+to|secondary\s+to)\s+"
     r"(?P<why>[^.;,()\n]{2,60})"
 )
 _UNTIL_PROGRESSION = re.compile(
@@ -41,6 +41,10 @@ _PROGRESSION_WORDS = re.compile(r"(?i)\b(?:progress\w*|relaps\w*|recurren\w*|ref
 _TOXICITY_WORDS = re.compile(
     r"(?i)\b(?:toxicit\w*|intoleran\w*|side[- ]effects?|adverse\s+(?:events?|effects?)|"
     r"allerg\w*|reaction|hypersensitivity)\b"
+)
+#: a count of time or treatment, not a reason
+_COUNT = re.compile(
+    r"(?i)(?:\d+|one|two|three|four|five|six)\s+(?:cycles?|doses?|courses?|days?|weeks?|months?)\b|cycles?\s+\d"
 )
 _DONE_WORDS = re.compile(r"(?i)\b(?:completion|complete|planned|fixed[- ]duration)\b")
 #: a dated progression or recurrence: "recurrence 06/2025", "progression on CT 10/2026",
@@ -90,6 +94,8 @@ def stop_reason(text: str, start: int, end: int, *, before: int | None = None) -
     if said is None:
         return None
     why = " ".join(said.group("why").split())
+    if _COUNT.match(why):
+        return None  # "stopped for 2 weeks", "interrupted for cycle 3": a count, no reason
     if _PROGRESSION_WORDS.search(why):
         return "progression"
     if _TOXICITY_WORDS.fullmatch(why) or re.fullmatch(r"(?i)(?:\w+\s+)?toxicity", why):

@@ -369,3 +369,14 @@ def test_a_treatment_given_for_a_dated_event_starts_then(note, when):
 def test_a_history_field_answered_none_is_no_other_condition(note, conditions):
     got = _profile(note).conditions
     assert (got if got is None else [c.lower() for c in got]) == conditions
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Capecitabine from 2025-01, interrupted for 2 weeks in 03/2025.",
+        "Docetaxel from 2025-01, stopped for cycle 3 review.",
+    ],
+)
+def test_a_count_after_stopped_for_is_no_reason(note):
+    assert _profile(note).therapies[0].stop_reason is None
