@@ -193,10 +193,10 @@ def _w(v: Any) -> str:
 def words_of_id(name: str) -> str:
     """A name the note reader took from a vocabulary id, in words.
 
-    >>> words_of_id("insulin_glargine"), words_of_id("R-CHOP"), words_of_id("a b_c")
-    ('insulin glargine', 'R-CHOP', 'a b_c')
+    >>> words_of_id("insulin_glargine"), words_of_id("carboplatin + liposomal_doxorubicin")
+    ('insulin glargine', 'carboplatin + liposomal doxorubicin')
     """
-    return name.replace("_", " ") if " " not in name else name
+    return name.replace("_", " ")
 
 
 def _age(f: Finding) -> str:

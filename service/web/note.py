@@ -24,6 +24,8 @@ LABELS = {
     "karnofsky": "Daily activity (Karnofsky)",
     "therapies": "Treatment",
     "labs": "Lab result",
+    "labs.past": "Earlier lab result (not taken as today's)",
+    "diagnoses.confirmed": "Confirmed by biopsy or cytology",
     "conditions": "Other condition",
     "conditions.none": "Other conditions",
     "pregnant": "Pregnant",
@@ -47,6 +49,10 @@ def _value(field: str, value: Any) -> str:
     'EGFR T790M not detected'
     >>> _value("labs", {"name": "testosterone", "value": 50.0, "unit": "ng/dL", "comparator": "<"})
     'testosterone < 50 ng/dL'
+    >>> _value("labs.past", {"name": "psa", "value": 112.0, "unit": "ng/mL", "date": "2022-01"})
+    'psa 112 ng/mL, in 2022-01'
+    >>> _value("therapies", {"name": "olaparib", "end": "2025-05", "stop_reason": "progression"})
+    'olaparib, to 2025-05, stopped: progression'
 
     """
     if isinstance(value, bool):
@@ -65,8 +71,9 @@ def _value(field: str, value: Any) -> str:
             )
         out = " ".join(str(w) for w in words if w)
         return out + (f" ({value['detail']})" if value.get("detail") else "")
-    if field == "labs":  # "testosterone < 50 ng/dL": a bound keeps its sign
-        return lab_words(*(value.get(k) for k in ("name", "value", "unit", "comparator")))
+    if field in ("labs", "labs.past"):  # "testosterone < 50 ng/dL": a bound keeps its sign
+        out = lab_words(*(value.get(k) for k in ("name", "value", "unit", "comparator")))
+        return out + (f", in {value['date']}" if value.get("date") else "")
     if field == "therapies":
         out = str(value.get("name") or ", ".join(value.get("drugs") or []) or "a treatment")
         out = words_of_id(out)
@@ -76,7 +83,8 @@ def _value(field: str, value: Any) -> str:
                 f"to {value['end']}" if value.get("end") else "",
                 "ongoing" if value.get("ongoing") else ""]  # fmt: skip
         when = [w for w in when if w]
-        return out + (", " + " ".join(when) if when else "")
+        out += ", " + " ".join(when) if when else ""
+        return out + (f", stopped: {value['stop_reason']}" if value.get("stop_reason") else "")
     return ", ".join(f"{k} {v}" for k, v in value.items() if v not in (None, [], ""))
 
 

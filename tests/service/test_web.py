@@ -277,3 +277,18 @@ def test_a_letter_s_results_say_each_sentence_once_and_weeks_as_weeks(client: Te
     hro761 = hro761[: hro761.index("</details>")]
     assert "You probably do not qualify" in hro761
     assert "MSS (microsatellite stable), which counts as pMMR" in hro761
+
+
+def test_note_page_says_why_a_treatment_stopped_and_keeps_earlier_labs_apart(client) -> None:
+    letters = Path(__file__).parents[1] / "data" / "letters"
+    ovarian = client.post(
+        "/note", data={"note": (letters / "ovarian_brca_referral.txt").read_text()}
+    )
+    # the letter's olaparib maintenance ended with a progression; drug ids read as words
+    assert "stopped: progression" in ovarian.text
+    # (the ids stay in the profile JSON the page carries for the next step)
+    assert "carboplatin + liposomal doxorubicin (chemotherapy)" in ovarian.text
+    mcrpc = client.post("/note", data={"note": (letters / "mcrpc_referral.txt").read_text()})
+    # "PSA 112 ng/mL" of 2022 is an earlier value, not today's
+    assert "Earlier lab result (not taken as today&#39;s)" in mcrpc.text
+    assert "psa 112 ng/mL, in 2022-01" in mcrpc.text
