@@ -22,6 +22,7 @@ from matcher.facts import (
 from matcher.logic import any_of, compare, describe_numeric
 from matcher.outcome import Finding
 from rules import vocab
+from rules.vocab.data import load_data
 
 _THERAPIES = ("therapies",)
 #: kinds of treatment that are no drug: a therapy recorded by its drugs is none of them
@@ -64,9 +65,14 @@ def _matches(t: TherapyFact, params: dict[str, Any]) -> bool | None:
         hit = bool(t.drugs & drugs) or any(
             kb.class_is_a(have, want) for have in t.classes for want in classes
         )
-        checks.append(
-            True if hit else (False if t.drugs or t.kind in ("surgery", "radiotherapy") else None)
-        )
+        if not hit and t.drugs and params.get("as_examples") and _near_examples(t, drugs):
+            checks.append(None)  # "erbB targeting therapies such as erlotinib": osimertinib?
+        else:
+            checks.append(
+                True
+                if hit
+                else (False if t.drugs or t.kind in ("surgery", "radiotherapy") else None)
+            )
     if kind:
         kinds = _KIND_ALIASES.get(str(kind).lower(), (str(kind).lower(),))
         if t.kind is None and t.drugs and str(kind).lower() in _NOT_A_DRUG:
@@ -75,6 +81,8 @@ def _matches(t: TherapyFact, params: dict[str, Any]) -> bool | None:
             # a drug the vocabulary knows: its classes say its kind (apixaban: no chemotherapy)
             want = _KIND_CLASS[str(kind).lower()]
             checks.append(any(kb.class_is_a(have, want) for have in t.classes))
+        elif t.kind in (None, "other") and t.drugs and str(kind).lower() == "systemic therapy":
+            checks.append(anticancer(t))  # a drug is given through the body: its classes say
         elif t.kind is None:
             checks.append(None)
         else:
@@ -88,6 +96,21 @@ def _matches(t: TherapyFact, params: dict[str, Any]) -> bool | None:
             return False  # apixaban, dexamethasone: no anticancer therapy
         return True if params.get("any_anticancer", True) else None
     return any_of(checks)
+
+
+def _near_examples(t: TherapyFact, examples: set[str]) -> bool:
+    """Whether a regimen shares a drug class (other than "anticancer therapy") with drugs a
+    criterion names as examples of a kind it does not name in words we know.
+
+    >>> from matcher.facts import TherapyFact
+    >>> def fact(d):
+    ...     return TherapyFact(d, None, "", None, {d}, vocab.drug_classes(d), None, None,
+    ...                        False, False, True)
+    >>> _near_examples(fact("osimertinib"), {"erlotinib"}), _near_examples(fact("carboplatin"), {"erlotinib"})
+    (True, False)
+    """
+    theirs = {c for d in examples for c in vocab.drug_classes(d)} - {"anticancer_therapy"}
+    return bool(t.classes & theirs)
 
 
 _QUALIFIED = re.compile(
@@ -416,6 +439,8 @@ def comorbidity(params: dict[str, Any], facts: PatientFacts) -> Finding:
     if facts.conditions is None:
         return Finding(None, "missing.conditions", fields, facts_, question="conditions")
     exceptions = [str(e).lower() for e in params.get("exceptions") or []]
+    if params.get("coinfection"):
+        return _coinfection(ids + classes, facts.conditions, exceptions, facts_)
     results: list[bool | None] = []
     matched: list[str] = []
     question = None
@@ -423,6 +448,18 @@ def comorbidity(params: dict[str, Any], facts: PatientFacts) -> Finding:
         hit = _condition_hit(c, ids, classes, exceptions)
         if hit is False:
             continue
+        if hit and c.id and params.get("loose_members") and _loose_member(c.id, ids, classes):
+            # "No prior history of cardiovascular disease", the patient's hypertension: the
+            # trial may not mean it (the knowledge table loose_members)
+            hit = None
+            question = question or "conditions"
+        elif hit and c.active is False and params.get("present") and not params.get("history"):
+            hit = False  # "HCV RNA positive": a cured hepatitis C has none
+        elif hit and c.active is False and _bare_infection(params, c):
+            # "Hepatitis C" excluded, the patient's "hepatitis C (cured, sustained virological
+            # response)": the criterion may mean a present infection only
+            hit = None
+            question = f"condition_active:{c.id or c.text}"
         grade = params.get("grade")
         if hit and params.get("active"):
             hit = c.active if c.active is not None else None
@@ -538,6 +575,70 @@ def _condition_words(
         kb.entry_name("comorbidities", c) or c.replace("_", " ") for c in ids + classes
     ]
     return " or ".join(dict.fromkeys(_display(n) for n in names)) or "the condition"
+
+
+@cache
+def _loose_members() -> dict[str, frozenset[str]]:
+    entries = load_data("vocab/comorbidities.json")["entries"]
+    return {e["id"]: frozenset(e["loose_members"]) for e in entries if e.get("loose_members")}
+
+
+def _loose_member(cid: str, ids: list[str], classes: list[str]) -> bool:
+    """Whether a condition counts only through a class that may not mean it (hypertension as
+    "cardiovascular disease"): no id of the criterion names it or a narrower class.
+
+    >>> _loose_member("hypertension", [], ["cardiovascular_disease"])
+    True
+    >>> _loose_member("hypertension", ["hypertension"], ["cardiovascular_disease"])
+    False
+    """
+    if cid in ids:
+        return False
+    loose = _loose_members()
+    via = [k for k in classes if k in kb.comorbidity_classes(cid) or k == cid]
+    return bool(via) and all(cid in loose.get(k, ()) for k in via)
+
+
+def _bare_infection(params: dict[str, Any], c: ConditionFact) -> bool:
+    """An infection named without "active" or "history of", held by a patient whose record
+    says it is over (cured, resolved): the criterion may mean a present infection only."""
+    if params.get("active") or params.get("history") or params.get("present"):
+        return False
+    return c.id == "infection" or "infection" in c.classes
+
+
+def _coinfection(
+    wanted: list[str],
+    conditions: Sequence[ConditionFact],
+    exceptions: list[str],
+    facts_: dict[str, Any],
+) -> Finding:
+    """ "Co-infected with HBV and HCV": two of the named infections together. True when two of
+    the patient's conditions are among them, False when fewer could be.
+
+    >>> from matcher.facts import ConditionFact
+    >>> hcv = ConditionFact("hepatitis C", "hepatitis_c", {"viral_hepatitis", "infection"}, None)
+    >>> hbv = ConditionFact("hepatitis B", "hepatitis_b", {"viral_hepatitis", "infection"}, None)
+    >>> want = ["hepatitis_b", "hepatitis_c"]
+    >>> _coinfection(want, [hcv], [], {}).value, _coinfection(want, [hcv, hbv], [], {}).value
+    (False, True)
+    """
+    hits = [_condition_hit(c, wanted, [], exceptions) for c in conditions]
+    sure = sum(h is True for h in hits)
+    open_ = sum(h is None for h in hits)
+    value = True if sure >= 2 else (None if sure + open_ >= 2 else False)
+    matched = [c.text for c, h in zip(conditions, hits, strict=True) if h is not False]
+    want = facts_.get("want") or " or ".join(wanted)
+    facts_.update(
+        matched=matched, patient=[c.text for c in conditions], want=f"two of {want} together"
+    )
+    return Finding(
+        value,
+        "comorbidity",
+        ("conditions",),
+        facts_,
+        question="conditions" if value is None else None,
+    )
 
 
 def _condition_hit(

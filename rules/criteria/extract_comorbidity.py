@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from itertools import pairwise
 from typing import Any
 
 from rules import vocab
 from rules.criteria.extract_onco import not_family
 from rules.criteria.numbers import number, numeric
+from rules.vocab.data import load_data
 
 Params = dict[str, Any] | None
 
@@ -36,7 +38,7 @@ def comorbidity(m: re.Match[str], text: str, polarity: str) -> Params:
         return {"_kind": "other", "topic": "medication", "_confidence": 0.5}
     mentions = [
         x
-        for x in _specific_infections(text, not_family(text, found))
+        for x in _decompensated_heads(text, _specific_infections(text, not_family(text, found)))
         if _own(text, x) and not _scale_name(text, x)
     ]
     # "HBV or HCV (these increase the risk of TB-drug induced hepatotoxicity)": a later
@@ -98,11 +100,26 @@ def comorbidity(m: re.Match[str], text: str, polarity: str) -> Params:
     }
     if re.search(
         r"(?i)\b(?:active|uncontroll(?:ed|able)|uncontroled|current(?:ly)?|ongoing|untreated|unstable|"
-        r"decompensated|poorly[- ]controlled|not (?:well[- ]|adequately )?controlled|"
+        r"decompensated|poorly[- ]controlled|inadequately[- ]controlled|not (?:well[- ]|adequately )?controlled|"
         r"requir\w*\s+(?:(?!replacement\b)[\w-]+\s+){0,5}?(?:treatment|therapy)|clinically significant)\b",
         text,
     ):
         params["active"] = True
+    elif not (_VIRAL_LOAD.search(text) or _NEGATIVE_RESULT.search(text)) and any(
+        _HEPATITIS.match(x.id) and _VIRUS_PRESENT.match(text, x.end) for x in mentions
+    ):
+        # "Presence of hepatitis C Ribonucleic acid (RNA)", "HCV RNA positive": the virus is
+        # there now, which a cured infection (sustained virological response) is not
+        params["present"] = True
+    if set(classes) & _loose_classes() and (polarity == "exclusion" or _NEGATED_START.match(text)):
+        # "No prior history of cardiovascular disease": a class that rules patients out, which
+        # the matcher may read loosely for its common members (hypertension)
+        params["loose_members"] = True
+    if _COINFECTION.search(text) and _joined_by_and(text, mentions):
+        # "co-infected with HBV and HCV or ... with HBV and HDV": two of them together, not
+        # either one ("coinfection with HIV and/or HBV" in a hepatitis C trial: either, with
+        # the trial's own infection)
+        params["coinfection"] = True
     if carved:
         params["exceptions"] = [x.text for x in carved]
     within = _within_years(text)
@@ -137,6 +154,17 @@ _VIRAL_LOAD = re.compile(
     r"\b(?:limit|detection|copies|IU|ULN)\b|(?:≥|>=|>)\s*\d[\d,.]*\s*(?:copies|IU)\b"
 )
 _HEPATITIS = re.compile(r"hepatitis_[bc]$")
+_COINFECTION = re.compile(r"(?i)\bco-?infect")
+_NEGATED_START = re.compile(r"(?i)^\W*(?:no|without|absence of|free of|not)\b")
+#: the virus's own nucleic acid right after a hepatitis mention ("hepatitis C RNA", "HBV DNA
+#: positive", "HCV ribonucleic acid"): a present infection
+_VIRUS_PRESENT = re.compile(
+    r"(?i)(?:\s+virus)?\s*(?:\(\w+\)\s*)?(?:RNA|DNA|ribonucleic|deoxyribonucleic)\b|"
+    r"(?<=RNA)|(?<=DNA)"
+)
+#: a negative result named in the item ("positive HCV antibody followed by a negative HCV RNA
+#: test", "Hepatitis C RNA negative"): not the virus's presence
+_NEGATIVE_RESULT = re.compile(r"(?i)\b(?:negative|undetectable|not detect\w*|below)\b")
 #: An exception word right before a condition ("other than COPD", "(other than asthma)",
 #: "except hypothyroidism"): the condition is carved out of the criterion, not named by it.
 _OTHER_THAN = re.compile(
@@ -383,6 +411,60 @@ def _own(text: str, x: vocab.Mention) -> bool:
         _NOT_OWN_AFTER.match(text, x.end)
         or _NOT_OWN_BEFORE.search(text, max(0, x.start - 30), x.start)
     )
+
+
+@cache
+def _loose_classes() -> frozenset[str]:
+    """Classes whose name a trial may not mean to cover some common members of them
+    (``loose_members`` in ``vocab/comorbidities.json``: hypertension as cardiovascular
+    disease)."""
+    entries = load_data("vocab/comorbidities.json")["entries"]
+    return frozenset(e["id"] for e in entries if e.get("loose_members"))
+
+
+def _joined_by_and(text: str, mentions: list[vocab.Mention]) -> bool:
+    """Two different conditions named one right after the other with "and" between them
+    ("HBV and HCV"; not "HIV and/or HBV", not "HIV or HBV").
+
+    >>> from rules import vocab
+    >>> t = "co-infected with HBV and HCV"
+    >>> _joined_by_and(t, vocab.find_comorbidities(t))
+    True
+    >>> t = "coinfection with HIV and/or HBV"
+    >>> _joined_by_and(t, vocab.find_comorbidities(t))
+    False
+    """
+    return any(
+        a.id != b.id and re.fullmatch(r"(?i)\s*(?:and|&)\s*", text[a.end : b.start])
+        for a, b in pairwise(mentions)
+    )
+
+
+def _decompensated_heads(text: str, mentions: list[vocab.Mention]) -> list[vocab.Mention]:
+    """Drop the head noun "cirrhosis" of a stage of it ("Child-Pugh class C cirrhosis"): the
+    stage is the criterion, not any cirrhosis (a Child-Pugh A patient was excluded)."""
+    out: list[vocab.Mention] = []
+    for i, x in enumerate(mentions):
+        prev = out[-1] if out else None
+        nxt = mentions[i + 1] if i + 1 < len(mentions) else None
+        if (
+            x.id == "cirrhosis"
+            and (
+                (
+                    prev is not None
+                    and prev.id == "decompensated_cirrhosis"
+                    and not text[prev.end : x.start].strip(" -")
+                )
+                or (  # "Cirrhosis, Child-Pugh B or worse", "cirrhosis (Child-Pugh class C)"
+                    nxt is not None
+                    and nxt.id == "decompensated_cirrhosis"
+                    and re.fullmatch(r"[\s,:(-]*(?:with\s+)?", text[x.end : nxt.start])
+                )
+            )
+        ):
+            continue
+        out.append(x)
+    return out
 
 
 def _specific_infections(text: str, mentions: list[vocab.Mention]) -> list[vocab.Mention]:

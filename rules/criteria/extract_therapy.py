@@ -51,7 +51,8 @@ _PLANNED = re.compile(
     r"planned (?:to|for)|plans? to (?:receive|undergo|start)|candidates?\b|eligible for (?:treatment|therapy)|"
     r"intend\w* to (?:receive|start|treat)|about to (?:receive|start)|indicated for|considered for|"
     # "Doctors evaluate the benefits of receiving Anlotinib treatment" (NCT04871997)
-    r"benefit\w* (?:from|of) (?:receiving|being treated)|suitable (?:for|to receive)|"
+    r"benefit\w* (?:from|of) (?:receiving|being treated|(?:the )?treatment with)|"
+    r"suitable (?:for|to receive)|"
     r"appropriate (?:for|to receive)|(?:prior to|before) (?:every|each) (?:cycle|dose|infusion)|"
     r"(?:every|each) cycle of)"
 )
@@ -169,6 +170,35 @@ def _carve_out(params: dict[str, Any], text: str, found: list[vocab.Mention]) ->
     params["_carved"] = True
 
 
+_EXCEPT_BEFORE = re.compile(r"(?i)\b(?:except(?:\s+for)?|other than|excluding|apart from)\s+$")
+_SYSTEMIC = re.compile(r"(?i)\bsystemic\b|\bSACT\b")
+
+
+#: the drugs after it are examples of something named before ("biologic therapy (e.g.,
+#: interleukin-2, interferon alfa ...)")
+_EXAMPLES = re.compile(r"(?i)\be\.\s?g\b\.?|\bfor example\b|\bsuch as\b")
+
+
+def _examples_only(
+    params: dict[str, Any], text: str, found: list[vocab.Mention], regimens: list[str]
+) -> None:
+    """Drugs named only as examples ("systemic established therapy for advanced RCC (e. g.
+    IL-2, IFN-a)"): a generic anticancer therapy named before them is the requirement, so
+    they are dropped; a kind the vocabulary does not know ("biologic therapy (e.g., ...)",
+    "erbB targeting therapies such as erlotinib") marks them ``as_examples``: the matcher counts
+    those drugs, and leaves a drug sharing a class with them open."""
+    ex = _EXAMPLES.search(text)
+    named = [x for x in found if x.type in ("drug", "regimen")]
+    others = [c for c in params["classes"] if c != "anticancer_therapy"]
+    if not ex or not named or others or any(x.start < ex.start() for x in named):
+        return
+    if any(x.id == "anticancer_therapy" and x.end <= ex.start() for x in found):
+        params["drugs"] = []
+        regimens.clear()
+    else:
+        params["as_examples"] = True
+
+
 def _therapy_params(text: str) -> dict[str, Any]:
     params: dict[str, Any] = {"drugs": [], "classes": []}
     regimens: list[str] = []
@@ -194,6 +224,7 @@ def _therapy_params(text: str) -> dict[str, Any]:
                 params["classes"].remove("targeted_therapy")
             params.setdefault("targets", []).append(t.group(1))
     narrow_classes(params, text, found)
+    _examples_only(params, text, found, regimens)
     if regimens:
         params["regimens"] = regimens
     if "anticancer_therapy" in params["classes"]:
@@ -201,6 +232,12 @@ def _therapy_params(text: str) -> dict[str, Any]:
         generic = [x for x in found if x.id == "anticancer_therapy"]
         if not all(_for_illness(text, x.end) for x in generic):
             params["any_anticancer"] = True
+            if not (params["drugs"] or params["classes"]) and all(
+                _SYSTEMIC.search(text, max(0, x.start - 10), x.end) for x in generic
+            ):
+                # "No prior systemic therapy for HCC": a drug given through the body, not
+                # a nephrectomy, a TACE or radiotherapy (the matcher's kind "systemic therapy")
+                params["kind"] = "systemic therapy"
         else:
             params["_for_illness"] = True
         # else "systemic treatment to prevent GVHD": the illness's treatment, not an anticancer one
@@ -222,7 +259,15 @@ def _therapy_params(text: str) -> dict[str, Any]:
     elif "chemotherapy" in params["classes"]:
         params["kind"] = "chemotherapy"
     for name, rx in _SETTINGS:
-        if rx.search(text):
+        found_at = rx.search(text)
+        if found_at and _EXCEPT_BEFORE.search(
+            text, max(0, found_at.start() - 25), found_at.start()
+        ):
+            # "Any previous systemic therapy of RCC except for adjuvant treatment": a carve-out,
+            # not the setting asked
+            params["_confidence"] = SETTING_CONFIDENCE
+            break
+        if found_at:
             params["setting"] = name
             break
     return params
@@ -476,6 +521,13 @@ _OR_TREATED_BEFORE = re.compile(
 )
 
 
+def _illness_after(text: str, at: int) -> bool:
+    """An illness other than cancer named in the next few words ("untreated coronary artery
+    disease", "untreated hypertension")."""
+    after = text[at : at + 40]
+    return any(x.start < 6 for x in vocab.find_comorbidities(after)) and not vocab.cancer_ids(after)
+
+
 def treatment_naive(m: re.Match[str], text: str, polarity: str) -> Params:
     if m.group().lower() == "untreated" and not re.match(
         r"(?i)\s+(?:\w+\s+){0,3}?(?:patients?|subjects?|participants?|disease|cancer|carcinoma|"
@@ -483,6 +535,8 @@ def treatment_naive(m: re.Match[str], text: str, polarity: str) -> Params:
         text[m.end() : m.end() + 60],
     ):
         return None  # "untreated spinal cord compression": a state of something else
+    if m.group().lower() == "untreated" and _illness_after(text, m.end()):
+        return None  # "No untreated coronary artery disease": an illness left untreated
     if _OR_TREATED_AFTER.match(text, m.end()) or _OR_TREATED_BEFORE.search(text, 0, m.start()):
         return None  # "untreated or relapsed CLL": either, so no requirement on therapy
     # the drugs and kind named in the phrase's own clause: in "Previously untreated, ...
