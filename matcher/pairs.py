@@ -19,6 +19,7 @@ import polars as pl
 from matcher.centrality import TrialVectors, centrality
 from matcher.concepts import concept_hits, gene_hits, patient_concepts
 from matcher.facade import TrialMatch
+from matcher.implied import ConditionLexicon, implied_similarity, shipped_lexicon
 from matcher.retrieve import (
     Bm25Index,
     age_fit,
@@ -220,6 +221,7 @@ def pair_columns(
     if not rows:
         return {}
     _add_centrality(pairs, rows, idx, TrialVectors.build([trials[n] for n in ordered]), cache)
+    _add_implied(pairs, rows, texts, [trials[n] for n in ordered], idx, shipped_lexicon())
     names = list(rows[0])
     numeric = [n for n in names if n != "verdict"]  # every feature is a float
     matrix = np.array([[row[n] for n in numeric] for row in rows], dtype=np.float64).T.copy()
@@ -249,3 +251,28 @@ def _add_centrality(
         for k, a, b in zip(ks, both, topic, strict=True):
             rows[k]["centrality"] = float(a)
             rows[k]["centrality_topic"] = float(b)
+
+
+def _add_implied(
+    pairs: Sequence[tuple[str, str]],
+    rows: list[dict[str, Any]],
+    texts: dict[str, str],
+    ordered: Sequence[Trial],
+    idx: TrialIndexes,
+    lexicon: ConditionLexicon | None,
+) -> None:
+    """Each row's ``implied_conditions`` (:mod:`matcher.implied`): the cosine of the
+    conditions the patient's note implies with those the trial's criteria imply. Only for a
+    free-text note (a questionnaire names its disease) and when the lexicon is installed;
+    NaN otherwise."""
+    trial_rows = None
+    mine: dict[str, np.ndarray] = {}
+    for (qid, nct), row in zip(pairs, rows, strict=True):
+        row["implied_conditions"] = float("nan")
+        if lexicon is None or row["note_input"] != 1.0:
+            continue
+        if trial_rows is None:
+            trial_rows = lexicon.project([t.eligibility_criteria or "" for t in ordered])
+        if qid not in mine:
+            mine[qid] = implied_similarity(lexicon, texts[qid], trial_rows)
+        row["implied_conditions"] = float(mine[qid][idx.ids[nct]])

@@ -35,6 +35,7 @@ RELATIVE = (
     "bm25_exclusion",
     "condition_score",
     "text_condition_score",
+    "implied_conditions",
 )
 MODEL_PATH = "models/ranker.skops"
 #: The rule engine's verdict column (matcher.rule_features.VERDICT_CODE: ineligible is 0).

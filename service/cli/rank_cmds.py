@@ -53,6 +53,13 @@ def train(
         help="Also cross-validate over this many dealings of the patients into folds (the "
         "default one plus seeded shuffles) and report each metric's mean and range.",
     ),
+    lexicon_corpus: list[Path] = typer.Option(
+        None,
+        "--lexicon-corpus",
+        help="Trial files (JSON, JSONL(.gz), folders) to rebuild the shipped implied-conditions "
+        "lexicon from before training (docs/ranking.md; it was built from "
+        "../shared/data/trials/trials.jsonl.gz). Default: keep the shipped one.",
+    ),
 ) -> None:
     """Fit the ranking model on all benchmark sets and report cross-validated metrics."""
     from matcher.bench import BENCHMARK_SETS, Benchmark, pair_table
@@ -61,6 +68,8 @@ def train(
     sets = [benchmarks / s for s in BENCHMARK_SETS if (benchmarks / s).is_dir()]
     if not sets:
         fail(f"no benchmark sets ({', '.join(BENCHMARK_SETS)}) under {benchmarks}")
+    if lexicon_corpus:
+        _rebuild_lexicon(lexicon_corpus)
     tables, digests = [], []
     for folder in sets:
         bench = Benchmark.from_dir(folder)
@@ -80,6 +89,29 @@ def train(
     target = out or Path(__file__).resolve().parents[2] / "matcher" / MODEL_PATH
     save_ranker(ranker, target)
     console.print(f"model written to {target}")
+
+
+def _rebuild_lexicon(paths: list[Path]) -> None:
+    """Learn the implied-conditions lexicon from ``paths`` and install it as the shipped one."""
+    from matcher.implied import LEXICON_PATH, ConditionLexicon, shipped_lexicon
+    from rules.corpus.readers import read_trials
+
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        fail(f"--lexicon-corpus: no such file or folder: {', '.join(missing)}")
+    console.print(
+        f"reading trials for the implied-conditions lexicon from {len(paths)} path(s) ..."
+    )
+    trials, errors = read_trials(paths)
+    if errors:
+        console.print(f"{len(errors)} unreadable record(s) skipped, first: {errors[0]}")
+    lexicon = ConditionLexicon.build(trials)
+    lexicon.save(LEXICON_PATH)
+    shipped_lexicon.cache_clear()
+    console.print(
+        f"lexicon of {len(lexicon.words)} words and {len(lexicon.conditions)} condition words "
+        f"from {len(trials)} trials written to {LEXICON_PATH}"
+    )
 
 
 def _cross_validated(

@@ -161,7 +161,15 @@ def test_broader_mentions_fold_into_the_specific_diagnosis(ct):
 
 def test_conditions_are_deduplicated_by_concept(ct):
     p = extract_profile(ct["ct2021-7"]).profile
-    assert p.conditions == ["cirrhosis", "HCV", "HTN"]  # "Cirrhosis" again is not a 2nd one
+    # "Cirrhosis" and "Esophageal varices" again are not 2nd ones; since session 10 varices and
+    # hepatic encephalopathy are their own concepts, no longer cirrhosis
+    assert p.conditions == [
+        "cirrhosis",
+        "esophageal varices",
+        "hepatic encephalopathy",
+        "HCV",
+        "HTN",
+    ]
     assert [t.name for t in p.therapies] == ["interferon"]
 
 
