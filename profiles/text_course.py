@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from profiles.text_dates import month_number
 from profiles.text_mentions import sentence_span
 from profiles.text_vocab import _DATE, _calendar
 from rules import vocab
@@ -127,10 +128,6 @@ def progression_months(text: str) -> list[tuple[str, int]]:
     return out
 
 
-def _month_index(month: str) -> int:
-    return int(month[:4]) * 12 + int(month[5:7])
-
-
 def with_stop_reasons(text: str, facts: list[Any]) -> list[Any]:
     """The therapy facts with the reason each ended, when the letter gives one (explicitly
     after it, or by a progression dated at its end).
@@ -155,7 +152,7 @@ def with_stop_reasons(text: str, facts: list[Any]) -> list[Any]:
         if reason is None and end and len(end) == 7 and value.get("drugs"):
             begun = value.get("start") or "0000"
             if any(
-                0 <= _month_index(month) - _month_index(end) <= 1 and begun[:7] < month
+                0 <= month_number(month) - month_number(end) <= 1 and begun[:7] < month
                 for month, _ in progressions
             ):
                 reason = "progression"
@@ -187,7 +184,7 @@ def recent_progression(text: str, facts: list[Any], *, as_of: Any) -> list[Any]:
         return []
     today = as_of.year * 12 + as_of.month
     for month, at in progression_months(text):
-        if 0 <= today - _month_index(month) <= _RECENT:
+        if 0 <= today - month_number(month) <= _RECENT:
             word = re.match(r"\w+", text[at:])
             end = at + (word.end() if word else 0)
             return [
@@ -275,13 +272,9 @@ def with_event_start(text: str, facts: list[Any]) -> list[Any]:
         if (
             start
             and _TREATED_WITH.search(text, cut, f.start)
-            and _months_of(start) <= _months_of(value["end"])
+            and month_number(start) <= month_number(value["end"])
         ):
             value = {**value, "start": start}
             f = f.model_copy(update={"value": value})
         out.append(f)
     return out
-
-
-def _months_of(month: str) -> int:
-    return int(month[:4]) * 12 + (int(month[5:7]) if len(month) >= 7 else 1)

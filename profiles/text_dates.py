@@ -39,6 +39,16 @@ def months_back(day: date, months: int) -> date:
     return date(index // 12, index % 12 + 1, 1)
 
 
+def month_number(month: str, *, missing: int = 1) -> int:
+    """A ``YYYY-MM`` (or ``YYYY``) date as a count of months, ``year * 12 + month``, to compare
+    or subtract; a year alone counts as its month ``missing``.
+
+    >>> month_number("2025-06") - month_number("2024-12"), month_number("2015", missing=6)
+    (6, 24186)
+    """
+    return int(month[:4]) * 12 + (int(month[5:7]) if len(month) >= 7 else missing)
+
+
 class RelativeDate(NamedTuple):
     """A date a text gives relative to the day it is read."""
 

@@ -21,16 +21,13 @@ import re
 from datetime import date
 from typing import Any
 
+from profiles.text_dates import month_number
 from profiles.text_mentions import sentence_span
 from profiles.text_vocab import _DATE, _calendar
 
 #: the value's own clause says it is today's
 _NOW = re.compile(r"(?i)\b(?:now|currently|current|today|latest|most\s+recent(?:ly)?)\b")
 _CLAUSE = re.compile(r"[,;(]|\band\b")
-
-
-def _months(month: str) -> int:
-    return int(month[:4]) * 12 + (int(month[5:7]) if len(month) >= 7 else 6)
 
 
 def past_date(text: str, start: int, end: int, *, as_of: date) -> tuple[bool, str | None]:
@@ -56,11 +53,11 @@ def past_date(text: str, start: int, end: int, *, as_of: date) -> tuple[bool, st
         return False, None
     dates = [(abs(m.start() - start), _calendar(m)) for m in _DATE.finditer(text, cut, stop)]
     today = as_of.year * 12 + as_of.month
-    dated = [(gap, d) for gap, d in dates if _months(d) <= today]
+    dated = [(gap, d) for gap, d in dates if month_number(d, missing=6) <= today]
     when = min(dated)[1] if dated else None
     if _find("lab_past", sentence):
         return True, when
-    old = [d for _, d in dated if today - _months(d) >= 12]
+    old = [d for _, d in dated if today - month_number(d, missing=6) >= 12]
     if old and _find("lab_history", sentence):
         return True, when
     return False, None
