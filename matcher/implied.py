@@ -28,6 +28,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from scipy import sparse
@@ -53,13 +54,7 @@ class ConditionLexicon:
     _tfidf: TfidfVectorizer = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        vectorizer = TfidfVectorizer(
-            vocabulary=list(self.words),
-            sublinear_tf=True,
-            stop_words="english",
-            token_pattern=TOKEN_PATTERN,
-            dtype=np.float32,
-        )
+        vectorizer = _criteria_words(vocabulary=list(self.words))
         vectorizer.idf_ = self.idf
         object.__setattr__(self, "_tfidf", vectorizer)
 
@@ -94,14 +89,7 @@ class ConditionLexicon:
                 conditions.append(" ; ".join(named))
         if not texts:
             raise ConfigError("no trial with eligibility criteria and registered conditions")
-        tfidf = TfidfVectorizer(
-            min_df=min_df,
-            max_df=max_df,
-            sublinear_tf=True,
-            stop_words="english",
-            token_pattern=TOKEN_PATTERN,
-            dtype=np.float32,
-        )
+        tfidf = _criteria_words(min_df=min_df, max_df=max_df)
         x = tfidf.fit_transform(texts)
         named_words = CountVectorizer(
             min_df=min_condition_df, binary=True, stop_words="english", dtype=np.float32
@@ -197,6 +185,17 @@ def implied_similarity(
     (:meth:`ConditionLexicon.project` of the trials' eligibility criteria)."""
     mine = lexicon.project([note])
     return np.asarray((trial_rows @ mine.T).todense()).ravel()
+
+
+def _criteria_words(**options: Any) -> TfidfVectorizer:
+    """The TF-IDF of criteria words, the same when the table is learned and when it is used."""
+    return TfidfVectorizer(
+        sublinear_tf=True,
+        stop_words="english",
+        token_pattern=TOKEN_PATTERN,
+        dtype=np.float32,
+        **options,
+    )
 
 
 def _top_per_row(dense: np.ndarray, k: int) -> sparse.csr_matrix:
