@@ -6,26 +6,10 @@ trial's own sentence (bundled records where the NCT id is bundled) and a short v
 
 from __future__ import annotations
 
-from functools import cache
-
 import pytest
 
-from rules.corpus import bundled_trials
-from rules.criteria import parse_criteria, parse_trial
-
-
-@cache
-def _trials():
-    return {t.nct_id: t for t in bundled_trials()}
-
-
-def _crit(nct: str, starts: str):
-    return next(c for c in parse_trial(_trials()[nct]) if c.text.startswith(starts))
-
-
-def _one(text: str, header: str = "Exclusion Criteria:"):
-    return parse_criteria(f"{header}\n* {text}")[0]
-
+from rules.criteria import parse_criteria
+from tests.rules.readings import criterion, one_item
 
 # -- "systemic therapy" is a kind of therapy, not any anticancer treatment -------------------
 
@@ -40,7 +24,7 @@ def _one(text: str, header: str = "Exclusion Criteria:"):
     ],
 )
 def test_systemic_therapy_is_its_kind(text):
-    c = _one(text, "Inclusion Criteria:")
+    c = one_item(text, "Inclusion Criteria:")
     assert c.kind == "prior_therapy"
     assert c.params.get("kind") == "systemic therapy"
     assert c.params.get("any_anticancer") is True
@@ -50,11 +34,11 @@ def test_systemic_therapy_is_its_kind(text):
     "text", ["No prior anticancer therapy", "Prior anti-tumor treatment within 4 weeks"]
 )
 def test_anticancer_therapy_without_systemic_is_any(text):
-    assert "kind" not in _one(text, "Inclusion Criteria:").params
+    assert "kind" not in one_item(text, "Inclusion Criteria:").params
 
 
 def test_the_bundled_sentence_reads_systemic():
-    c = _crit("NCT05883644", "Must not have received prior systemic therapy")
+    c = criterion("NCT05883644", "Must not have received prior systemic therapy")
     assert (c.params.get("kind"), c.params.get("negated")) == ("systemic therapy", True)
 
 
@@ -62,12 +46,12 @@ def test_the_bundled_sentence_reads_systemic():
 
 
 def test_a_co_infection_is_marked():
-    c = _crit("NCT05883644", "Participants co-infected with HBV and HCV")
+    c = criterion("NCT05883644", "Participants co-infected with HBV and HCV")
     assert c.params.get("coinfection") is True
     assert {"hepatitis_b", "hepatitis_c"} <= set(c.params["conditions"])
-    assert _one("HBV and HCV co-infection").params.get("coinfection") is True
+    assert one_item("HBV and HCV co-infection").params.get("coinfection") is True
     # one infection named: nothing to count together
-    assert "coinfection" not in _one("HIV co-infection").params
+    assert "coinfection" not in one_item("HIV co-infection").params
 
 
 @pytest.mark.parametrize(
@@ -79,7 +63,7 @@ def test_a_co_infection_is_marked():
     ],
 )
 def test_the_virus_nucleic_acid_is_a_present_infection(text):
-    c = _one(text)
+    c = one_item(text)
     assert c.kind == "comorbidity"
     assert c.params.get("present") is True
 
@@ -92,7 +76,7 @@ def test_the_virus_nucleic_acid_is_a_present_infection(text):
     ],
 )
 def test_a_viral_load_threshold_stays_qualified(text):
-    c = _one(text)
+    c = one_item(text)
     assert c.params.get("qualified") is True
     assert "present" not in c.params
 
@@ -106,7 +90,7 @@ def test_a_viral_load_threshold_stays_qualified(text):
     ],
 )
 def test_sars_cov2_spelled_without_hyphens_is_covid(text):
-    c = _one(text)
+    c = one_item(text)
     assert c.params["conditions"] == ["covid19"]
     assert "infection" not in c.params.get("classes", [])
 
@@ -121,7 +105,7 @@ def test_sars_cov2_spelled_without_hyphens_is_covid(text):
     ],
 )
 def test_a_negative_rna_is_no_present_virus(text):
-    assert "present" not in _one(text, "Inclusion Criteria:").params
+    assert "present" not in one_item(text, "Inclusion Criteria:").params
 
 
 # -- the RCC letter over the 18k records ------------------------------------------------------
@@ -136,7 +120,7 @@ def test_a_negative_rna_is_no_present_virus(text):
 )
 def test_inadequately_controlled_is_active(text):
     # NCT00491738: every patient with hypertension was excluded
-    assert _one(text).params.get("active") is True
+    assert one_item(text).params.get("active") is True
 
 
 @pytest.mark.parametrize(
@@ -144,18 +128,18 @@ def test_inadequately_controlled_is_active(text):
 )
 def test_an_illness_left_untreated_is_no_treatment_naive_patient(text):
     # NCT00002847: read as "no prior anticancer therapy"
-    c = _one(text, "Inclusion Criteria:")
+    c = one_item(text, "Inclusion Criteria:")
     assert c.kind == "comorbidity"
 
 
 def test_untreated_cancer_is_still_treatment_naive():
-    c = _one("Previously untreated metastatic renal cell carcinoma", "Inclusion Criteria:")
+    c = one_item("Previously untreated metastatic renal cell carcinoma", "Inclusion Criteria:")
     therapy = next(p["params"] for p in c.params["all_of"] if p["kind"] == "prior_therapy")
     assert therapy["negated"] is True
 
 
 def test_examples_of_systemic_therapy_are_no_requirement_of_those_drugs():
-    c = _one("Prior systemic therapy (e.g., sunitinib)", "Inclusion Criteria:")
+    c = one_item("Prior systemic therapy (e.g., sunitinib)", "Inclusion Criteria:")
     assert (c.params["drugs"], c.params.get("kind")) == ([], "systemic therapy")
 
 
@@ -169,12 +153,14 @@ def test_examples_of_systemic_therapy_are_no_requirement_of_those_drugs():
     ],
 )
 def test_examples_of_a_kind_we_cannot_name_are_examples(text):
-    c = _one(text, "Inclusion Criteria:")
+    c = one_item(text, "Inclusion Criteria:")
     assert c.params.get("as_examples") is True
 
 
 def test_drugs_named_before_the_examples_are_required():
-    c = _one("Prior sunitinib or other VEGF inhibitors such as sorafenib", "Inclusion Criteria:")
+    c = one_item(
+        "Prior sunitinib or other VEGF inhibitors such as sorafenib", "Inclusion Criteria:"
+    )
     assert "as_examples" not in c.params
 
 
@@ -185,7 +171,7 @@ def test_likely_to_benefit_from_a_treatment_is_no_history():
         "The patient must be, in the Investigator's opinion, reasonably likely to benefit from "
         "treatment with BAY 43-9006 as a single agent"
     )
-    assert _one(text, "Inclusion Criteria:").kind == "other"
+    assert one_item(text, "Inclusion Criteria:").kind == "other"
 
 
 def test_one_or_more_of_the_following_heads_alternatives():
@@ -198,9 +184,9 @@ def test_one_or_more_of_the_following_heads_alternatives():
 
 
 def test_a_class_that_excludes_may_be_read_loosely():
-    c = _one("No prior history of cardiovascular disease, arrhythmias", "Inclusion Criteria:")
+    c = one_item("No prior history of cardiovascular disease, arrhythmias", "Inclusion Criteria:")
     assert c.params.get("loose_members") is True
-    assert "loose_members" not in _one("Cardiovascular disease", "Inclusion Criteria:").params
+    assert "loose_members" not in one_item("Cardiovascular disease", "Inclusion Criteria:").params
 
 
 @pytest.mark.parametrize(
@@ -220,4 +206,4 @@ def test_a_class_that_excludes_may_be_read_loosely():
     ],
 )
 def test_cirrhosis_and_its_complications_are_apart(text, ids):
-    assert _one(text).params["conditions"] == ids
+    assert one_item(text).params["conditions"] == ids

@@ -8,25 +8,9 @@ sentences (real records from ``rules/data/bundled``) with what it says and what 
 
 from __future__ import annotations
 
-from functools import cache
-
 import pytest
 
-from rules.corpus import bundled_trials
-from rules.criteria import parse_criteria, parse_trial
-
-
-@cache
-def _trials():
-    return {t.nct_id: t for t in bundled_trials()}
-
-
-def _crit(nct: str, starts: str):
-    return next(c for c in parse_trial(_trials()[nct]) if c.text.startswith(starts))
-
-
-def _one(text: str, header: str = "Exclusion Criteria:"):
-    return parse_criteria(f"{header}\n* {text}")[0]
+from tests.rules.readings import bundled, criterion, one_item
 
 
 def _sure_ruleout(c) -> bool:
@@ -48,13 +32,15 @@ def _sure_ruleout(c) -> bool:
     ],
 )
 def test_extent_words_of_another_illness_are_no_stage(nct, starts):
-    c = _crit(nct, starts)
+    c = criterion(nct, starts)
     assert c.kind != "stage"
     assert "stage" not in str(c.params)
 
 
 def test_progressed_or_recurred_is_a_recurrent_extent_nct02576665():
-    c = _crit("NCT02576665", "Patient has an advanced malignancy that has progressed or recurred")
+    c = criterion(
+        "NCT02576665", "Patient has an advanced malignancy that has progressed or recurred"
+    )
     assert c.kind == "stage"
     assert "recurrent" in c.params["extent"]
 
@@ -67,17 +53,17 @@ def test_progressed_or_recurred_is_a_recurrent_extent_nct02576665():
     ],
 )
 def test_newly_diagnosed_or_relapsed_requires_neither(text):
-    c = _one(text, "Inclusion Criteria:")
+    c = one_item(text, "Inclusion Criteria:")
     assert "recurrent" not in str(c.params) and "relapsed_refractory" not in str(c.params)
 
 
 def test_regardless_of_whether_recurrent_is_no_requirement_nct05863234():
-    c = _crit("NCT05863234", "Patients diagnosed with ANKL")
+    c = criterion("NCT05863234", "Patients diagnosed with ANKL")
     assert c.kind not in ("stage", "performance_status")
 
 
 def test_relapsed_refractory_myeloma_still_reads_as_relapsed():
-    c = _one("Relapsed or refractory multiple myeloma", "Inclusion Criteria:")
+    c = one_item("Relapsed or refractory multiple myeloma", "Inclusion Criteria:")
     stage = next(p["params"] for p in c.params["all_of"] if p["kind"] == "stage")
     assert stage["extent"] == ["recurrent"] and stage["relapsed_refractory"] is True
 
@@ -86,17 +72,17 @@ def test_relapsed_refractory_myeloma_still_reads_as_relapsed():
 
 
 def test_lansky_for_participants_under_16_years_is_no_score_nct05521087():
-    c = _crit("NCT05521087", "Performance status greater than or equal to")
+    c = criterion("NCT05521087", "Performance status greater than or equal to")
     assert not (c.kind == "performance_status" and c.params["score"]["value"] == 16)
 
 
 def test_who_4th_edition_is_no_who_performance_status_nct05863234():
-    c = _crit("NCT05863234", "Patients diagnosed with ANKL")
+    c = criterion("NCT05863234", "Patients diagnosed with ANKL")
     assert c.kind != "performance_status"
 
 
 def test_lansky_score_still_read():
-    c = _one("Lansky score of 50 or more", "Inclusion Criteria:")
+    c = one_item("Lansky score of 50 or more", "Inclusion Criteria:")
     assert c.params == {"scale": "Lansky", "score": {"op": ">=", "value": 50.0, "unit": None}}
 
 
@@ -113,16 +99,16 @@ def test_lansky_score_still_read():
     ],
 )
 def test_cns_lesions_as_measurement_rules_are_no_cns_requirement(nct, starts):
-    assert _crit(nct, starts).kind != "cns_metastases"
+    assert criterion(nct, starts).kind != "cns_metastases"
 
 
 def test_intracranial_target_lesion_is_still_required_nct04870190():
-    c = _crit("NCT04870190", "According to RECIST1.1, the patient has at least 1 intracranial")
+    c = criterion("NCT04870190", "According to RECIST1.1, the patient has at least 1 intracranial")
     assert c.kind == "cns_metastases"
 
 
 def test_an_excluded_inside_a_bracket_after_the_target_does_not_negate_it_nct05277701():
-    c = _crit("NCT05277701", "At least one measurable lesion by RECIST 1.1")
+    c = criterion("NCT05277701", "At least one measurable lesion by RECIST 1.1")
     assert c.kind == "measurable_disease"
     assert not c.params.get("negated")
 
@@ -140,18 +126,20 @@ def test_an_excluded_inside_a_bracket_after_the_target_does_not_negate_it_nct052
     ],
 )
 def test_illness_requiring_systemic_treatment_is_no_washout(nct, starts):
-    c = _crit(nct, starts)
+    c = criterion(nct, starts)
     assert c.kind != "washout"
     assert not c.params.get("any_anticancer")
 
 
 def test_systemic_treatment_to_prevent_gvhd_is_no_anticancer_therapy_nct05406817():
-    c = _crit("NCT05406817", "Any concurrent systemic treatment to prevent GVHD")
+    c = criterion("NCT05406817", "Any concurrent systemic treatment to prevent GVHD")
     assert c.kind not in ("prior_therapy", "comorbidity")
 
 
 def test_washout_of_anticancer_therapy_still_read():
-    c = _one("Has received prior systemic anti-cancer therapy within 4 weeks prior to allocation")
+    c = one_item(
+        "Has received prior systemic anti-cancer therapy within 4 weeks prior to allocation"
+    )
     assert c.kind == "washout" and c.params["any_anticancer"] is True
 
 
@@ -159,24 +147,24 @@ def test_washout_of_anticancer_therapy_still_read():
 
 
 def test_adverse_events_of_prior_therapy_are_toxicity_recovery_nct05466149():
-    c = _crit("NCT05466149", "AEs from prior anticancer therapy that have not resolved")
+    c = criterion("NCT05466149", "AEs from prior anticancer therapy that have not resolved")
     assert c.kind == "other" and c.params["topic"] == "toxicity_recovery"
 
 
 def test_trop2_targeted_therapy_is_not_any_targeted_therapy_nct06480136():
-    c = _crit("NCT06480136", "Previous receipt of TROP2-targeted therapy")
+    c = criterion("NCT06480136", "Previous receipt of TROP2-targeted therapy")
     assert "targeted_therapy" not in str(c.params)
 
 
 def test_anti_kras_targeted_agent_keeps_the_named_drugs_nct05651269():
-    c = _crit("NCT05651269", "Previous treatment with sotorasib")
+    c = criterion("NCT05651269", "Previous treatment with sotorasib")
     assert c.kind == "prior_therapy"
     assert c.params["drugs"] == ["sotorasib", "gemcitabine"]
     assert c.params["classes"] == [] and c.params["targets"] == ["KRAS"]
 
 
 def test_drugs_after_other_than_and_except_are_carve_outs_nct05406817():
-    c = _crit("NCT05406817", "Any commercially available or investigational antileukemic")
+    c = criterion("NCT05406817", "Any commercially available or investigational antileukemic")
     assert c.params["drugs"] == [] and c.params["classes"] == []
     assert c.params["any_anticancer"] is True
     assert "hydroxyurea" in " ".join(c.params["exceptions"])
@@ -184,7 +172,7 @@ def test_drugs_after_other_than_and_except_are_carve_outs_nct05406817():
 
 
 def test_prior_targeted_therapy_still_read():
-    c = _one("Prior targeted therapy")
+    c = one_item("Prior targeted therapy")
     assert c.kind == "prior_therapy" and c.params["classes"] == ["targeted_therapy"]
 
 
@@ -202,13 +190,13 @@ def test_prior_targeted_therapy_still_read():
     ],
 )
 def test_qualified_hypertension_or_diabetes_is_not_any(nct, starts):
-    c = _crit(nct, starts)
+    c = criterion(nct, starts)
     assert c.kind == "comorbidity"
     assert c.params.get("active") or not _sure_ruleout(c)
 
 
 def test_intracranial_hypertension_is_not_hypertension_nct04835519():
-    c = _crit("NCT04835519", "Intracranial hypertension or disorder of consciousness")
+    c = criterion("NCT04835519", "Intracranial hypertension or disorder of consciousness")
     assert c.params["conditions"] == ["intracranial_hypertension"]
 
 
@@ -221,27 +209,29 @@ def test_intracranial_hypertension_is_not_hypertension_nct04835519():
     ],
 )
 def test_hepatitis_defined_by_viral_load_is_not_a_sure_ruleout(nct, starts):
-    c = _crit(nct, starts)
+    c = criterion(nct, starts)
     assert c.kind == "comorbidity" and c.params.get("qualified") is True
     assert not _sure_ruleout(c)
 
 
 def test_plain_hepatitis_b_and_hypertension_still_sure():
-    assert _sure_ruleout(_one("Hepatitis B")) and _one("Hepatitis B").kind == "comorbidity"
-    c = _one("Uncontrolled hypertension")
+    assert _sure_ruleout(one_item("Hepatitis B")) and one_item("Hepatitis B").kind == "comorbidity"
+    c = one_item("Uncontrolled hypertension")
     assert c.params["conditions"] == ["hypertension"] and c.params["active"] is True
 
 
 def test_hcv_rna_positive_alone_stays_a_sure_ruleout():
     # TREC 2021 NCT03939013 exc-1: a patient with chronic hepatitis C has it
-    c = _one("Confirmed HCV RNA positive result (chronic HCV infection) prior to study recruitment")
+    c = one_item(
+        "Confirmed HCV RNA positive result (chronic HCV infection) prior to study recruitment"
+    )
     assert c.params["conditions"] == ["hepatitis_c"] and _sure_ruleout(c)
     assert not c.params.get("qualified")
 
 
 def test_recurrent_arrhythmia_in_a_no_item_is_no_stage():
     # TREC 2021 NCT00006021 inc-26 ruled out a myeloma patient "with recurrent disease"
-    c = _one(
+    c = one_item(
         "No cardiac arrhythmias including recurrent supraventricular arrhythmia, any type of "
         "sustained ventricular arrhythmia",
         "Inclusion Criteria:",
@@ -251,7 +241,7 @@ def test_recurrent_arrhythmia_in_a_no_item_is_no_stage():
 
 def test_autoimmune_disease_requiring_immunosuppressants_needs_both_nct05507827():
     # it ruled out a lymphoma patient for the prednisone of R-CHOP
-    c = _crit("NCT05507827", "Patients with known autoimmune disease requiring the use")
+    c = criterion("NCT05507827", "Patients with known autoimmune disease requiring the use")
     assert c.kind == "comorbidity"
     ill, therapy = c.params["all_of"]
     assert ill["params"]["classes"] == ["autoimmune_disease"]
@@ -263,7 +253,7 @@ def test_autoimmune_disease_requiring_immunosuppressants_needs_both_nct05507827(
 
 def test_illness_requiring_a_drug_within_a_window_needs_both():
     # NCT00276406 (18k corpus): a COPD patient never on systemic steroids is not excluded
-    c = _one(
+    c = one_item(
         "Asthma or chronic obstructive pulmonary disease requiring systemic steroids in the "
         "previous 3 years (inhaled steroids acceptable)"
     )
@@ -273,7 +263,7 @@ def test_illness_requiring_a_drug_within_a_window_needs_both():
 
 
 def test_ailments_treated_with_glucocorticoids_is_no_steroid_history_alone_nct03799601():
-    c = _crit("NCT03799601", "Decompensated diabetes or other ailments treated with high doses")
+    c = criterion("NCT03799601", "Decompensated diabetes or other ailments treated with high doses")
     assert c.kind == "comorbidity"
     assert [x["kind"] for x in c.params["all_of"]] == ["comorbidity", "prior_therapy"]
 
@@ -302,20 +292,20 @@ def test_a_lymphoma_patient_after_r_chop_is_not_excluded_for_autoimmune_treatmen
             }
         ],
     )
-    m = evaluate_trial(profile, _trials()["NCT05507827"], as_of=date(2026, 11, 20))
+    m = evaluate_trial(profile, bundled()["NCT05507827"], as_of=date(2026, 11, 20))
     out = next(o for o in m.outcomes if o.criterion.id == "exc-14")
     assert out.status == "met"
 
 
 def test_investigational_immunosuppressants_are_not_any_nct05921903():
-    c = _crit("NCT05921903", "Use of investigational and non-registered immunosuppressants")
+    c = criterion("NCT05921903", "Use of investigational and non-registered immunosuppressants")
     assert not _sure_ruleout(c)
-    assert _sure_ruleout(_one("Prior anti-PD-1 therapy"))
+    assert _sure_ruleout(one_item("Prior anti-PD-1 therapy"))
 
 
 def test_currently_treated_with_an_antidepressant_stays_current_therapy():
     # TREC 2021 NCT00844194 exc-1: the item names the medication the patient takes
-    c = _one(
+    c = one_item(
         "Have already a diagnosis of Depression and are currently treated with an "
         "antidepressant medication for depression"
     )
@@ -324,7 +314,7 @@ def test_currently_treated_with_an_antidepressant_stays_current_therapy():
 
 def test_hypothyroidism_requiring_replacement_is_not_active_disease():
     # TREC 2021 NCT01862510 inc-1: a patient with treated hypothyroidism has it
-    c = _one(
+    c = one_item(
         "Patients with the diagnosis of hypothyroidism that require thyroid replacement therapy.",
         "Inclusion Criteria:",
     )
@@ -343,12 +333,12 @@ def test_hypothyroidism_requiring_replacement_is_not_active_disease():
     ],
 )
 def test_no_disease_stage_or_extent(nct, starts):
-    c = _crit(nct, starts)
+    c = criterion(nct, starts)
     assert c.kind != "stage" and "stages" not in str(c.params) and "extent" not in str(c.params)
 
 
 def test_stage_of_the_disease_before_another_word_still_read():
-    c = _one("Patients with stage II-IV disease and pain", "Inclusion Criteria:")
+    c = one_item("Patients with stage II-IV disease and pain", "Inclusion Criteria:")
     assert c.kind == "stage" and c.params["stages"] == ["II", "III", "IV"]
 
 
@@ -360,17 +350,17 @@ def test_stage_of_the_disease_before_another_word_still_read():
     ],
 )
 def test_a_therapy_list_header_is_no_therapy_history(nct, starts):
-    c = _crit(nct, starts)
+    c = criterion(nct, starts)
     assert c.kind == "other" and c.params["topic"] == "list_header"
 
 
 def test_a_list_with_its_drug_named_is_still_read():
-    c = _one("Prior chemotherapy with any of the following: cisplatin")
+    c = one_item("Prior chemotherapy with any of the following: cisplatin")
     assert c.kind == "prior_therapy" and c.params["drugs"] == ["cisplatin"]
 
 
 def test_neuropathy_limiting_balance_is_not_any_neuropathy_nct05835856():
-    c = _crit("NCT05835856", "Painful arthritis, spinal stenosis")
+    c = criterion("NCT05835856", "Painful arthritis, spinal stenosis")
     assert c.params.get("qualified") is True and not _sure_ruleout(c)
 
 
@@ -382,36 +372,36 @@ def test_neuropathy_limiting_balance_is_not_any_neuropathy_nct05835856():
     ],
 )
 def test_an_illness_of_a_stated_stage_or_class_is_not_any(text):
-    c = _one(text)
+    c = one_item(text)
     assert c.kind == "comorbidity" and c.params.get("qualified") is True
     assert not _sure_ruleout(c)
 
 
 def test_a_neutropenia_the_planned_chemotherapy_will_cause_is_no_lab_now_nct05793801():
     # it ruled out both letters (ANC 1.9 and 1.6) for "PMN < 500/mm3"
-    c = _crit("NCT05793801", "Patient going on intensive induction chemotherapy")
+    c = criterion("NCT05793801", "Patient going on intensive induction chemotherapy")
     assert c.kind != "lab"
-    assert _one("ANC < 500/mm3").kind == "lab"
+    assert one_item("ANC < 500/mm3").kind == "lab"
 
 
 def test_an_infection_requiring_a_named_drug_keeps_the_drug_window_when_unlisted():
     # 18k corpus NCT02059434: the infection is no vocabulary condition, so the antibiotic
     # window is what can be checked
-    c = _one(
+    c = one_item(
         "Upper respiratory tract infection requiring antibiotics within 4 weeks prior to screening"
     )
     assert c.kind == "washout" and c.params["classes"] == ["antibiotic"]
 
 
 def test_investigational_or_licensed_is_any_and_stays_sure():
-    c = _one(
+    c = one_item(
         "Prior use of any investigational or licensed anti-angiogenic agent, including thalidomide"
     )
     assert c.kind == "prior_therapy" and _sure_ruleout(c)
 
 
 def test_a_carve_out_ends_with_its_bracket():
-    c = _one(
+    c = one_item(
         "Any anti cancer treatment within 4 weeks; including radiotherapy (except for single dose "
         "of palliative radiotherapy), chemotherapy, targeted therapy"
     )
@@ -421,16 +411,21 @@ def test_a_carve_out_ends_with_its_bracket():
 
 def test_a_current_therapy_carve_out_stays_sure():
     # the matcher checks current therapies against the exceptions
-    c = _one("Receiving any concurrent anticancer therapies (except continued hormonal treatment).")
+    c = one_item(
+        "Receiving any concurrent anticancer therapies (except continued hormonal treatment)."
+    )
     assert c.params["current"] is True and _sure_ruleout(c)
 
 
 def test_the_benefit_of_receiving_the_study_drug_is_no_therapy_history():
     """NCT04871997 inclusion "Doctors evaluate the benefits of receiving Anlotinib
     treatment." was read as a required (current) anlotinib, so every patient was ruled out."""
-    c = _crit("NCT04871997", "Doctors evaluate the benefits")
+    c = criterion("NCT04871997", "Doctors evaluate the benefits")
     assert c.kind == "other" and c.params.get("topic") == "planned_treatment"
-    assert _one("Prior treatment with pembrolizumab", "Inclusion Criteria:").kind == "prior_therapy"
+    assert (
+        one_item("Prior treatment with pembrolizumab", "Inclusion Criteria:").kind
+        == "prior_therapy"
+    )
 
 
 @pytest.mark.parametrize(
@@ -463,7 +458,7 @@ def test_the_benefit_of_receiving_the_study_drug_is_no_therapy_history():
     ],
 )
 def test_therapies_a_later_sentence_allows_are_not_the_criterions(text, drugs, classes, setting):
-    c = _one(text, "Exclusion Criteria:" if "poziotinib" in text else "Inclusion Criteria:")
+    c = one_item(text, "Exclusion Criteria:" if "poziotinib" in text else "Inclusion Criteria:")
     assert c.kind == "prior_therapy"
     assert (c.params["drugs"], c.params["classes"]) == (drugs, classes)
     assert c.params.get("setting") == setting
@@ -479,14 +474,15 @@ def test_therapies_a_later_sentence_allows_are_not_the_criterions(text, drugs, c
 )
 def test_untreated_or_relapsed_requires_neither(text):
     """A relapsed CLL patient failed "Untreated or relapsed CLL" (read as no prior therapy)."""
-    c = _one(text, "Inclusion Criteria:")
+    c = one_item(text, "Inclusion Criteria:")
     assert c.kind == "condition" and "all_of" not in c.params, c.params
 
 
 def test_previously_untreated_alone_still_requires_no_prior_therapy():
     kinds = [
-        i["kind"] for i in _one("Previously untreated CLL", "Inclusion Criteria:").params["all_of"]
+        i["kind"]
+        for i in one_item("Previously untreated CLL", "Inclusion Criteria:").params["all_of"]
     ]
     assert kinds == ["condition", "prior_therapy"]
-    stage = _one("Relapsed or refractory AML", "Inclusion Criteria:").params["all_of"][1]
+    stage = one_item("Relapsed or refractory AML", "Inclusion Criteria:").params["all_of"][1]
     assert stage["params"].get("relapsed_refractory") is True

@@ -9,25 +9,14 @@ sentence of the 18,122-trial set where the same fix changed a reading.
 
 from __future__ import annotations
 
-from functools import cache
-
 import pytest
 
-from rules.corpus import bundled_trials
-from rules.criteria import parse_criteria, parse_trial
-
-
-@cache
-def _trials():
-    return {t.nct_id: t for t in bundled_trials()}
-
-
-def _crit(nct: str, starts: str):
-    return next(c for c in parse_trial(_trials()[nct]) if c.text.startswith(starts))
+from rules.criteria import parse_criteria
+from tests.rules.readings import criterion, one_item
 
 
 def _one(text: str, header: str = "Inclusion Criteria:"):
-    return parse_criteria(f"{header}\n* {text}")[0]
+    return one_item(text, header)
 
 
 def _therapy_part(c):
@@ -45,7 +34,7 @@ def _therapy_part(c):
     ],
 )
 def test_therapy_never_given_after_the_disease_is_negated(nct, starts):
-    c = _crit(nct, starts)
+    c = criterion(nct, starts)
     assert c.kind == "condition"
     assert _therapy_part(c).get("negated") is True
 
@@ -79,20 +68,20 @@ def test_amenability_and_either_way_are_not_a_negated_history(text):
 
 
 def test_exon19_named_before_the_gene_is_one_of_the_alternatives():
-    c = _crit("NCT02759614", "An exon 19 deletion mutation or exon 21 L858R mutation")
+    c = criterion("NCT02759614", "An exon 19 deletion mutation or exon 21 L858R mutation")
     assert c.params["biomarker"] == "EGFR"
     assert set(c.params["variants"]) == {"exon 19 deletion", "L858R"}
 
 
 def test_gene_named_before_each_variant_is_one_requirement():
-    c = _crit("NCT06604689", "EGFR sensitive mutations: EGFR L858R")
+    c = criterion("NCT06604689", "EGFR sensitive mutations: EGFR L858R")
     assert "all_of" not in c.params
     assert c.params["biomarker"] == "EGFR" and c.params["result"] == "positive"
     assert set(c.params["variants"]) == {"L858R", "exon 19 deletion"}
 
 
 def test_mutations_were_negative_is_a_negative_result():
-    c = _crit("NCT06604689", "EGFR sensitive mutations were negative")
+    c = criterion("NCT06604689", "EGFR sensitive mutations were negative")
     assert c.polarity == "exclusion"
     assert c.params["result"] == "negative"
 
@@ -116,14 +105,14 @@ def test_different_alterations_of_one_gene_stay_alternatives():
     ],
 )
 def test_exon20_selective_tki_is_not_every_tki(nct, starts):
-    c = _crit(nct, starts)
+    c = criterion(nct, starts)
     assert c.params["drugs"] == ["poziotinib"]
     assert "tki" not in c.params["classes"] and "egfr_tki" not in c.params["classes"]
     assert c.confidence < 0.8  # the other exon 20-selective drugs are for a clinician to check
 
 
 def test_fourth_generation_egfr_tki_names_no_drug_we_know():
-    c = _crit("NCT06050980", "Prior treatment with 4th-generation EGFR-TKIs")
+    c = criterion("NCT06050980", "Prior treatment with 4th-generation EGFR-TKIs")
     assert c.kind == "other"
 
 
@@ -142,7 +131,9 @@ def test_a_generation_of_a_class_without_generations_is_left_alone():
 
 
 def test_her2_targeted_tki_is_not_every_tki():
-    c = _crit("NCT02369484", "Previous treatment with HER2 targeted antibody or tyrosine kinase")
+    c = criterion(
+        "NCT02369484", "Previous treatment with HER2 targeted antibody or tyrosine kinase"
+    )
     assert "tki" not in c.params["classes"]
 
 
@@ -163,7 +154,9 @@ def test_patients_with_a_condition_must(text):
 
 
 def test_patients_with_hbv_must_take_antivirals_is_conditional():
-    c = _crit("NCT05883644", "Participants with hepatitis B virus (HBV) infection must be treated")
+    c = criterion(
+        "NCT05883644", "Participants with hepatitis B virus (HBV) infection must be treated"
+    )
     assert c.kind == "prior_therapy"
     assert c.params["condition"].startswith("Participants with hepatitis B")
     assert c.confidence < 0.8

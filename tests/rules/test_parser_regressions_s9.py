@@ -6,26 +6,9 @@ trial's own sentence (bundled records where the NCT id is bundled) and a short v
 
 from __future__ import annotations
 
-from functools import cache
-
 import pytest
 
-from rules.corpus import bundled_trials
-from rules.criteria import parse_criteria, parse_trial
-
-
-@cache
-def _trials():
-    return {t.nct_id: t for t in bundled_trials()}
-
-
-def _crit(nct: str, starts: str):
-    return next(c for c in parse_trial(_trials()[nct]) if c.text.startswith(starts))
-
-
-def _one(text: str, header: str = "Exclusion Criteria:"):
-    return parse_criteria(f"{header}\n* {text}")[0]
-
+from tests.rules.readings import criterion, one_item
 
 # -- how the cancer answered platinum is no platinum therapy, and no refractory disease --------
 
@@ -39,18 +22,20 @@ def _one(text: str, header: str = "Exclusion Criteria:"):
     ],
 )
 def test_platinum_response_is_a_clinicians_reading(text):
-    c = _one(text)
+    c = one_item(text)
     assert (c.kind, c.params.get("topic")) == ("other", "platinum_sensitivity")
 
 
 def test_non_platinum_names_no_platinum():
     # NCT01968213: "no more than 1 non-platinum chemotherapy regimen" excluded platinum
-    c = _one("Received no more than 1 non-platinum chemotherapy regimen.", "Inclusion Criteria:")
+    c = one_item(
+        "Received no more than 1 non-platinum chemotherapy regimen.", "Inclusion Criteria:"
+    )
     assert "platinum" not in c.params.get("classes", [])
 
 
 def test_relapsed_disease_is_still_read_beside_a_platinum_word():
-    c = _one("Relapsed or refractory ovarian cancer", "Inclusion Criteria:")
+    c = one_item("Relapsed or refractory ovarian cancer", "Inclusion Criteria:")
     stage = next(p["params"] for p in c.params["all_of"] if p["kind"] == "stage")
     assert stage.get("relapsed_refractory") is True
 
@@ -68,7 +53,7 @@ def test_relapsed_disease_is_still_read_beside_a_platinum_word():
     ],
 )
 def test_a_reaction_or_sensitivity_is_an_allergy(text):
-    c = _one(text)
+    c = one_item(text)
     assert (c.kind, c.params.get("topic")) == ("other", "allergy")
 
 
@@ -76,11 +61,11 @@ def test_a_reaction_or_sensitivity_is_an_allergy(text):
 
 
 def test_topoisomerase_i_is_its_own_class():
-    c = _crit("NCT06480136", "Previous receipt of any drug containing a topoisomerase I")
+    c = criterion("NCT06480136", "Previous receipt of any drug containing a topoisomerase I")
     assert c.kind == "prior_therapy"
     assert "topoisomerase_i_inhibitor" in c.params["classes"]
     assert "topoisomerase_inhibitor" not in c.params["classes"]
-    assert _one("Prior topoisomerase II inhibitors").params["classes"] == [
+    assert one_item("Prior topoisomerase II inhibitors").params["classes"] == [
         "topoisomerase_ii_inhibitor"
     ]
 
@@ -106,7 +91,7 @@ def test_topoisomerase_i_is_its_own_class():
     ],
 )
 def test_named_classes(text, classes, drugs):
-    c = _one(text, "Inclusion Criteria:")
+    c = one_item(text, "Inclusion Criteria:")
     assert c.kind == "prior_therapy"
     assert (c.params["classes"], c.params["drugs"]) == (classes, drugs)
 
@@ -115,23 +100,23 @@ def test_named_classes(text, classes, drugs):
 
 
 def test_recurrent_brain_metastases_are_active():
-    c = _crit("NCT03801200", ". Patients with recurrent brain metastases")
+    c = criterion("NCT03801200", ". Patients with recurrent brain metastases")
     assert (c.kind, c.params["state"]) == ("cns_metastases", "active")
-    assert _one("Recurrent CNS metastases").params["state"] == "active"
-    assert _one("Brain metastases").params["state"] == "any"
+    assert one_item("Recurrent CNS metastases").params["state"] == "active"
+    assert one_item("Brain metastases").params["state"] == "any"
 
 
 # -- the ES-SCLC letter over the 18,122 trials -----------------------------------------------
 
 
 def test_a_relatives_age_is_no_age():
-    c = _one(
+    c = one_item(
         "Congenital long QT-syndrome or unexplained sudden death of first degree relative "
         "under 40 years of age",
         "Inclusion Criteria:",
     )
     assert c.kind != "age"
-    assert _one("Age under 40 years", "Inclusion Criteria:").kind == "age"
+    assert one_item("Age under 40 years", "Inclusion Criteria:").kind == "age"
 
 
 @pytest.mark.parametrize(
@@ -148,27 +133,27 @@ def test_a_relatives_age_is_no_age():
     ],
 )
 def test_progression_during_a_therapy(text, during):
-    c = _one(text)
+    c = one_item(text)
     assert c.kind == "prior_therapy"
     assert bool(c.params.get("during")) is during
 
 
 def test_radiotherapy_sites_and_shares():
-    chest = _one(
+    chest = one_item(
         "Participants who have received prior chest radiation which at the discretion "
         "of the treating radiation oncologist precludes delivery of protocol radiation "
         "therapy"
     )
     assert chest.params["sites"] == ["thoracic"]
-    assert _one("No prior hemithorax radiotherapy").params["sites"] == ["thoracic"]
-    marrow = _one("Extensive prior radiotherapy (RT) on more than 30% of bone marrow reserves")
+    assert one_item("No prior hemithorax radiotherapy").params["sites"] == ["thoracic"]
+    marrow = one_item("Extensive prior radiotherapy (RT) on more than 30% of bone marrow reserves")
     assert marrow.confidence < 0.8
 
 
 def test_a_regimen_containing_a_drug_is_that_drug():
-    c = _one("Prior chemotherapy regimen containing irinotecan.")
+    c = one_item("Prior chemotherapy regimen containing irinotecan.")
     assert (c.params["drugs"], c.params["classes"]) == (["irinotecan"], [])
-    assert "chemotherapy" in _one("Prior chemotherapy, including irinotecan").params["classes"]
+    assert "chemotherapy" in one_item("Prior chemotherapy, including irinotecan").params["classes"]
 
 
 @pytest.mark.parametrize(
@@ -180,40 +165,40 @@ def test_a_regimen_containing_a_drug_is_that_drug():
     ],
 )
 def test_cns_lesions_a_radiation_is_for(text):
-    assert _one(text).kind != "cns_metastases"
+    assert one_item(text).kind != "cns_metastases"
 
 
 def test_a_local_treatment_is_no_localized_disease():
     # NCT01416038 (ovarian letter over the 18k): read as "localized disease" required
-    c = _one(
+    c = one_item(
         "At least 30 days since localized surgery, radiotherapy or chemotherapy",
         "Inclusion Criteria:",
     )
     assert c.kind != "stage"
-    stage = _one("Localized prostate cancer", "Inclusion Criteria:").params["all_of"][1]
+    stage = one_item("Localized prostate cancer", "Inclusion Criteria:").params["all_of"][1]
     assert stage["params"]["extent"] == ["localized"]
 
 
 def test_the_patients_a_limit_is_for_are_no_therapy_asked():
     # NCT02244502: required anticoagulants of every patient
-    c = _one(
+    c = one_item(
         "Coagulation status: PT and PTT within normal limits or within therapeutic limits "
         "for patients receiving anticoagulation.",
         "Inclusion Criteria:",
     )
     assert c.kind != "prior_therapy"
-    assert _one("Currently receiving anticoagulation").params["current"] is True
+    assert one_item("Currently receiving anticoagulation").params["current"] is True
 
 
 def test_both_drugs_together():
-    c = _one("Prior treatment with PM01183, trabectedin, or with both PLD and topotecan.")
+    c = one_item("Prior treatment with PM01183, trabectedin, or with both PLD and topotecan.")
     assert c.params["together"] == [["liposomal_doxorubicin", "topotecan"]]
-    assert "together" not in _one("Prior treatment with PLD and topotecan").params
+    assert "together" not in one_item("Prior treatment with PLD and topotecan").params
 
 
 def test_not_received_more_than_is_at_most():
     # NCT03803761: read as more than 2 lines required
-    c = _one(
+    c = one_item(
         "Subject has not received more than 2 prior lines of chemotherapy in the metastatic "
         "setting",
         "Inclusion Criteria:",
@@ -230,4 +215,4 @@ def test_not_received_more_than_is_at_most():
     ],
 )
 def test_a_condition_an_operation_caused_is_no_operation_asked(text):
-    assert _one(text, "Inclusion Criteria:").kind != "prior_therapy"
+    assert one_item(text, "Inclusion Criteria:").kind != "prior_therapy"
