@@ -4,32 +4,13 @@ NCT id says whose) and a short variant, against the patient it ruled out wrongly
 
 from __future__ import annotations
 
-import json
-from datetime import date
-from pathlib import Path
-
 import pytest
 
-from matcher import evaluate_trial
 from profiles.model import PatientProfile
-from rules.trial import Trial
+from tests.matcher.readings import letter, status_of
 
-AS_OF = date(2026, 11, 20)
-LETTERS = Path(__file__).parents[1] / "data" / "letters"
-
-
-def _letter(name: str) -> PatientProfile:
-    return PatientProfile.model_validate(json.loads((LETTERS / f"{name}.json").read_text()))
-
-
-OVARIAN = _letter("ovarian_brca_referral")
-SCLC = _letter("sclc_referral")
-
-
-def _status(text: str, profile: PatientProfile, *, polarity: str = "inclusion") -> str:
-    head = "Inclusion Criteria:\n* " if polarity == "inclusion" else "Exclusion Criteria:\n* "
-    trial = Trial(nct_id="NCT00000000", eligibility_criteria=head + text)
-    return evaluate_trial(profile, trial, as_of=AS_OF).outcomes[0].status
+OVARIAN = letter("ovarian_brca_referral")
+SCLC = letter("sclc_referral")
 
 
 def _with(profile: PatientProfile, **changes: object) -> PatientProfile:
@@ -58,14 +39,14 @@ def _with(profile: PatientProfile, **changes: object) -> PatientProfile:
 )
 def test_a_recurrence_with_liver_metastases_is_metastatic(text):
     assert OVARIAN.diagnoses[0].extent == "recurrent"
-    assert _status(text, OVARIAN) == "met"
+    assert status_of(text, OVARIAN) == "met"
 
 
 def test_a_recurrence_without_distant_sites_is_not_known_to_be_metastatic():
     nodal = _with(OVARIAN, metastatic_sites=["pelvic lymph nodes"])
-    assert _status("Metastatic solid tumor", nodal) == "unknown"
-    assert _status("Locally advanced disease", nodal) == "unknown"  # was not_met
-    assert _status("Locally advanced disease", OVARIAN) == "not_met"  # liver metastases
+    assert status_of("Metastatic solid tumor", nodal) == "unknown"
+    assert status_of("Locally advanced disease", nodal) == "unknown"  # was not_met
+    assert status_of("Locally advanced disease", OVARIAN) == "not_met"  # liver metastases
 
 
 # --- a histology broader than the diagnosis adds no question of subtype -----------------
@@ -81,7 +62,7 @@ def test_a_recurrence_without_distant_sites_is_not_known_to_be_metastatic():
 def test_small_cell_lung_cancer_is_no_nsclc(text):
     # histology "small cell carcinoma" reads as any carcinoma: it made NSCLC a subtype question
     assert SCLC.diagnoses[0].histology == "small cell carcinoma"
-    assert _status(text, SCLC) == "not_met"
+    assert status_of(text, SCLC) == "not_met"
 
 
 # --- genes named as the variants of a biomarker -----------------------------------------
@@ -89,15 +70,17 @@ def test_small_cell_lung_cancer_is_no_nsclc(text):
 
 def test_brca1_carrier_meets_brca1_or_brca2():
     # NCT00494442: ruled the BRCA1 carrier out (her detail names no gene)
-    assert _status("Advanced ovarian cancer with positive BRCA1 or BRCA2 status", OVARIAN) == "met"
-    assert _status("Deleterious BRCA1 or BRCA2 mutation", OVARIAN) == "met"
+    assert (
+        status_of("Advanced ovarian cancer with positive BRCA1 or BRCA2 status", OVARIAN) == "met"
+    )
+    assert status_of("Deleterious BRCA1 or BRCA2 mutation", OVARIAN) == "met"
 
 
 def test_brca1_carrier_does_not_meet_brca2_and_a_gene_free_record_is_unknown():
-    assert _status("Documented deleterious germline BRCA2 mutation", OVARIAN) == "not_met"
-    assert _status("Documented deleterious germline BRCA1 mutation", OVARIAN) == "met"
+    assert status_of("Documented deleterious germline BRCA2 mutation", OVARIAN) == "not_met"
+    assert status_of("Documented deleterious germline BRCA1 mutation", OVARIAN) == "met"
     generic = _with(OVARIAN, biomarkers=[{"name": "BRCA", "result": "positive"}])
-    assert _status("Documented deleterious germline BRCA2 mutation", generic) == "unknown"
+    assert status_of("Documented deleterious germline BRCA2 mutation", generic) == "unknown"
 
 
 # --- a CTCAE bound in words ---------------------------------------------------------------
@@ -119,7 +102,7 @@ NEUROPATHY = (
 )
 def test_a_grade_bound_written_in_words(text, grade, status):
     p = _with(OVARIAN, conditions=["hypertension", f"grade {grade} peripheral neuropathy"])
-    assert _status(text, p, polarity="exclusion") == status
+    assert status_of(text, p, polarity="exclusion") == status
 
 
 # --- words that ask no prior therapy --------------------------------------------------------
@@ -140,7 +123,7 @@ def test_a_grade_bound_written_in_words(text, grade, status):
 )
 def test_exclusions_that_are_not_about_having_had_the_therapy(text):
     # each excluded the ovarian patient for her carboplatin, paclitaxel or PLD
-    assert _status(text, OVARIAN, polarity="exclusion") != "not_met"
+    assert status_of(text, OVARIAN, polarity="exclusion") != "not_met"
 
 
 @pytest.mark.parametrize(
@@ -156,7 +139,7 @@ def test_exclusions_that_are_not_about_having_had_the_therapy(text):
     ],
 )
 def test_inclusions_that_allow_rather_than_require(text):
-    assert _status(text, OVARIAN) != "not_met"
+    assert status_of(text, OVARIAN) != "not_met"
 
 
 @pytest.mark.parametrize(
@@ -170,13 +153,13 @@ def test_inclusions_that_allow_rather_than_require(text):
 )
 def test_named_classes_olaparib_and_paclitaxel_are_not(text, status):
     # NCT04348032, NCT00499252: olaparib is no antivascular therapy, paclitaxel no Abraxane
-    assert _status(text, OVARIAN) == status
+    assert status_of(text, OVARIAN) == status
 
 
 def test_folate_receptor_targeted_therapy_is_not_any_targeted_therapy():
     text = "Prior exposure to FR-targeted therapy (EC145, EC0225, farletuzumab, etc)"  # NCT00722592
-    assert _status(text, OVARIAN, polarity="exclusion") == "met"
-    assert _status("Prior targeted therapy", OVARIAN, polarity="exclusion") == "not_met"
+    assert status_of(text, OVARIAN, polarity="exclusion") == "met"
+    assert status_of("Prior targeted therapy", OVARIAN, polarity="exclusion") == "not_met"
 
 
 # --- topoisomerase I is not topoisomerase II ----------------------------------------------
@@ -188,15 +171,15 @@ TOPO1 = (
 
 
 def test_etoposide_is_no_topoisomerase_i_inhibitor():
-    assert _status(TOPO1, SCLC, polarity="exclusion") == "met"
-    assert _status("Prior topoisomerase II inhibitor", SCLC, polarity="exclusion") == "not_met"
-    assert _status("Prior topoisomerase inhibitors", SCLC, polarity="exclusion") == "not_met"
+    assert status_of(TOPO1, SCLC, polarity="exclusion") == "met"
+    assert status_of("Prior topoisomerase II inhibitor", SCLC, polarity="exclusion") == "not_met"
+    assert status_of("Prior topoisomerase inhibitors", SCLC, polarity="exclusion") == "not_met"
 
 
 def test_irinotecan_is_a_topoisomerase_i_inhibitor():
     p = _with(SCLC, therapies=[{"name": "irinotecan", "drugs": ["irinotecan"], "start": "2026-06"}])
-    assert _status(TOPO1, p, polarity="exclusion") == "not_met"
-    assert _status("Prior topoisomerase II inhibitor", p, polarity="exclusion") == "met"
+    assert status_of(TOPO1, p, polarity="exclusion") == "not_met"
+    assert status_of("Prior topoisomerase II inhibitor", p, polarity="exclusion") == "met"
 
 
 # --- recurrent brain metastases are active ones ------------------------------------------
@@ -208,10 +191,10 @@ RECURRENT_CNS = (
 
 def test_recurrent_brain_metastases_are_not_treated_stable_ones():
     # NCT03801200 (bundled), a trial for brain metastases: it excluded every one of them
-    assert _status(RECURRENT_CNS, SCLC, polarity="exclusion") == "met"
+    assert status_of(RECURRENT_CNS, SCLC, polarity="exclusion") == "met"
     growing = _with(SCLC, metastatic_sites=["brain (recurrent after radiotherapy)", "liver"])
-    assert _status(RECURRENT_CNS, growing, polarity="exclusion") == "not_met"
-    assert _status("Recurrent CNS metastases", growing, polarity="exclusion") == "not_met"
+    assert status_of(RECURRENT_CNS, growing, polarity="exclusion") == "not_met"
+    assert status_of("Recurrent CNS metastases", growing, polarity="exclusion") == "not_met"
 
 
 # --- ES-SCLC over the 18,122 trials ----------------------------------------------------------
@@ -226,8 +209,8 @@ def test_recurrent_brain_metastases_are_not_treated_stable_ones():
     ],
 )
 def test_extensive_stage_is_the_sclc_patients_stage(text):
-    assert _status(text, SCLC) == "met"
-    assert _status("Limited-stage small cell lung cancer", SCLC) == "not_met"
+    assert status_of(text, SCLC) == "met"
+    assert status_of("Limited-stage small cell lung cancer", SCLC) == "not_met"
 
 
 @pytest.mark.parametrize(
@@ -254,7 +237,7 @@ def test_extensive_stage_is_the_sclc_patients_stage(text):
 )
 def test_sclc_exclusions_that_do_not_rule_him_out(text):
     polarity = "inclusion" if text.startswith("No prior") else "exclusion"
-    assert _status(text, SCLC, polarity=polarity) != "not_met"
+    assert status_of(text, SCLC, polarity=polarity) != "not_met"
 
 
 def test_the_same_words_still_rule_out_what_they_name():
@@ -262,19 +245,19 @@ def test_the_same_words_still_rule_out_what_they_name():
         SCLC,
         therapies=[{"name": "thoracic radiotherapy", "kind": "radiotherapy", "start": "2026-03"}],
     )
-    assert _status("No prior hemithorax radiotherapy", chest) == "not_met"
+    assert status_of("No prior hemithorax radiotherapy", chest) == "not_met"
     iri = _with(SCLC, therapies=[{"name": "FOLFIRI", "drugs": ["irinotecan"], "start": "2025-01"}])
-    assert _status(
+    assert status_of(
         "Prior chemotherapy regimen containing irinotecan.", iri, polarity="exclusion"
     ) == ("not_met")
     # atezolizumab maintenance stopped for progression: progression during it is on record
     assert (
-        _status(
+        status_of(
             "Disease progression while receiving anti-PD-L1 therapy", SCLC, polarity="exclusion"
         )
         == "not_met"
     )
-    assert _status("Brain metastases", SCLC, polarity="exclusion") == "not_met"
+    assert status_of("Brain metastases", SCLC, polarity="exclusion") == "not_met"
 
 
 @pytest.mark.parametrize(
@@ -290,7 +273,7 @@ def test_the_same_words_still_rule_out_what_they_name():
     ],
 )
 def test_sclc_inclusions_in_doubt(text):
-    assert _status(text, SCLC) != "not_met"
+    assert status_of(text, SCLC) != "not_met"
 
 
 def test_a_psa_as_only_evidence_of_disease_is_no_psa_limit():
@@ -300,7 +283,7 @@ def test_a_psa_as_only_evidence_of_disease_is_no_psa_limit():
         diagnoses=[{"condition": "prostate cancer", "metastatic_sites": ["bone"]}],
         labs=[{"name": "PSA", "value": 48, "unit": "ng/mL"}],
     )
-    assert _status("No PSA >= 5 ng/mL as only evidence of disease", p) != "not_met"
+    assert status_of("No PSA >= 5 ng/mL as only evidence of disease", p) != "not_met"
 
 
 BOTH = "Prior treatment with PM01183, trabectedin, or with both PLD and topotecan."  # NCT02421588
@@ -308,7 +291,7 @@ BOTH = "Prior treatment with PM01183, trabectedin, or with both PLD and topoteca
 
 def test_drugs_named_both_count_only_together():
     # she had PLD, not topotecan: "both PLD and topotecan" had ruled her out for PLD alone
-    assert _status(BOTH, OVARIAN, polarity="exclusion") == "met"
+    assert status_of(BOTH, OVARIAN, polarity="exclusion") == "met"
     both = _with(
         OVARIAN,
         therapies=[
@@ -316,9 +299,9 @@ def test_drugs_named_both_count_only_together():
             {"name": "topotecan", "drugs": ["topotecan"], "start": "2026-01"},
         ],
     )
-    assert _status(BOTH, both, polarity="exclusion") == "not_met"
+    assert status_of(BOTH, both, polarity="exclusion") == "not_met"
     trabectedin = _with(OVARIAN, therapies=[{"name": "trabectedin", "drugs": ["trabectedin"]}])
-    assert _status(BOTH, trabectedin, polarity="exclusion") == "not_met"
+    assert status_of(BOTH, trabectedin, polarity="exclusion") == "not_met"
 
 
 # --- readings the metastatic recurrence uncovered (ovarian letter, 18k, after the first fixes)
@@ -336,18 +319,18 @@ def test_drugs_named_both_count_only_together():
     ],
 )
 def test_exclusions_that_are_not_her_metastatic_disease(text):
-    assert _status(text, OVARIAN, polarity="exclusion") != "not_met"
+    assert status_of(text, OVARIAN, polarity="exclusion") != "not_met"
 
 
 def test_cns_metastases_named_after_metastatic_still_exclude_them():
     text = "Metastatic disease to the central nervous system"
-    assert _status(text, SCLC, polarity="exclusion") == "not_met"
+    assert status_of(text, SCLC, polarity="exclusion") == "not_met"
 
 
 def test_no_limitation_on_metastatic_disease_requires_none():
     # NCT00003308: "No limitation on the extent of extracranial metastatic disease"
     text = "No limitation on the extent of extracranial metastatic disease"
-    assert _status(text, OVARIAN) != "not_met"
+    assert status_of(text, OVARIAN) != "not_met"
 
 
 def test_ovarian_carcinoma_named_in_a_list():
@@ -356,7 +339,7 @@ def test_ovarian_carcinoma_named_in_a_list():
         "Participants must have recurrent or persistent epithelial ovarian, fallopian tube or "
         "primary peritoneal carcinoma, recurrent endometrial cancer, or recurrent cervical cancer."
     )
-    assert _status(text, OVARIAN) == "met"
+    assert status_of(text, OVARIAN) == "met"
 
 
 @pytest.mark.parametrize(
@@ -373,8 +356,8 @@ def test_ovarian_carcinoma_named_in_a_list():
 )
 def test_words_of_a_setting_or_complication_are_no_metastatic_exclusion(text):
     # each ruled the ovarian patient out once her liver metastases made her metastatic
-    assert _status(text, OVARIAN, polarity="exclusion") != "not_met"
-    assert _status("Patients with any metastatic disease.", OVARIAN, polarity="exclusion") == (
+    assert status_of(text, OVARIAN, polarity="exclusion") != "not_met"
+    assert status_of("Patients with any metastatic disease.", OVARIAN, polarity="exclusion") == (
         "not_met"
     )
 
@@ -382,7 +365,7 @@ def test_words_of_a_setting_or_complication_are_no_metastatic_exclusion(text):
 def test_therapy_for_advanced_disease_is_no_extent():
     # NCT00005644: "No prior systemic biologic response modifier therapy for advanced disease"
     text = "No prior systemic biologic response modifier therapy for advanced disease"
-    assert _status(text, OVARIAN) != "not_met"
+    assert status_of(text, OVARIAN) != "not_met"
 
 
 def test_a_doubt_about_the_stage_leaves_the_diagnosis_deciding():
@@ -392,7 +375,7 @@ def test_a_doubt_about_the_stage_leaves_the_diagnosis_deciding():
         "Participants must have NSCLC with Stage IV or recurrent disease following multimodal "
         "therapy for locally advanced disease."
     )
-    assert _status(text, SCLC) == "not_met"
+    assert status_of(text, SCLC) == "not_met"
 
 
 def test_a_record_silent_on_the_origin_leaves_germline_open():
@@ -401,4 +384,4 @@ def test_a_record_silent_on_the_origin_leaves_germline_open():
     text = "Documented deleterious germline BRCA1 mutation"
     for detail, status in (("mutation", "unknown"), ("germline", "met"), ("somatic", "not_met")):
         p = _with(OVARIAN, biomarkers=[{"name": "BRCA1", "result": "positive", "detail": detail}])
-        assert _status(text, p) == status
+        assert status_of(text, p) == status
