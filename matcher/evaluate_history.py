@@ -22,7 +22,6 @@ from matcher.facts import (
 from matcher.logic import any_of, compare, describe_numeric
 from matcher.outcome import Finding
 from rules import vocab
-from rules.vocab.data import load_data
 
 _THERAPIES = ("therapies",)
 #: kinds of treatment that are no drug: a therapy recorded by its drugs is none of them
@@ -577,12 +576,6 @@ def _condition_words(
     return " or ".join(dict.fromkeys(_display(n) for n in names)) or "the condition"
 
 
-@cache
-def _loose_members() -> dict[str, frozenset[str]]:
-    entries = load_data("vocab/comorbidities.json")["entries"]
-    return {e["id"]: frozenset(e["loose_members"]) for e in entries if e.get("loose_members")}
-
-
 def _loose_member(cid: str, ids: list[str], classes: list[str]) -> bool:
     """Whether a condition counts only through a class that may not mean it (hypertension as
     "cardiovascular disease"): no id of the criterion names it or a narrower class.
@@ -594,7 +587,7 @@ def _loose_member(cid: str, ids: list[str], classes: list[str]) -> bool:
     """
     if cid in ids:
         return False
-    loose = _loose_members()
+    loose = vocab.loose_members()
     via = [k for k in classes if k in kb.comorbidity_classes(cid) or k == cid]
     return bool(via) and all(cid in loose.get(k, ()) for k in via)
 

@@ -10,7 +10,6 @@ from typing import Any
 from rules import vocab
 from rules.criteria.extract_onco import not_family
 from rules.criteria.numbers import number, numeric
-from rules.vocab.data import load_data
 
 Params = dict[str, Any] | None
 
@@ -111,7 +110,9 @@ def comorbidity(m: re.Match[str], text: str, polarity: str) -> Params:
         # "Presence of hepatitis C Ribonucleic acid (RNA)", "HCV RNA positive": the virus is
         # there now, which a cured infection (sustained virological response) is not
         params["present"] = True
-    if set(classes) & _loose_classes() and (polarity == "exclusion" or _NEGATED_START.match(text)):
+    if set(classes) & vocab.loose_members().keys() and (
+        polarity == "exclusion" or _NEGATED_START.match(text)
+    ):
         # "No prior history of cardiovascular disease": a class that rules patients out, which
         # the matcher may read loosely for its common members (hypertension)
         params["loose_members"] = True
@@ -411,15 +412,6 @@ def _own(text: str, x: vocab.Mention) -> bool:
         _NOT_OWN_AFTER.match(text, x.end)
         or _NOT_OWN_BEFORE.search(text, max(0, x.start - 30), x.start)
     )
-
-
-@cache
-def _loose_classes() -> frozenset[str]:
-    """Classes whose name a trial may not mean to cover some common members of them
-    (``loose_members`` in ``vocab/comorbidities.json``: hypertension as cardiovascular
-    disease)."""
-    entries = load_data("vocab/comorbidities.json")["entries"]
-    return frozenset(e["id"] for e in entries if e.get("loose_members"))
 
 
 def _joined_by_and(text: str, mentions: list[vocab.Mention]) -> bool:

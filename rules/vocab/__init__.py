@@ -35,6 +35,7 @@ from rules.vocab.conditions import (
     lab_entry,
     lab_ids,
     lab_units,
+    loose_members,
 )
 from rules.vocab.data import biomarker_result, biomarker_results, load_data, norm_key
 from rules.vocab.drugs import (
@@ -86,6 +87,7 @@ __all__ = [
     "lab_ids",
     "lab_units",
     "load_data",
+    "loose_members",
     "norm_key",
     "pdl1_scoring",
     "regimen_drugs",

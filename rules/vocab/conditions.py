@@ -56,6 +56,18 @@ def comorbidity_classes(comorbidity_id: str) -> set[str]:
 
 
 @cache
+def loose_members() -> dict[str, frozenset[str]]:
+    """Classes a trial may name without meaning some common members of them, with those
+    members (``loose_members`` in ``comorbidities.json``).
+
+    >>> "hypertension" in loose_members()["cardiovascular_disease"]
+    True
+    """
+    table = _comorbidity_table()
+    return {k: frozenset(e["loose_members"]) for k, e in table.items() if e.get("loose_members")}
+
+
+@cache
 def _lab_table() -> dict[str, dict[str, Any]]:
     return {e["id"]: e for e in _entries("labs")}
 
